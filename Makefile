@@ -1,0 +1,40 @@
+# make run   - set up (first time) and start the chat page
+# make test  - set up (first time) and run the whole test suite
+PYTHON ?= python3
+VENV   ?= .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed
+
+.PHONY: run test test-quick index eval browser-deps clean
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	# torch first and pinned: an unpinned torch pulls a CUDA build of several GB
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	$(BIN)/python -m pip install --quiet -e ".[test]"
+	touch $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/rag ask "When is the AI model coming?"
+
+index: $(STAMP)
+	$(BIN)/rag index
+
+eval: $(STAMP)
+	$(BIN)/rag eval
+
+# Browser tests drive Debian's Chromium; a Playwright browser download is not possible here.
+browser-deps:
+	@command -v chromium >/dev/null 2>&1 || { \
+	  SUDO=$$( [ "$$(id -u)" = 0 ] || echo sudo ); \
+	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; }
+
+test: $(STAMP) browser-deps
+	$(BIN)/python -m pytest
+
+test-quick: $(STAMP)
+	$(BIN)/python -m pytest -m "not slow"
+
+clean:
+	rm -rf $(VENV) index/CURRENT index/v-* index/.build-*

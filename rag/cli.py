@@ -1,0 +1,102 @@
+"""The ``rag`` command: index, ask, eval. Thin: all behaviour lives in the package."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+import sys
+from pathlib import Path
+from typing import Sequence
+
+from rag.config import PROJECT_ROOT
+
+GOLDEN = PROJECT_ROOT / "tests" / "golden" / "qa.jsonl"
+log = logging.getLogger("rag")
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="rag", description="Cited answers from a folder of Korean news.")
+    parser.add_argument("--corpus", type=Path, help="folder of .txt/.md articles (default: corpus/, or RAG_CORPUS_DIR)")
+    parser.add_argument("--index", type=Path, help="index folder (default: index/, or RAG_INDEX_DIR)")
+    parser.add_argument("--model", help="sentence-transformers model id or path (default: RAG_EMBEDDING_MODEL "
+                                        "or the offline multilingual-e5-small)")
+    parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    p_index = sub.add_parser("index", help="build or refresh the index")
+    p_index.add_argument("--rebuild", action="store_true", help="rebuild even when the index is current")
+
+    p_ask = sub.add_parser("ask", help="answer a question with citations")
+    p_ask.add_argument("question")
+    p_ask.add_argument("--json", action="store_true", help="print the answer as JSON")
+
+    p_eval = sub.add_parser("eval", help="score the golden Q&A set")
+    p_eval.add_argument("--golden", type=Path, default=GOLDEN, help=f"golden JSONL file (default: {GOLDEN})")
+    p_eval.add_argument("--split", choices=("train", "dev"), help="evaluate one split only")
+    p_eval.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
+    p_eval.add_argument("--failures", action="store_true", help="also list the questions that went wrong")
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = _parser().parse_args(argv)
+    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+                        format="%(levelname)s %(name)s: %(message)s")
+    from rag.errors import RagError
+    from rag.provision import ProvisioningError
+
+    try:
+        return _run(args)
+    except (RagError, ProvisioningError, ValueError, OSError) as exc:
+        print(f"rag: error: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("rag: interrupted", file=sys.stderr)
+        return 130
+
+
+def _run(args: argparse.Namespace) -> int:
+    from rag.pipeline import RagPipeline
+
+    if args.command == "eval":
+        from rag import evaluation
+
+        items = evaluation.load_golden(args.golden)  # fail fast, before loading the model
+        if args.split:
+            items = [i for i in items if i.split == args.split]
+    rag = RagPipeline.load(args.corpus, args.index, args.model, rebuild=getattr(args, "rebuild", False),
+                           progress=args.command == "index")
+    if args.command == "index":
+        info = rag.info()
+        print(f"Indexed {len(info.documents)} document(s), {info.passages} passages "
+              f"with {info.model} ({info.index_type}), built {info.built_at}.")
+        for error in info.errors:
+            print(f"skipped: {error}", file=sys.stderr)
+        return 1 if info.errors else 0
+    if args.command == "ask":
+        answer = rag.ask(args.question)
+        if args.json:
+            print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
+        else:
+            print(answer.text)
+            shown = answer.citations or answer.related
+            if shown:
+                print("\nSources:" if answer.citations else "\nClosest passages (not an answer):")
+            for n, c in enumerate(shown, 1):
+                print(f"[{n}] {c.title} ({c.source}, chars {c.start}-{c.end}, score {c.score:.3f})")
+                print(f"    {c.quote if c.quote else c.text[:200]}")
+        return 0
+    outcomes = evaluation.run(items, rag.ask, rag.retrieve)
+    report = evaluation.summarise(outcomes, [p.text for p in rag.passages])
+    if args.failures:
+        report["failures"] = evaluation.failures(outcomes)
+    if args.json:
+        print(json.dumps(report, ensure_ascii=False))
+    else:
+        print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,18 @@
+"""Errors users can act on. Each message says what went wrong and what to do about it."""
+
+
+class RagError(Exception):
+    """Base for every error the CLI and chat page report as one clear line."""
+
+
+class CorpusError(RagError):
+    """A corpus file could not be used; the message names the file."""
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"{path}: {reason}")
+        self.path = path
+        self.reason = reason
+
+
+class IndexInvalid(RagError):
+    """The stored index is missing, stale or damaged and must be rebuilt."""

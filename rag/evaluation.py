@@ -1,0 +1,123 @@
+"""Golden-set evaluation: retrieval hit rates, answer accuracy and refusal behaviour."""
+
+from __future__ import annotations
+
+import json
+import statistics
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Callable, Iterable, Sequence
+
+from rag.errors import RagError
+from rag.types import Answer, Citation
+
+_KEYS = {"id", "question", "lang", "answers", "evidence", "answerable"}
+
+
+@dataclass(frozen=True)
+class GoldenItem:
+    id: str
+    question: str
+    lang: str
+    answers: tuple[str, ...]
+    evidence: str
+    answerable: bool
+    split: str = "train"
+
+
+def load_golden(path: Path) -> list[GoldenItem]:
+    """Read a golden JSONL file, rejecting malformed lines with their line number."""
+    try:
+        lines = Path(path).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RagError(f"cannot read golden file {path}: {exc}") from exc
+    items: list[GoldenItem] = []
+    for number, line in enumerate(lines, 1):
+        if not line.strip():
+            continue
+        try:
+            row = json.loads(line)
+        except json.JSONDecodeError as exc:
+            raise RagError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
+        missing = _KEYS - set(row) if isinstance(row, dict) else _KEYS
+        if missing:
+            raise RagError(f"{path}:{number}: missing keys {sorted(missing)}")
+        if row["lang"] not in ("ko", "en") or not isinstance(row["answers"], list):
+            raise RagError(f"{path}:{number}: lang must be 'ko' or 'en' and answers a list")
+        if bool(row["answerable"]) != bool(row["evidence"]) or bool(row["answerable"]) != bool(row["answers"]):
+            raise RagError(f"{path}:{number}: answerable items need answers and evidence; unanswerable ones neither")
+        items.append(GoldenItem(str(row["id"]), str(row["question"]), row["lang"], tuple(map(str, row["answers"])),
+                                str(row["evidence"]), bool(row["answerable"]), str(row.get("split", "train"))))
+    if not items:
+        raise RagError(f"golden file {path} has no questions")
+    return items
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """One question's result: where the evidence ranked and what the answer did."""
+
+    item: GoldenItem
+    rank: int | None
+    answer: Answer
+    ms: float
+
+    @property
+    def correct(self) -> bool:
+        a = self.answer
+        return (self.item.answerable and a.answerable and any(x in a.text for x in self.item.answers)
+                and bool(a.citations) and self.item.evidence in a.citations[0].text)
+
+
+def run(items: Iterable[GoldenItem], ask: Callable[[str], Answer],
+        retrieve: Callable[[str, int], Sequence[Citation]], k: int = 10) -> list[Outcome]:
+    outcomes = []
+    for item in items:
+        start = time.perf_counter()
+        answer = ask(item.question)
+        ms = (time.perf_counter() - start) * 1000
+        rank = None
+        if item.answerable:
+            ranked = retrieve(item.question, k)
+            rank = next((i for i, c in enumerate(ranked, 1) if item.evidence in c.text), None)
+        outcomes.append(Outcome(item, rank, answer, ms))
+    return outcomes
+
+
+def summarise(outcomes: Sequence[Outcome], passages: Sequence[str] = ()) -> dict[str, object]:
+    """The metrics of ``rag eval --json``, overall and per language."""
+
+    def metrics(group: Sequence[Outcome]) -> dict[str, object]:
+        ans = [o for o in group if o.item.answerable]
+        unans = [o for o in group if not o.item.answerable]
+
+        def rate(xs: Sequence[bool]) -> float | None:
+            return round(sum(xs) / len(xs), 4) if xs else None
+
+        return {
+            "n": len(group),
+            "hit@1": rate([o.rank == 1 for o in ans]),
+            "hit@3": rate([o.rank is not None and o.rank <= 3 for o in ans]),
+            "mrr": round(sum(1 / o.rank for o in ans if o.rank) / len(ans), 4) if ans else None,
+            "answer_accuracy": rate([o.correct for o in ans]),
+            "refusal_rate": rate([not o.answer.answerable for o in unans]),
+            "false_refusal_rate": rate([not o.answer.answerable for o in ans]),
+            "mean_passage_chars": round(statistics.fmean(len(p) for p in passages), 1) if passages else None,
+            "p50_ms": round(statistics.median(o.ms for o in group), 1) if group else None,
+        }
+
+    result = metrics(outcomes)
+    result["by_lang"] = {lang: metrics([o for o in outcomes if o.item.lang == lang]) for lang in ("ko", "en")}
+    return result
+
+
+def failures(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
+    """The questions that went wrong, for reading rather than for scores."""
+    rows = []
+    for o in outcomes:
+        wrong_refusal = o.answer.answerable != o.item.answerable
+        if wrong_refusal or (o.item.answerable and (o.rank != 1 or not o.correct)):
+            rows.append({"id": o.item.id, "question": o.item.question, "rank": o.rank,
+                         "answerable": o.answer.answerable, "answer": o.answer.text[:160]})
+    return rows

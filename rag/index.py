@@ -1,0 +1,184 @@
+"""The persisted index: FAISS vectors, passages as JSON and a manifest, never pickle.
+
+Layout of the index folder::
+
+    CURRENT                 name of the live version folder (replaced atomically)
+    v-<timestamp>-<id>/     manifest.json, passages.json, vectors.faiss, sentences.npy
+
+A build writes a new version folder completely, then swaps ``CURRENT``, so a crash
+mid-build leaves the previous version live. Loading checks every file's sha256 and the
+manifest against what the caller expects; any difference raises :class:`IndexInvalid`
+and the caller rebuilds.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+import shutil
+import tempfile
+import time
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, Sequence
+
+import faiss
+import numpy as np
+
+from rag.errors import IndexInvalid
+from rag.types import Passage
+
+log = logging.getLogger(__name__)
+
+FORMAT_VERSION = 1
+POINTER = "CURRENT"
+FILES = ("passages.json", "vectors.faiss", "sentences.npy")
+EXACT_SEARCH_LIMIT = 200_000
+"""Up to this many vectors exact inner-product search is fast enough; above it, HNSW."""
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def choose_index(dim: int, count: int) -> tuple[faiss.Index, str]:
+    """Exact search for small corpora; graph search once exact search gets slow."""
+    if count <= EXACT_SEARCH_LIMIT:
+        return faiss.IndexFlatIP(dim), "IndexFlatIP"
+    index = faiss.IndexHNSWFlat(dim, 32, faiss.METRIC_INNER_PRODUCT)
+    index.hnsw.efConstruction = 80
+    index.hnsw.efSearch = 128
+    return index, "IndexHNSWFlat(M=32,efSearch=128)"
+
+
+@dataclass
+class VectorIndex:
+    """Passages, their vectors in FAISS, their sentences' vectors, and the manifest.
+
+    Passage vectors find candidates; sentence vectors (one row per passage sentence, in
+    passage order) score the candidates' sentences, which is what answers quote.
+    """
+
+    passages: list[Passage]
+    faiss_index: faiss.Index
+    sentence_vectors: np.ndarray
+    manifest: dict[str, Any]
+
+    def __post_init__(self) -> None:
+        counts = [len(p.sentences) for p in self.passages]
+        self.sentence_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+
+    @classmethod
+    def build(cls, passages: Sequence[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
+              settings: dict[str, Any]) -> "VectorIndex":
+        vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
+        if vectors.ndim != 2 or len(vectors) != len(passages):
+            raise ValueError(f"need one vector per passage, got {vectors.shape} for {len(passages)} passages")
+        if sentence_vectors.shape != (sum(len(p.sentences) for p in passages), vectors.shape[1]):
+            raise ValueError(f"need one vector per sentence, got {sentence_vectors.shape}")
+        index, kind = choose_index(vectors.shape[1], len(vectors))
+        index.add(vectors)
+        manifest = dict(settings, format=FORMAT_VERSION, dimension=int(vectors.shape[1]),
+                        passages=len(passages), index_type=kind,
+                        built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
+        return cls(list(passages), index, sentence_vectors, manifest)
+
+    def sentences_of(self, passage_id: int) -> np.ndarray:
+        """Vectors of one passage's sentences."""
+        return self.sentence_vectors[self.sentence_start[passage_id] : self.sentence_start[passage_id + 1]]
+
+    def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+        """Top-``k`` (scores, passage ids) for one query vector."""
+        k = min(k, self.faiss_index.ntotal)
+        if k <= 0:
+            return np.zeros(0, np.float32), np.zeros(0, np.int64)
+        scores, ids = self.faiss_index.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
+        keep = ids[0] >= 0
+        return scores[0][keep], ids[0][keep]
+
+    def vectors(self) -> np.ndarray:
+        """All stored vectors, in passage order (exact indexes only)."""
+        return self.faiss_index.reconstruct_n(0, self.faiss_index.ntotal)
+
+    def save(self, folder: Path) -> Path:
+        """Write a new version folder, then point ``CURRENT`` at it; returns the version folder."""
+        folder.mkdir(parents=True, exist_ok=True)
+        name = f"v-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
+        staging = Path(tempfile.mkdtemp(prefix=".build-", dir=folder))
+        try:
+            (staging / "passages.json").write_text(
+                json.dumps([p.to_json() for p in self.passages], ensure_ascii=False), encoding="utf-8"
+            )
+            faiss.write_index(self.faiss_index, str(staging / "vectors.faiss"))
+            np.save(staging / "sentences.npy", self.sentence_vectors, allow_pickle=False)
+            manifest = dict(self.manifest, files={f: _sha256(staging / f) for f in FILES})
+            (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
+            for f in (*FILES, "manifest.json"):
+                with (staging / f).open("rb") as fh:
+                    os.fsync(fh.fileno())
+            target = folder / name
+            staging.rename(target)
+        except BaseException:
+            shutil.rmtree(staging, ignore_errors=True)
+            raise
+        pointer_tmp = folder / f".{POINTER}.{uuid.uuid4().hex[:8]}"
+        pointer_tmp.write_text(name + "\n", encoding="utf-8")
+        os.replace(pointer_tmp, folder / POINTER)
+        self.manifest = manifest
+        _remove_old_versions(folder, keep=name)
+        log.info("Index saved to %s (%d passages)", target, len(self.passages))
+        return target
+
+    @classmethod
+    def load(cls, folder: Path, expect: dict[str, Any]) -> "VectorIndex":
+        """Load the live version, verifying checksums and that it was built with ``expect``."""
+        pointer = folder / POINTER
+        if not pointer.is_file():
+            raise IndexInvalid(f"no index in {folder}")
+        name = pointer.read_text(encoding="utf-8", errors="replace").strip()
+        version = folder / name
+        if not name.startswith("v-") or "/" in name or not version.is_dir():
+            raise IndexInvalid(f"{pointer} names a missing version {name!r}")
+        try:
+            manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
+        except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
+            raise IndexInvalid(f"manifest unreadable: {exc}") from exc
+        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
+            raise IndexInvalid("manifest has an unknown format")
+        for key, value in expect.items():
+            if manifest.get(key) != value:
+                raise IndexInvalid(f"index is stale: {key} was {manifest.get(key)!r}, now {value!r}")
+        files = manifest.get("files")
+        if not isinstance(files, dict) or set(files) != set(FILES):
+            raise IndexInvalid("manifest lists the wrong files")
+        for f in FILES:
+            path = version / f
+            if not path.is_file() or _sha256(path) != files[f]:
+                raise IndexInvalid(f"{f} is missing or damaged (checksum mismatch)")
+        try:
+            passages = [Passage.from_json(p) for p in json.loads((version / "passages.json").read_text("utf-8"))]
+            index = faiss.read_index(str(version / "vectors.faiss"))
+            sentence_vectors = np.load(version / "sentences.npy", allow_pickle=False)
+        except (ValueError, KeyError, TypeError, RuntimeError, OSError) as exc:
+            raise IndexInvalid(f"index files unreadable: {exc}") from exc
+        if index.ntotal != len(passages) or index.ntotal != manifest.get("passages"):
+            raise IndexInvalid(f"{index.ntotal} vectors but {len(passages)} passages")
+        if index.d != manifest.get("dimension"):
+            raise IndexInvalid(f"vectors have dimension {index.d}, manifest says {manifest.get('dimension')}")
+        if sentence_vectors.shape != (sum(len(p.sentences) for p in passages), index.d):
+            raise IndexInvalid(f"sentence vectors have shape {sentence_vectors.shape}, passages disagree")
+        return cls(passages, index, sentence_vectors.astype(np.float32, copy=False), manifest)
+
+
+def _remove_old_versions(folder: Path, keep: str) -> None:
+    for child in folder.iterdir():
+        if child.is_dir() and child.name != keep and (child.name.startswith("v-") or child.name.startswith(".build-")):
+            shutil.rmtree(child, ignore_errors=True)

@@ -1,0 +1,106 @@
+"""Small typed values passed between the stages: documents, passages, citations, answers."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+
+@dataclass(frozen=True)
+class Document:
+    """A cleaned article. ``text`` is what offsets of passages and citations point into."""
+
+    source: str
+    title: str
+    text: str
+    metadata: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class Passage:
+    """A sentence-aligned slice of a document: ``document.text[start:end] == text``.
+
+    ``sentences`` are absolute ``(start, end)`` offsets of the sentences inside the passage,
+    kept so answers can quote a single sentence without splitting again. ``section`` is the
+    heading the passage sits under, used as context for embedding, never as quoted text.
+    """
+
+    text: str
+    source: str
+    title: str
+    start: int
+    end: int
+    sentences: tuple[tuple[int, int], ...]
+    section: str = ""
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["sentences"] = [list(s) for s in self.sentences]
+        return data
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> "Passage":
+        return cls(
+            text=str(data["text"]),
+            source=str(data["source"]),
+            title=str(data["title"]),
+            start=int(data["start"]),
+            end=int(data["end"]),
+            sentences=tuple((int(a), int(b)) for a, b in data["sentences"]),
+            section=str(data.get("section", "")),
+        )
+
+    def sentence_texts(self) -> list[str]:
+        return [self.text[a - self.start : b - self.start] for a, b in self.sentences]
+
+
+@dataclass(frozen=True)
+class Citation:
+    """A ranked passage with the exact span that supports the answer.
+
+    ``start``/``end`` locate the passage in its cleaned document; ``quote_start``/``quote_end``
+    locate the quoted span (equal to ``start`` when nothing in the passage is quoted).
+    """
+
+    text: str
+    source: str
+    title: str
+    start: int
+    end: int
+    score: float
+    quote_start: int = 0
+    quote_end: int = 0
+
+    @property
+    def quote(self) -> str:
+        return self.text[self.quote_start - self.start : self.quote_end - self.start]
+
+    def to_json(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["quote"] = self.quote
+        return data
+
+
+@dataclass(frozen=True)
+class Answer:
+    """What ``RagPipeline.ask`` returns.
+
+    ``citations`` support the answer and are numbered ``[1]``, ``[2]``… in ``text``. When the
+    corpus does not support an answer, ``answerable`` is False, ``citations`` is empty and
+    ``related`` holds the closest passages, which must not be presented as support.
+    """
+
+    question: str
+    text: str
+    answerable: bool
+    citations: list[Citation] = field(default_factory=list)
+    related: list[Citation] = field(default_factory=list)
+
+    def to_json(self) -> dict[str, Any]:
+        return {
+            "question": self.question,
+            "text": self.text,
+            "answerable": self.answerable,
+            "citations": [c.to_json() for c in self.citations],
+            "related": [c.to_json() for c in self.related],
+        }

@@ -1,0 +1,31 @@
+import numpy as np
+import pytest
+
+from rag.lexical import BM25, tokenize
+
+
+def test_tokenize_strips_particles_and_endings():
+    assert tokenize(["카카오는 오픈채팅방을 구독하는 모델도 고려하고 있다."])[0] == ["카카오", "오픈", "채팅방", "구독", "모델", "고려"]
+
+
+def test_tokenize_keeps_latin_content_words_lowercase():
+    assert tokenize(["When is the AI model coming?"])[0] == ["ai", "model", "coming"]
+
+
+def test_bm25_ranks_the_passage_with_the_terms():
+    docs = tokenize(["카카오의 영업이익은 1135억원이다.", "오픈채팅 방문자는 1200만명이다.", "날씨가 맑다."])
+    bm25 = BM25(docs)
+    scores = bm25.scores(tokenize(["카카오 영업이익"])[0])
+    assert int(np.argmax(scores)) == 0 and scores[2] == 0
+    assert bm25.scores(["없는단어"]).tolist() == [0, 0, 0]
+
+
+def test_known_weight_flags_terms_the_corpus_lacks():
+    bm25 = BM25(tokenize(["카카오의 영업이익은 1135억원이다.", "오픈채팅 방문자는 1200만명이다."]))
+    assert bm25.known_weight(tokenize(["카카오 영업이익"])[0]) == pytest.approx(1.0)
+    assert bm25.known_weight(tokenize(["카카오 순이익 배당"])[0]) < 0.5
+
+
+def test_bm25_validates_parameters():
+    with pytest.raises(ValueError):
+        BM25([["a"]], b=2.0)
