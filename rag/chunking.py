@@ -54,12 +54,18 @@ def split_passages(document: Document, max_chars: int = 400) -> list[Passage]:
     current: list[tuple[int, int]] = []
 
     def flush() -> None:
-        if current:
-            start, end = current[0][0], current[-1][1]
-            passages.append(
-                Passage(text[start:end], document.source, document.title, start, end, tuple(current), section)
-            )
-            current.clear()
+        if not current:
+            return
+        spans = tuple(current)
+        prev = passages[-1] if passages else None
+        # A short tail joins the passage before it: alone, its vector would be mostly context.
+        if (prev and prev.section == section and spans[-1][1] - spans[0][0] < max_chars // 3
+                and spans[-1][1] - prev.start <= max_chars):
+            spans = prev.sentences + spans
+            passages.pop()
+        start, end = spans[0][0], spans[-1][1]
+        passages.append(Passage(text[start:end], document.source, document.title, start, end, spans, section))
+        current.clear()
 
     pos = 0
     for line in text.split("\n"):

@@ -49,7 +49,7 @@ class Embedder(Embeddings):
         prompts = self.model.prompts or {}
         self.query_prompt = "query" if "query" in prompts else None
         self.passage_prompt = "passage" if "passage" in prompts else None
-        self.dimension = int(self.model.get_sentence_embedding_dimension() or 0)
+        self.dimension = int(self.model.get_embedding_dimension() or 0)
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
         return self._encode(texts, self.passage_prompt, progress)

@@ -26,6 +26,18 @@ _STOP_LATIN = frozenset(
 )
 
 
+KEY_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+
+
+def key_terms(text: str) -> list[str]:
+    """The nouns and foreign words of a question: what a supporting passage must mention.
+
+    Verbs and endings are left out because paraphrases change them freely (늘었다/뛰었다).
+    """
+    return [t.form.lower() for t in kiwi().tokenize(text)
+            if t.tag in KEY_TAGS and not (t.tag == "SL" and t.form.lower() in _STOP_LATIN)]
+
+
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Content morphemes of each text, lower-cased; Latin words stay whole."""
     out: list[list[str]] = []

@@ -19,17 +19,13 @@ from rag.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
 
-CHUNKING_VERSION = 1
+CHUNKING_VERSION = 3
 """Bump when passage cutting or the text given to the embedder changes: old indexes go stale."""
 
 
 def passage_context(p: Passage) -> str:
     """What the embedder sees for a passage: its title and section give it context."""
     return "\n".join(x for x in (p.title, p.section, p.text) if x)
-
-
-def sentence_context(p: Passage, sentence: str) -> str:
-    return "\n".join(x for x in (p.section or p.title, sentence) if x)
 
 
 def validate_question(question: object) -> str:
@@ -158,6 +154,7 @@ def build_index(corpus: CorpusLoad, embedder: Embedder, settings: Settings, mani
     passages = [p for d in corpus.documents for p in split_passages(d, settings.max_passage_chars)]
     log.info("Embedding %d passages from %d documents", len(passages), len(corpus.documents))
     vectors = embedder.encode_passages([passage_context(p) for p in passages], progress=progress)
-    sentences = [sentence_context(p, s) for p in passages for s in p.sentence_texts()]
+    # Sentences are embedded bare: a shared heading made every sentence under it look alike.
+    sentences = [s for p in passages for s in p.sentence_texts()]
     sentence_vectors = embedder.encode_passages(sentences, progress=progress)
     return VectorIndex.build(passages, vectors, sentence_vectors, manifest)

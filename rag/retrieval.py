@@ -20,7 +20,7 @@ from pydantic import ConfigDict
 
 from rag.embeddings import Embedder
 from rag.index import VectorIndex
-from rag.lexical import BM25, tokenize
+from rag.lexical import BM25, key_terms, tokenize
 from rag.types import Passage
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
@@ -59,6 +59,9 @@ class Ranking:
     hangul: float
     coverage: float
     query_terms: tuple[str, ...]
+    standout: float = 0.0
+    """How far the best sentence stands above the other candidate sentences, in standard
+    deviations: a question the corpus answers has one sentence that fits much better."""
 
 
 class HybridRetriever(BaseRetriever):
@@ -110,7 +113,10 @@ class HybridRetriever(BaseRetriever):
                 float(sentence[j]), float(lex_c[j]), tuple(float(x) for x in per_sentence[j]))
             for j in order
         ]
-        return Ranking(hits, hangul, self.lexical.known_weight(terms), terms)
+        everything = np.concatenate(per_sentence)
+        spread = float(everything.std())
+        standout = float((everything.max() - everything.mean()) / spread) if spread > 1e-6 else 0.0
+        return Ranking(hits, hangul, self.lexical.known_weight(key_terms(query)), terms, standout)
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
         return [
