@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/rag ask "When is the AI model coming?"
+	$(BIN)/python app.py
 
 index: $(STAMP)
 	$(BIN)/rag index
@@ -31,7 +31,7 @@ browser-deps:
 	  $$SUDO apt-get update -qq && $$SUDO apt-get install -y -qq chromium fonts-noto-cjk; }
 
 test: $(STAMP) browser-deps
-	$(BIN)/python -m pytest
+	$(BIN)/python -m pytest -v
 
 test-quick: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"

@@ -31,6 +31,10 @@ def _parser() -> argparse.ArgumentParser:
     p_ask.add_argument("question")
     p_ask.add_argument("--json", action="store_true", help="print the answer as JSON")
 
+    p_serve = sub.add_parser("serve", help="start the chat page")
+    p_serve.add_argument("--host", default="127.0.0.1")
+    p_serve.add_argument("--port", type=int, default=7860)
+
     p_eval = sub.add_parser("eval", help="score the golden Q&A set")
     p_eval.add_argument("--golden", type=Path, default=GOLDEN, help=f"golden JSONL file (default: {GOLDEN})")
     p_eval.add_argument("--split", choices=("train", "dev"), help="evaluate one split only")
@@ -41,7 +45,7 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
-    logging.basicConfig(level=logging.INFO if args.verbose else logging.WARNING,
+    logging.basicConfig(level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     from rag.errors import RagError
     from rag.provision import ProvisioningError
@@ -65,6 +69,10 @@ def _run(args: argparse.Namespace) -> int:
         items = evaluation.load_golden(args.golden)  # fail fast, before loading the model
         if args.split:
             items = [i for i in items if i.split == args.split]
+    if args.command == "ask":
+        from rag.pipeline import validate_question
+
+        validate_question(args.question)  # fail fast, before loading the model
     rag = RagPipeline.load(args.corpus, args.index, args.model, rebuild=getattr(args, "rebuild", False),
                            progress=args.command == "index")
     if args.command == "index":
@@ -74,6 +82,11 @@ def _run(args: argparse.Namespace) -> int:
         for error in info.errors:
             print(f"skipped: {error}", file=sys.stderr)
         return 1 if info.errors else 0
+    if args.command == "serve":
+        from rag.web import serve
+
+        serve(rag, args.host, args.port)
+        return 0
     if args.command == "ask":
         answer = rag.ask(args.question)
         if args.json:

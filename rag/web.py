@@ -1,0 +1,116 @@
+"""The Gradio chat page. Thin: answers come from :class:`RagPipeline`, HTML from ``render``."""
+
+from __future__ import annotations
+
+import logging
+import os
+import time
+from typing import Any, Iterator
+
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network here, and no tracking
+
+import gradio as gr  # noqa: E402
+
+from rag import render  # noqa: E402
+from rag.pipeline import RagPipeline  # noqa: E402
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "When is the AI model coming?",
+    "카카오 AI 모델은 언제 나와?",
+    "카카오 2분기 매출은 얼마야?",
+    "How many people visit Open Chat on weekdays?",
+    "카카오 주가는 얼마야?",
+    "Who won the baseball game yesterday?",
+]
+CONCURRENCY = 4
+"""Questions answered at once; each takes tens of milliseconds, so more only adds contention."""
+
+
+def corpus_markdown(rag: RagPipeline) -> str:
+    info = rag.info()
+    lines = ["### Corpus"]
+    for d in info.documents:
+        meta = " · ".join(x for x in (d.get("outlet", ""), d.get("date", "")) if x)
+        lines.append(f"- **{render.text(d['title'])}**" + (f"  \n  {render.text(meta)}" if meta else ""))
+    lines += [
+        "",
+        f"**Passages:** {info.passages}  ",
+        f"**Embedding model:** `{info.model}`  ",
+        f"**Index:** {info.index_type}, built {info.built_at}",
+    ]
+    if info.errors:
+        lines += ["", "**Skipped files:**"] + [f"- {render.text(e)}" for e in info.errors]
+    return "\n".join(lines)
+
+
+def build(rag: RagPipeline) -> gr.Blocks:
+    """The page: chat with streamed, cited answers; a side panel about the corpus."""
+
+    def user_turn(message: str, history: list[dict[str, Any]]):
+        return "", history + [{"role": "user", "content": render.text(message or "")}], message or ""
+
+    def bot_turn(question: str, history: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
+        history = history + [{"role": "assistant", "content": ""}]
+        try:
+            answer = rag.ask(question)
+        except ValueError as exc:
+            history[-1]["content"] = render.text(str(exc))
+            yield history
+            return
+        except Exception:  # the page must survive anything; the log keeps the details
+            log.exception("Answering %r failed", question[:200])
+            history[-1]["content"] = render.text("Sorry, something went wrong answering that. Please try again.")
+            yield history
+            return
+        words = answer.text.split(" ")
+        for n in range(1, len(words)):
+            history[-1]["content"] = render.text(" ".join(words[:n]))
+            yield history
+        history[-1]["content"] = render.answer_html(answer)
+        yield history
+
+    def api_ask(question: str) -> dict:
+        """Answer a question; returns the answer text, whether it is answerable, and citations."""
+        return rag.ask(question).to_json()
+
+    def refresh() -> str:
+        started = time.perf_counter()
+        rebuilt = rag.refresh()
+        log.info("Refresh: index %s in %.1f s", "rebuilt" if rebuilt else "unchanged", time.perf_counter() - started)
+        return corpus_markdown(rag)
+
+    with gr.Blocks(title="Korean news Q&A") as demo:
+        with gr.Sidebar(position="left", open=True):
+            info = gr.Markdown(corpus_markdown(rag), elem_id="corpus-info")
+            refresh_button = gr.Button("Re-read corpus", elem_id="refresh", size="sm")
+        gr.Markdown("## Ask the news\nAnswers quote the article and cite it; "
+                    "when the article does not say, the bot says so.")
+        chatbot = gr.Chatbot(elem_id="chat", height=520, render_markdown=False, sanitize_html=True,
+                             latex_delimiters=[], buttons=[], placeholder="Ask in Korean or English.")
+        box = gr.Textbox(elem_id="question", show_label=False, submit_btn=True, max_lines=6,
+                         placeholder="예: 카카오 AI 모델은 언제 나와? / When is the AI model coming?")
+        gr.Examples(EXAMPLES, inputs=box, label="Try")
+        question = gr.State("")
+        box.submit(user_turn, [box, chatbot], [box, chatbot, question], queue=False, api_visibility="private") \
+            .then(bot_turn, [question, chatbot], chatbot, api_visibility="private", concurrency_id="rag")
+        refresh_button.click(refresh, None, info, api_visibility="private", concurrency_limit=1)
+        gr.api(api_ask, api_name="ask", concurrency_id="rag")
+    demo.queue(default_concurrency_limit=CONCURRENCY, max_size=256)
+    return demo
+
+
+CSS = """
+.citation { margin: .5em 0; padding: .4em .6em; border-left: 3px solid #c8c8c8; }
+.citations.related .citation { opacity: .8; }
+mark { background: #fff1a8; padding: 0 .1em; }
+"""
+
+
+def serve(rag: RagPipeline, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:
+    demo = build(rag)
+    log.info("Serving on http://%s:%d", host, port)
+    demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
+                css=CSS, footer_links=["api"], ssr_mode=False)
+    return demo
