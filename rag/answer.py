@@ -56,7 +56,7 @@ class ExtractiveAnswerer:
     """Turns a ranking into an :class:`Answer` quoting at most ``max_sentences`` sentences."""
 
     def __init__(self, policy: RefusalPolicy | None = None, max_sentences: int = 2, lexical_bonus: float = 0.05,
-                 second_sentence_gap: float = 0.03) -> None:
+                 second_sentence_gap: float = 0.05) -> None:
         if max_sentences not in (1, 2):
             raise ValueError(f"max_sentences must be 1 or 2, got {max_sentences}")
         self.policy = policy or RefusalPolicy()
