@@ -32,21 +32,24 @@ class RefusalPolicy:
       the other candidate sentences. An answerable question has one sentence that fits;
       an unanswerable one spreads its similarity evenly.
 
-    English questions share no terms with Korean text, so only ``standout`` and an absolute
-    floor apply to them. Thresholds were set on the golden set's train split.
+    A question naming someone or something the corpus never mentions (``unknown_names``) is
+    refused outright. English questions share no terms with Korean text, so only ``standout``
+    and an absolute floor apply to them. Thresholds were set on the golden set's train split.
     """
 
     min_coverage: float = 0.2
     confident_coverage: float = 0.9
     min_standout: float = 1.5
+    strong_standout: float = 3.0
     min_sentence: float = 0.75
 
     def supported(self, ranking: Ranking) -> bool:
-        if not ranking.hits or ranking.hits[0].sentence < self.min_sentence:
+        if not ranking.hits or ranking.hits[0].sentence < self.min_sentence or ranking.unknown_names:
             return False
         if ranking.hangul >= 0.5 and ranking.query_terms:
             if ranking.coverage < self.min_coverage:
-                return False
+                # Paraphrases (음악 for 뮤직) miss terms; only an unmistakable sentence saves them.
+                return ranking.standout >= self.strong_standout
             if ranking.coverage >= self.confident_coverage:
                 return True
         return ranking.standout >= self.min_standout

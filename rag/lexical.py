@@ -38,6 +38,11 @@ def key_terms(text: str) -> list[str]:
             if t.tag in KEY_TAGS and not (t.tag == "SL" and t.form.lower() in _STOP_LATIN)]
 
 
+def proper_nouns(text: str) -> list[str]:
+    """Kiwi's proper nouns (NNP) of a text, as written."""
+    return [t.form for t in kiwi().tokenize(text) if t.tag == "NNP"]
+
+
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Content morphemes of each text, lower-cased; Latin words stay whole."""
     out: list[list[str]] = []

@@ -20,7 +20,7 @@ from pydantic import ConfigDict
 
 from rag.embeddings import Embedder
 from rag.index import VectorIndex
-from rag.lexical import BM25, key_terms, tokenize
+from rag.lexical import BM25, key_terms, proper_nouns, tokenize
 from rag.types import Passage
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
@@ -59,6 +59,8 @@ class Ranking:
     hangul: float
     coverage: float
     query_terms: tuple[str, ...]
+    unknown_names: tuple[str, ...] = ()
+    """Proper nouns of the question that no passage mentions, even abbreviated."""
     standout: float = 0.0
     """How far the best sentence stands above the other candidate sentences, in standard
     deviations: a question the corpus answers has one sentence that fits much better."""
@@ -116,7 +118,23 @@ class HybridRetriever(BaseRetriever):
         everything = np.concatenate(per_sentence)
         spread = float(everything.std())
         standout = float((everything.max() - everything.mean()) / spread) if spread > 1e-6 else 0.0
-        return Ranking(hits, hangul, self.lexical.known_weight(key_terms(query)), terms, standout)
+        return Ranking(hits, hangul, self.lexical.known_weight(key_terms(query)), terms,
+                       self.unknown_names(query), standout)
+
+    def unknown_names(self, query: str) -> tuple[str, ...]:
+        """Names in the question the corpus never mentions: a question about someone or
+        something else is not answered by these articles, however close its wording.
+
+        A name counts as mentioned when it occurs in a passage or, for Korean abbreviations
+        such as 카톡 for 카카오톡, when its syllables occur in order in a corpus name that
+        starts with the same syllable.
+        """
+        return tuple(n for n in proper_nouns(query) if not self._mentions(n))
+
+    def _mentions(self, name: str) -> bool:
+        if name in self.lexical.vocab or any(name in p.text for p in self.index.passages):
+            return True
+        return any(_abbreviates(name, known) for known in self.lexical.vocab if known[:1] == name[:1])
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
         return [
@@ -126,6 +144,14 @@ class HybridRetriever(BaseRetriever):
             })
             for h in self.rank(query).hits
         ]
+
+
+def _abbreviates(short: str, long: str) -> bool:
+    """True when ``short`` is ``long`` with syllables left out (카톡 / 카카오톡)."""
+    if not 1 < len(short) < len(long):
+        return False
+    rest = iter(long)
+    return all(ch in rest for ch in short)
 
 
 def _lexical_text(p: Passage) -> str:

@@ -12,9 +12,9 @@ _starts = [100 + TEXT.index(s) for s in SENTENCES]
 P = Passage(TEXT, "a.txt", "T", 100, 100 + len(TEXT), tuple((a, a + len(s)) for a, s in zip(_starts, SENTENCES)))
 
 
-def ranking(sentence_scores, hangul=1.0, coverage=1.0, standout=3.0, terms=("카카오", "모델")):
+def ranking(sentence_scores, hangul=1.0, coverage=1.0, standout=2.5, terms=("카카오", "모델"), unknown=()):
     hit = Hit(0, P, 1.0, max(sentence_scores), max(sentence_scores), 1.0, tuple(sentence_scores))
-    return Ranking([hit], hangul, coverage, terms, standout)
+    return Ranking([hit], hangul, coverage, terms, unknown_names=unknown, standout=standout)
 
 
 def test_quotes_the_best_sentence_with_a_citation_marker():
@@ -33,6 +33,7 @@ def test_adds_an_adjacent_sentence_only_when_nearly_as_good():
 
 @pytest.mark.parametrize("kwargs", [
     {"coverage": 0.1},                                   # Korean key terms absent from the corpus
+    {"unknown": ("네이버",)},                              # about a name the corpus never mentions
     {"coverage": 0.6, "standout": 1.0},                  # nothing stands out
     {"hangul": 0.0, "coverage": 0.0, "standout": 1.0},   # English, nothing stands out
 ])
@@ -41,6 +42,10 @@ def test_refuses_weak_evidence(kwargs):
     assert not ans.answerable and not ans.citations and ans.related
     expected = NOT_IN_ARTICLE["en" if kwargs.get("hangul", 1.0) < 0.5 else "ko"]
     assert ans.text == expected
+
+
+def test_a_paraphrase_with_an_unmistakable_sentence_is_answered():
+    assert ExtractiveAnswerer().answer("q", ranking([0.9, 0.5, 0.5], coverage=0.1, standout=3.5)).answerable
 
 
 def test_no_hits_is_a_refusal():

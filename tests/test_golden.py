@@ -17,8 +17,6 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "qa.jsonl"
 FLOORS = {"hit@1": 0.85, "hit@3": 0.95, "answer_accuracy": 0.80, "refusal_rate": 0.75}
 CEILINGS = {"false_refusal_rate": 0.05}
 NOT_YET = {
-    ("ko", "refusal_rate"): "measured 0.64: near-miss questions (net profit, staff count) share the article's terms",
-    ("ko", "false_refusal_rate"): "measured 0.086: colloquial paraphrases use nouns the article lacks",
     ("en", "hit@1"): "measured 0.75: e5-small separates neighbouring Korean sentences poorly for English questions",
     ("en", "answer_accuracy"): "measured 0.75",
     ("en", "refusal_rate"): "measured 0.20: English questions get no term check against Korean text yet",
