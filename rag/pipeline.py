@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import re
 import threading
 from dataclasses import dataclass
 from pathlib import Path
@@ -19,6 +20,8 @@ from rag.types import Answer, Citation, Passage
 
 log = logging.getLogger(__name__)
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
 CHUNKING_VERSION = 3
 """Bump when passage cutting or the text given to the embedder changes: old indexes go stale."""
 
@@ -32,7 +35,8 @@ def validate_question(question: object) -> str:
     """The question stripped of outer whitespace; a clear ``ValueError`` when unusable."""
     if not isinstance(question, str):
         raise ValueError(f"The question must be text, not {type(question).__name__}.")
-    text = question.strip()
+    # Lone surrogates (from broken clients or JSON) cannot be encoded; show them as U+FFFD.
+    text = _SURROGATE.sub("\ufffd", question).strip()
     if not text:
         raise ValueError("The question is empty. Type a question about the articles.")
     if len(text) > MAX_QUESTION_CHARS:
