@@ -20,7 +20,8 @@ OUTPUT = ROOT / "test-output"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
         "--no-first-run"]
-INJECTIONS = ["<img src=x onerror=alert(1)>", "**bold** [link](javascript:alert(1))"]
+INJECTIONS = ["<img src=x onerror=alert(1)>", "**bold** [link](javascript:alert(1))",
+              "<b>long</b> " * 180 + "<script>alert(2)</script>"]
 ARM_TIMER = """() => {
   const chat = document.querySelector('#chat');
   const before = chat.querySelectorAll('[data-testid="bot"]').length;
@@ -127,8 +128,8 @@ def test_unanswerable_question_is_refused(page):
 def test_injection_shows_literally_and_runs_nothing(page, text):
     _ask(page, text)
     user = page.locator('#chat [data-testid="user"]').last
-    assert user.inner_text().strip() == text
-    assert user.locator("img, a, strong").count() == 0
+    assert " ".join(user.inner_text().split()) == " ".join(text.split())
+    assert user.locator("img, a, strong, b, script").count() == 0
     assert page.dialogs == []
 
 
