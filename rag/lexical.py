@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 from collections import Counter
+from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
@@ -29,34 +30,45 @@ _STOP_LATIN = frozenset(
 KEY_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
 
 
-def key_terms(text: str) -> list[str]:
-    """The nouns and foreign words of a question: what a supporting passage must mention.
+@dataclass(frozen=True)
+class QueryTerms:
+    """What retrieval and refusal need from a question, from one Kiwi analysis.
 
-    Verbs and endings are left out because paraphrases change them freely (늘었다/뛰었다).
+    ``terms`` are matched by BM25; ``key`` (nouns and foreign words) are what a supporting
+    passage must mention, leaving out verbs because paraphrases change them freely
+    (늘었다/뛰었다); ``names`` are proper nouns as written.
     """
-    return [t.form.lower() for t in kiwi().tokenize(text)
-            if t.tag in KEY_TAGS and not (t.tag == "SL" and t.form.lower() in _STOP_LATIN)]
+
+    terms: tuple[str, ...]
+    key: tuple[str, ...]
+    names: tuple[str, ...]
 
 
-def proper_nouns(text: str) -> list[str]:
-    """Kiwi's proper nouns (NNP) of a text, as written."""
-    return [t.form for t in kiwi().tokenize(text) if t.tag == "NNP"]
+def analyse(question: str) -> QueryTerms:
+    tokens = kiwi().tokenize(question)
+    return QueryTerms(
+        terms=tuple(_content(tokens)),
+        key=tuple(t.form.lower() for t in tokens
+                  if t.tag in KEY_TAGS and not (t.tag == "SL" and t.form.lower() in _STOP_LATIN)),
+        names=tuple(t.form for t in tokens if t.tag == "NNP"),
+    )
+
+
+def _content(tokens: Sequence) -> list[str]:
+    terms = []
+    for tok in tokens:
+        if tok.tag not in CONTENT_TAGS:
+            continue
+        form = tok.form.lower()
+        if (tok.tag == "NNB" and form in _STOP_NNB) or (tok.tag == "SL" and form in _STOP_LATIN):
+            continue
+        terms.append(form)
+    return terms
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Content morphemes of each text, lower-cased; Latin words stay whole."""
-    out: list[list[str]] = []
-    for tokens in kiwi().tokenize(list(texts)):
-        terms = []
-        for tok in tokens:
-            if tok.tag not in CONTENT_TAGS:
-                continue
-            form = tok.form.lower()
-            if (tok.tag == "NNB" and form in _STOP_NNB) or (tok.tag == "SL" and form in _STOP_LATIN):
-                continue
-            terms.append(form)
-        out.append(terms)
-    return out
+    return [_content(tokens) for tokens in kiwi().tokenize(list(texts))]
 
 
 class BM25:

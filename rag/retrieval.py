@@ -20,7 +20,7 @@ from pydantic import ConfigDict
 
 from rag.embeddings import Embedder
 from rag.index import VectorIndex
-from rag.lexical import BM25, key_terms, proper_nouns, tokenize
+from rag.lexical import BM25, analyse, tokenize
 from rag.types import Passage
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
@@ -89,7 +89,8 @@ class HybridRetriever(BaseRetriever):
     def rank(self, query: str, k: int | None = None) -> Ranking:
         k = k or self.k
         n = len(self.index.passages)
-        terms = tuple(tokenize([query])[0])
+        analysed = analyse(query)
+        terms = analysed.terms
         hangul = hangul_share(query)
         if n == 0:
             return Ranking([], hangul, 0.0, terms)
@@ -118,10 +119,10 @@ class HybridRetriever(BaseRetriever):
         everything = np.concatenate(per_sentence)
         spread = float(everything.std())
         standout = float((everything.max() - everything.mean()) / spread) if spread > 1e-6 else 0.0
-        return Ranking(hits, hangul, self.lexical.known_weight(key_terms(query)), terms,
-                       self.unknown_names(query), standout)
+        return Ranking(hits, hangul, self.lexical.known_weight(analysed.key), terms,
+                       self.unknown_names(analysed.names), standout)
 
-    def unknown_names(self, query: str) -> tuple[str, ...]:
+    def unknown_names(self, names: tuple[str, ...]) -> tuple[str, ...]:
         """Names in the question the corpus never mentions: a question about someone or
         something else is not answered by these articles, however close its wording.
 
@@ -129,7 +130,7 @@ class HybridRetriever(BaseRetriever):
         such as 카톡 for 카카오톡, when its syllables occur in order in a corpus name that
         starts with the same syllable.
         """
-        return tuple(n for n in proper_nouns(query) if not self._mentions(n))
+        return tuple(n for n in names if not self._mentions(n))
 
     def _mentions(self, name: str) -> bool:
         if name in self.lexical.vocab or any(name in p.text for p in self.index.passages):

@@ -1,7 +1,7 @@
 import numpy as np
 import pytest
 
-from rag.lexical import BM25, tokenize
+from rag.lexical import BM25, analyse, tokenize
 
 
 def test_tokenize_strips_particles_and_endings():
@@ -29,3 +29,10 @@ def test_known_weight_flags_terms_the_corpus_lacks():
 def test_bm25_validates_parameters():
     with pytest.raises(ValueError):
         BM25([["a"]], b=2.0)
+
+
+def test_analyse_gives_terms_key_nouns_and_names_at_once():
+    q = analyse("네이버의 2분기 영업이익은 얼마나 늘었어?")
+    assert q.names == ("네이버",)
+    assert q.key == ("네이버", "분기", "영업", "이익")
+    assert "늘" in q.terms and "늘" not in q.key

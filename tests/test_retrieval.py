@@ -21,9 +21,9 @@ def test_abbreviations(short, long, expected):
 @pytest.mark.slow
 def test_unknown_names_are_reported(pipeline):
     r = pipeline.retriever
-    assert r.unknown_names("네이버 2분기 영업이익은?") == ("네이버",)
-    assert r.unknown_names("카톡 '펑' 기능이 뭐야?") == ()
-    assert r.unknown_names("배재현 CIO는 뭐라고 했어?") == ()
+    assert r.rank("네이버 2분기 영업이익은?").unknown_names == ("네이버",)
+    assert r.rank("카톡 '펑' 기능이 뭐야?").unknown_names == ()
+    assert r.rank("배재현 CIO는 뭐라고 했어?").unknown_names == ()
 
 
 @pytest.mark.slow
