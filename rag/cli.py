@@ -40,6 +40,8 @@ def _parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--split", choices=("train", "dev"), help="evaluate one split only")
     p_eval.add_argument("--json", action="store_true", help="print the metrics as one JSON object")
     p_eval.add_argument("--failures", action="store_true", help="also list the questions that went wrong")
+    p_eval.add_argument("--baselines", action="store_true",
+                        help="compare with the LangChain recipe, BM25 alone and dense alone (one table)")
     return parser
 
 
@@ -99,6 +101,12 @@ def _run(args: argparse.Namespace) -> int:
             for n, c in enumerate(shown, 1):
                 print(f"[{n}] {c.title} ({c.source}, chars {c.start}-{c.end}, score {c.score:.3f})")
                 print(f"    {c.quote if c.quote else c.text[:200]}")
+        return 0
+    if args.baselines:
+        from rag.baselines import compare, markdown
+
+        rows = compare(rag, items)
+        print(json.dumps(rows, ensure_ascii=False) if args.json else markdown(rows))
         return 0
     outcomes = evaluation.run(items, rag.ask, rag.retrieve)
     report = evaluation.summarise(outcomes, [p.text for p in rag.passages])

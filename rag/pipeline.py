@@ -16,7 +16,7 @@ from rag.embeddings import Embedder
 from rag.errors import IndexInvalid, RagError
 from rag.index import VectorIndex
 from rag.retrieval import HybridRetriever
-from rag.types import Answer, Citation, Passage
+from rag.types import Answer, Citation, Document, Passage
 
 log = logging.getLogger(__name__)
 
@@ -103,6 +103,10 @@ class RagPipeline:
     @property
     def passages(self) -> list[Passage]:
         return self._state[1].passages
+
+    @property
+    def documents(self) -> list[Document]:
+        return self._state[0].documents
 
     def retrieve(self, question: str, k: int | None = None) -> list[Citation]:
         """Ranked passages for a question, best first, as citations with their scores."""

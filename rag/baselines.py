@@ -1,0 +1,105 @@
+"""Reference systems for ``rag eval --baselines``, run on the same golden set and model.
+
+Each baseline retrieves passages and answers with its top passage: that is what a retrieval
+recipe without an answerer returns. It "refuses" only when it retrieves nothing (BM25 with no
+matching term), and its "answer accuracy" only asks whether the top passage holds the
+expected string.
+"""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass
+from typing import Callable, Sequence
+
+import numpy as np
+from langchain_community.vectorstores import FAISS
+from langchain_core.documents import Document as LCDocument
+from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+from rag import evaluation
+from rag.lexical import analyse
+from rag.types import Answer, Citation, Document
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class Baseline:
+    """A named retrieve function plus the passages it searches (for their mean length)."""
+
+    name: str
+    retrieve: Callable[[str, int], list[Citation]]
+    passages: Sequence[str]
+
+    def ask(self, question: str) -> Answer:
+        top = self.retrieve(question, 1)
+        return Answer(question, top[0].text if top else "", bool(top), top)
+
+
+def langchain_recipe(documents: Sequence[Document], embedder, chunk_size: int, overlap: int) -> Baseline:
+    """The standard recipe: RecursiveCharacterTextSplitter + FAISS ``similarity_search``."""
+    splitter = RecursiveCharacterTextSplitter(chunk_size=chunk_size, chunk_overlap=overlap, add_start_index=True)
+    chunks = splitter.split_documents([LCDocument(d.text, metadata={"source": d.source, "title": d.title})
+                                       for d in documents])
+    store = FAISS.from_documents(chunks, embedder)
+
+    def retrieve(question: str, k: int) -> list[Citation]:
+        out = []
+        for doc, score in store.similarity_search_with_score(question, k=k):
+            start = int(doc.metadata["start_index"])
+            out.append(Citation(doc.page_content, doc.metadata["source"], doc.metadata["title"], start,
+                                start + len(doc.page_content), float(score), start, start))
+        return out
+
+    return Baseline(f"LangChain recipe {chunk_size}/{overlap}", retrieve, [c.page_content for c in chunks])
+
+
+def single_signal(name: str, rag, signal: str) -> Baseline:
+    """Our passages ranked by one signal only: ``dense`` (FAISS) or ``bm25`` (Kiwi-BM25)."""
+    retriever = rag.retriever
+    passages = rag.passages
+
+    def retrieve(question: str, k: int) -> list[Citation]:
+        if signal == "dense":
+            scores, ids = retriever.index.search(rag.embedder.encode_queries([question])[0], k)
+        else:
+            all_scores = retriever.lexical.scores(analyse(question).terms)
+            ids = np.argsort(-all_scores, kind="stable")[:k]
+            ids = ids[all_scores[ids] > 0]
+            scores = all_scores[ids]
+        return [Citation(passages[i].text, passages[i].source, passages[i].title, passages[i].start,
+                         passages[i].end, float(s), passages[i].start, passages[i].start)
+                for s, i in zip(scores, ids)]
+
+    return Baseline(name, retrieve, [p.text for p in passages])
+
+
+def compare(rag, items: Sequence[evaluation.GoldenItem]) -> list[dict[str, object]]:
+    """One row per system: the metrics of ``rag eval`` over all questions."""
+    documents = rag.documents
+    systems = [
+        langchain_recipe(documents, rag.embedder, 1000, 200),
+        langchain_recipe(documents, rag.embedder, 300, 50),
+        single_signal("Kiwi-BM25 alone", rag, "bm25"),
+        single_signal("dense alone", rag, "dense"),
+        Baseline("this project", rag.retrieve, [p.text for p in rag.passages]),
+    ]
+    rows = []
+    for system in systems:
+        ask = rag.ask if system.name == "this project" else system.ask
+        log.info("Evaluating %s", system.name)
+        report = evaluation.summarise(evaluation.run(items, ask, system.retrieve), system.passages)
+        rows.append({"system": system.name, **{k: report[k] for k in TABLE_KEYS}})
+    return rows
+
+
+TABLE_KEYS = ("hit@1", "hit@3", "mrr", "answer_accuracy", "refusal_rate", "false_refusal_rate",
+              "mean_passage_chars", "p50_ms")
+
+
+def markdown(rows: Sequence[dict[str, object]]) -> str:
+    head = "| system | " + " | ".join(TABLE_KEYS) + " |"
+    rule = "|---" * (len(TABLE_KEYS) + 1) + "|"
+    body = ["| " + " | ".join(str(r[k]) for k in ("system", *TABLE_KEYS)) + " |" for r in rows]
+    return "\n".join([head, rule, *body])
