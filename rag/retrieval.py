@@ -10,13 +10,14 @@ its share of Hangul; a Korean question leans on exact terms, where BM25 is stron
 from __future__ import annotations
 
 import re
+from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict
+from pydantic import ConfigDict, PrivateAttr
 
 from rag.embeddings import Embedder
 from rag.index import VectorIndex
@@ -76,6 +77,17 @@ class HybridRetriever(BaseRetriever):
     lexical: BM25
     k: int = 5
     weights: dict[str, float] = {"dense": 0.4, "sentence": 0.6, "lexical_ko": 0.6, "lexical_en": 0.1}
+    _text: str = PrivateAttr(default="")
+    _by_initial: dict[str, list[str]] = PrivateAttr(default_factory=dict)
+
+    def model_post_init(self, context: object) -> None:
+        # Name look-ups must not scan every passage per question: one joined text for
+        # substring search (C speed) and the vocabulary grouped by first character.
+        self._text = "\n".join(p.text for p in self.index.passages)
+        by_initial: dict[str, list[str]] = defaultdict(list)
+        for term in self.lexical.vocab:
+            by_initial[term[:1]].append(term)
+        self._by_initial = dict(by_initial)
 
     @classmethod
     def from_index(cls, index: VectorIndex, embedder: Embedder, k: int = 5,
@@ -94,10 +106,11 @@ class HybridRetriever(BaseRetriever):
         hangul = hangul_share(query)
         if n == 0:
             return Ranking([], hangul, 0.0, terms)
+        want = min(n, max(50, 4 * k))
         qv = self.embedder.encode_queries([query])[0]
-        scores, ids = self.index.search(qv, min(n, max(50, 4 * k)))
+        scores, ids = self.index.search(qv, want)
         lexical = self.lexical.scores(terms)
-        lex_top = np.argsort(-lexical)[: max(50, 4 * k)]
+        lex_top = np.argpartition(-lexical, want - 1)[:want] if want < n else np.arange(n)  # O(n), not a full sort
         candidates = np.union1d(ids, lex_top[lexical[lex_top] > 0]).astype(np.int64)
 
         dense = dict(zip(ids.tolist(), scores.tolist()))
@@ -133,9 +146,9 @@ class HybridRetriever(BaseRetriever):
         return tuple(n for n in names if not self._mentions(n))
 
     def _mentions(self, name: str) -> bool:
-        if name in self.lexical.vocab or any(name in p.text for p in self.index.passages):
+        if name in self.lexical.vocab or name in self._text:
             return True
-        return any(_abbreviates(name, known) for known in self.lexical.vocab if known[:1] == name[:1])
+        return any(_abbreviates(name, known) for known in self._by_initial.get(name[:1], ()))
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
         return [
