@@ -1,11 +1,23 @@
+import hashlib
 import json
+import logging
+import re
+import time
+from dataclasses import replace
 from pathlib import Path
+from typing import Sequence
 
+import faiss
 import numpy as np
 import pytest
 
+import rag.chunking
+import rag.pipeline
+from rag.config import Settings
+from rag.corpus import load_corpus
 from rag.errors import IndexInvalid
 from rag.index import POINTER, VectorIndex
+from rag.pipeline import _load_or_build, passage_context
 from rag.types import Passage
 
 EXPECT = {"model": "m", "corpus": "abc", "chunking": {"version": 1, "max_chars": 400}}
@@ -124,3 +136,193 @@ def test_crash_mid_build_leaves_previous_index_live(tmp_path: Path, monkeypatch)
 def test_build_validates_shapes():
     with pytest.raises(ValueError):
         VectorIndex.build([], np.zeros((2, 4), np.float32), np.zeros((0, 4), np.float32), EXPECT)
+
+
+def test_vectors_are_exact_for_flat_and_hnsw_and_refused_when_quantised():
+    rng = np.random.default_rng(1)
+    vectors = rng.normal(size=(50, 8)).astype(np.float32)
+    passages = [Passage("x.", "a.txt", "T", i, i + 2, ((i, i + 2),)) for i in range(50)]
+    hnsw = faiss.IndexHNSWFlat(8, 32, faiss.METRIC_INNER_PRODUCT)
+    sq = faiss.IndexHNSWSQ(8, faiss.ScalarQuantizer.QT_8bit, 32)
+    sq.train(vectors)
+    for index in (faiss.IndexFlatIP(8), hnsw, sq):
+        index.add(vectors)
+    sentences = np.zeros((50, 8), np.float32)
+    np.testing.assert_array_equal(VectorIndex(passages, hnsw, sentences, {}).vectors(), vectors)
+    with pytest.raises(IndexInvalid, match="exact"):
+        VectorIndex(passages, sq, sentences, {}).vectors()
+
+
+# Incremental updates: rag.pipeline over a stored index, with a counting embedder instead of the model.
+
+class CountingEmbedder:
+    """Deterministic vectors from each text's sha256 (no model); records every text it is given."""
+
+    dimension = 32
+
+    def __init__(self) -> None:
+        self.texts: list[str] = []
+
+    def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        self.texts.extend(texts)
+        digests = b"".join(hashlib.sha256(t.encode("utf-8")).digest() for t in texts)
+        vectors = np.frombuffer(digests, np.uint8).reshape(len(texts), self.dimension).astype(np.float32) - 127.5
+        return vectors / np.linalg.norm(vectors, axis=1, keepdims=True)
+
+
+def _article(n: int, paragraphs: int = 4, title: str = "") -> str:
+    """A headline, then paragraphs of five sentences (about 200 characters: one passage each)."""
+    body = "\n".join(" ".join(f"{n}번 기사 {j}문단의 {k}번째 문장은 회사의 실적과 하반기 전망을 설명했다." for k in range(5))
+                     for j in range(paragraphs))
+    return f"{title or f'{n}번 기사 제목'}\n{body}\n"
+
+
+def _settings(tmp_path: Path, **changes: object) -> Settings:
+    return replace(Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index",
+                            embedding_model="counting"), **changes)
+
+
+def _write_corpus(folder: Path, articles: dict[int, str]) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+    for n, text in articles.items():
+        (folder / f"a{n:05d}.txt").write_text(text, encoding="utf-8")
+
+
+def _texts(index: VectorIndex) -> set[str]:
+    """Everything the embedder is given for an index: passage contexts and bare sentences."""
+    return {passage_context(p) for p in index.passages} | {s for p in index.passages for s in p.sentence_texts()}
+
+
+def _update(settings: Settings) -> tuple[VectorIndex, CountingEmbedder]:
+    embedder = CountingEmbedder()
+    return _load_or_build(settings, embedder, rebuild=False, progress=False)[1], embedder  # type: ignore[arg-type]
+
+
+def _assert_same_as_full_rebuild(index: VectorIndex, settings: Settings, tmp_path: Path) -> None:
+    full, _ = _update(replace(settings, index_dir=tmp_path / "full"))
+    stored = VectorIndex.load(settings.index_dir, {"model": settings.embedding_model})
+    for candidate in (index, stored):
+        assert candidate.passages == full.passages
+        np.testing.assert_array_equal(candidate.vectors(), full.vectors())
+        np.testing.assert_array_equal(candidate.sentence_vectors, full.sentence_vectors)
+
+
+@pytest.fixture
+def indexed(tmp_path: Path) -> tuple[Settings, VectorIndex]:
+    settings = _settings(tmp_path)
+    _write_corpus(settings.corpus_dir, {n: _article(n) for n in range(3)})
+    index, embedder = _update(settings)
+    assert len(embedder.texts) == len(_texts(index)) == 3 * 4 + 3 * 4 * 5
+    return settings, index
+
+
+def test_adding_a_document_embeds_only_its_text(indexed, tmp_path, monkeypatch, caplog):
+    settings, before = indexed
+    cut: list[str] = []
+    split = rag.pipeline.split_passages
+    monkeypatch.setattr(rag.pipeline, "split_passages", lambda d, n: cut.append(d.source) or split(d, n))
+    _write_corpus(settings.corpus_dir, {3: _article(3)})
+    with caplog.at_level(logging.INFO, logger="rag.pipeline"):
+        after, embedder = _update(settings)
+    assert cut == ["a00003.txt"], "unchanged documents keep their passages without being cut again"
+    new = [p for p in after.passages if p.source == "a00003.txt"]
+    assert sorted(embedder.texts) == sorted([passage_context(p) for p in new] + [s for p in new for s in p.sentence_texts()])
+    assert after.manifest["update"] == {"passages_reused": 12, "passages_embedded": 4,
+                                        "sentences_reused": 60, "sentences_embedded": 20}
+    assert any("stale" in r.getMessage() and r.levelno == logging.WARNING for r in caplog.records)
+    assert any("12 reused, 4 embedded; sentences: 60 reused, 20 embedded" in r.getMessage() for r in caplog.records)
+    _assert_same_as_full_rebuild(after, settings, tmp_path)
+
+
+def test_edit_in_the_middle_embeds_only_the_changed_passage_and_sentence(indexed, tmp_path):
+    settings, before = indexed
+    path = settings.corpus_dir / "a00001.txt"
+    path.write_text(path.read_text("utf-8").replace("1번 기사 2문단의 3번째", "1번 기사 2문단의 셋째"), "utf-8")
+    after, embedder = _update(settings)
+    assert len(embedder.texts) == 2 and set(embedder.texts) == _texts(after) - _texts(before)
+    assert any("셋째" in t for t in embedder.texts)
+    _assert_same_as_full_rebuild(after, settings, tmp_path)
+
+
+def test_inserted_paragraph_and_new_title_reuse_what_did_not_change(indexed, tmp_path):
+    settings, before = indexed
+    path = settings.corpus_dir / "a00002.txt"
+    lines = path.read_text("utf-8").splitlines()
+    inserted = " ".join(f"2번 기사 새문단의 {k}번째 문장은 회사의 실적과 하반기 전망을 설명했다." for k in range(5))
+    path.write_text("\n".join(["바뀐 제목", *lines[1:2], inserted, *lines[2:]]) + "\n", "utf-8")
+    after, embedder = _update(settings)
+    # The new title changes every passage's context; sentences are embedded bare and only the new ones are new.
+    assert set(embedder.texts) == _texts(after) - _texts(before) and len(embedder.texts) == len(set(embedder.texts))
+    assert after.manifest["update"] == {"passages_reused": 8, "passages_embedded": 5,
+                                        "sentences_reused": 60, "sentences_embedded": 5}
+    _assert_same_as_full_rebuild(after, settings, tmp_path)
+
+
+def test_removed_document_disappears_and_nothing_is_embedded(indexed, tmp_path):
+    settings, _ = indexed
+    (settings.corpus_dir / "a00001.txt").unlink()
+    after, embedder = _update(settings)
+    assert embedder.texts == []
+    assert {p.source for p in after.passages} == {"a00000.txt", "a00002.txt"}
+    _assert_same_as_full_rebuild(after, settings, tmp_path)
+
+
+@pytest.mark.parametrize("change", [{"embedding_model": "other"}, {"max_passage_chars": 300}])
+def test_changed_model_or_chunking_rebuilds_everything(indexed, tmp_path, caplog, change):
+    settings, _ = indexed
+    _write_corpus(settings.corpus_dir, {3: _article(3)})
+    settings = replace(settings, **change)
+    with caplog.at_level(logging.WARNING):
+        after, embedder = _update(settings)
+    assert any("Rebuilding the index" in r.getMessage() and "stale" in r.getMessage() for r in caplog.records)
+    assert len(embedder.texts) == len(_texts(after))
+    assert after.manifest["update"]["passages_reused"] == after.manifest["update"]["sentences_reused"] == 0
+
+
+def test_damaged_index_is_not_reused(indexed, tmp_path, caplog):
+    settings, _ = indexed
+    path = _version(settings.index_dir) / "sentences.npy"
+    data = bytearray(path.read_bytes())
+    data[-5] ^= 0xFF
+    path.write_bytes(bytes(data))
+    _write_corpus(settings.corpus_dir, {3: _article(3)})
+    with caplog.at_level(logging.WARNING):
+        after, embedder = _update(settings)
+    assert any("Rebuilding the index" in r.getMessage() and "damaged" in r.getMessage() for r in caplog.records)
+    assert len(embedder.texts) == len(_texts(after)) == 4 * 4 + 4 * 4 * 5
+    _assert_same_as_full_rebuild(after, settings, tmp_path)
+
+
+def test_tampered_document_keys_do_not_reuse_wrong_passages(indexed, tmp_path):
+    settings, before = indexed
+    version = _version(settings.index_dir)
+    manifest = json.loads((version / "manifest.json").read_text("utf-8"))
+    path = settings.corpus_dir / "a00000.txt"
+    path.write_text(path.read_text("utf-8").replace("0번 기사 0문단", "영번 기사 첫 문단"), "utf-8")
+    new_key = rag.pipeline.document_key(load_corpus(settings.corpus_dir).documents[0])
+    manifest["documents"]["a00000.txt"] = new_key  # as if the stored passages were of the edited text
+    (version / "manifest.json").write_text(json.dumps(manifest), "utf-8")
+    after, _ = _update(settings)
+    _assert_same_as_full_rebuild(after, settings, tmp_path)
+
+
+def _regex_sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
+    """A stand-in for Kiwi at scale: sentences end at ". " (Kiwi takes about 8 ms per passage)."""
+    return [(offset + m.start(), offset + m.end()) for m in re.finditer(r"[^ ][^.]*\.", text)]
+
+
+def test_one_article_added_to_ten_thousand_passages_embeds_only_its_passages(tmp_path, monkeypatch):
+    monkeypatch.setattr(rag.chunking, "sentence_spans", _regex_sentence_spans)
+    settings = _settings(tmp_path)
+    _write_corpus(settings.corpus_dir, {n: _article(n, paragraphs=20) for n in range(500)})
+    before, embedder = _update(settings)
+    assert len(before.passages) == 10_000 and len(embedder.texts) == 60_000
+    _write_corpus(settings.corpus_dir, {500: _article(500, paragraphs=20)})
+    started = time.perf_counter()
+    after, embedder = _update(settings)
+    elapsed = time.perf_counter() - started
+    assert len(after.passages) == 10_020
+    assert after.manifest["update"] == {"passages_reused": 10_000, "passages_embedded": 20,
+                                        "sentences_reused": 50_000, "sentences_embedded": 100}
+    assert len(embedder.texts) == 120 and all(t.startswith("500번 ") for t in embedder.texts)
+    assert elapsed < 30, f"incremental update took {elapsed:.1f} s"
