@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from rag.config import PROJECT_ROOT
+from rag.config import EMBEDDING_BACKENDS, PROJECT_ROOT
 
 GOLDEN = PROJECT_ROOT / "tests" / "golden" / "qa.jsonl"
 log = logging.getLogger("rag")
@@ -21,6 +21,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--index", type=Path, help="index folder (default: index/, or RAG_INDEX_DIR)")
     parser.add_argument("--model", help="sentence-transformers model id or path (default: RAG_EMBEDDING_MODEL "
                                         "or the offline multilingual-e5-small)")
+    parser.add_argument("--backend", choices=EMBEDDING_BACKENDS,
+                        help="embedding backend (default: RAG_EMBEDDING_BACKEND or auto: ONNX Runtime when the model "
+                             "can be exported, else torch; onnx-int8 is faster but shifts the metrics)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -42,6 +45,14 @@ def _parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--failures", action="store_true", help="also list the questions that went wrong")
     p_eval.add_argument("--baselines", action="store_true",
                         help="compare with the LangChain recipe, BM25 alone and dense alone (one table)")
+
+    p_bench = sub.add_parser("bench", help="speed and scale benchmark: report.json, report.md and a plot")
+    p_bench.add_argument("--quick", action="store_true", help="tiny sizes and few questions (a smoke test, < 2 min)")
+    p_bench.add_argument("--out", type=Path, help="folder for the report files (default: benchmarks/results/)")
+    p_bench.add_argument("--sizes", help="corpus sizes for the scale section, e.g. 1k,10k,100k,1M "
+                                         "(default: those four; quick: 1k,5k)")
+    p_bench.add_argument("--questions", type=int, help="warm calls per measured function (default 252; quick 20)")
+    p_bench.add_argument("--no-serve", action="store_true", help="do not start app.py to measure its memory")
     return parser
 
 
@@ -63,6 +74,8 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _run(args: argparse.Namespace) -> int:
+    if args.command == "bench":
+        return _bench(args)
     from rag.pipeline import RagPipeline
 
     if args.command == "eval":
@@ -76,11 +89,16 @@ def _run(args: argparse.Namespace) -> int:
 
         validate_question(args.question)  # fail fast, before loading the model
     rag = RagPipeline.load(args.corpus, args.index, args.model, rebuild=getattr(args, "rebuild", False),
-                           progress=args.command == "index")
+                           progress=args.command == "index", backend=args.backend)
     if args.command == "index":
         info = rag.info()
         print(f"Indexed {len(info.documents)} document(s), {info.passages} passages "
               f"with {info.model} ({info.index_type}), built {info.built_at}.")
+        if info.update:
+            u = info.update
+            print(f"That build embedded {u.get('passages_embedded')} passages and {u.get('sentences_embedded')} "
+                  f"sentences, and reused the vectors of {u.get('passages_reused')} passages and "
+                  f"{u.get('sentences_reused')} sentences.")
         for error in info.errors:
             print(f"skipped: {error}", file=sys.stderr)
         return 1 if info.errors else 0
@@ -116,6 +134,20 @@ def _run(args: argparse.Namespace) -> int:
         print(json.dumps(report, ensure_ascii=False))
     else:
         print(json.dumps(report, ensure_ascii=False, indent=2))
+    return 0
+
+
+def _bench(args: argparse.Namespace) -> int:
+    from rag import bench
+    from rag.config import Settings
+
+    overrides = {"corpus_dir": args.corpus, "index_dir": args.index, "embedding_model": args.model}
+    if getattr(args, "backend", None) and "embedding_backend" in Settings.__dataclass_fields__:
+        overrides["embedding_backend"] = args.backend
+    options = bench.options_from(args.quick, args.out, args.sizes, args.questions, Settings.from_env(**overrides),
+                                 serve=False if args.no_serve else None)
+    report = bench.run(options)
+    bench.print_summary(report, options.out)
     return 0
 
 
