@@ -19,7 +19,6 @@ pass to the scale worker processes as ``.npy`` files without pickled objects.
 
 from __future__ import annotations
 
-import inspect
 import json
 import logging
 import math
@@ -130,51 +129,25 @@ def repeat_to(items: Sequence[Any], n: int) -> list[Any]:
     return [items[i % len(items)] for i in range(n)]
 
 
-def backend_support() -> bool:
-    """True when ``Embedder`` takes a ``backend`` argument (the ONNX Runtime backends)."""
-    from rag.embeddings import Embedder
-
-    return "backend" in inspect.signature(Embedder.__init__).parameters
-
-
 def make_embedder(settings: Settings, backend: str | None = None):
-    """An ``Embedder`` built the way the pipeline builds it, optionally for one backend."""
+    """An ``Embedder`` built the way the pipeline builds it, optionally for another backend."""
     from rag.embeddings import Embedder
 
-    kwargs: dict[str, Any] = {"batch_size": settings.batch_size}
-    if backend_support():
-        chosen = backend or getattr(settings, "embedding_backend", None)
-        if chosen:
-            kwargs["backend"] = chosen
-    elif backend not in (None, "torch"):
-        raise ValueError(f"this Embedder has no backend argument; cannot use {backend!r}")
-    return Embedder(settings.embedding_model, **kwargs)
-
-
-def backend_of(embedder: object) -> str:
-    return str(getattr(embedder, "backend", "torch"))
-
-
-def _settings_for_backend(settings: Settings, backend: str, index_dir: Path) -> Settings:
-    if hasattr(settings, "embedding_backend"):
-        return replace(settings, index_dir=index_dir, embedding_backend=backend)  # type: ignore[call-arg]
-    return replace(settings, index_dir=index_dir)
+    return Embedder(settings.embedding_model, batch_size=settings.batch_size,
+                    backend=backend or settings.embedding_backend)
 
 
 # ---------------------------------------------------------------- cold start
 
 _COLD_CHILD = r"""
-import inspect, json, os, sys, time
+import json, os, sys, time
 t0 = time.perf_counter()
 from rag.pipeline import RagPipeline, _load_or_build
 from rag.config import Settings
 from rag.embeddings import Embedder
 t1 = time.perf_counter()
 settings = Settings.from_env()
-kwargs = {"batch_size": settings.batch_size}
-if "backend" in inspect.signature(Embedder.__init__).parameters and getattr(settings, "embedding_backend", None):
-    kwargs["backend"] = settings.embedding_backend
-embedder = Embedder(settings.embedding_model, **kwargs)
+embedder = Embedder(settings.embedding_model, batch_size=settings.batch_size, backend=settings.embedding_backend)
 t2 = time.perf_counter()
 corpus, index = _load_or_build(settings, embedder, rebuild=False, progress=False)
 rag = RagPipeline(settings, embedder, corpus, index)
@@ -189,7 +162,7 @@ def status(name):
             return int(line.split()[1]) / 1024
 print(json.dumps({"imports_s": t1 - t0, "model_load_s": t2 - t1, "index_load_s": t3 - t2,
                   "first_answer_s": t4 - t3, "answerable": answer.answerable,
-                  "backend": str(getattr(embedder, "backend", "torch")), "torch_imported": "torch" in sys.modules,
+                  "backend": embedder.backend, "torch_imported": "torch" in sys.modules,
                   "rss_mb": status("VmRSS"), "peak_rss_mb": status("VmHWM")}))
 """
 
@@ -281,7 +254,7 @@ def warm_latency(rag, questions: Sequence[str], calls: int, rounds: int = 4) -> 
     result["langchain_recipe"] = {"splitter": "RecursiveCharacterTextSplitter(1000, 200)", "chunks": chunks,
                                   "embeddings": "langchain_community HuggingFaceEmbeddings (sentence-transformers, torch)",
                                   "search": "FAISS.similarity_search(q, k=4)"}
-    result["backend"] = backend_of(rag.embedder)
+    result["backend"] = rag.embedder.backend
     return result
 
 
@@ -295,7 +268,7 @@ def index_build(rag, repeats: int) -> dict[str, Any]:
     info = rag.info()
     return {"seconds": round(statistics.median(seconds), 3), "runs": [round(s, 3) for s in seconds],
             "passages": info.passages, "sentences": int(len(rag._state[1].sentence_vectors)),
-            "index_type": info.index_type, "backend": backend_of(rag.embedder)}
+            "index_type": info.index_type, "backend": rag.embedder.backend}
 
 
 # ---------------------------------------------------------------- embedding throughput
@@ -362,8 +335,8 @@ def embedding_throughput(settings: Settings, texts: Sequence[str], backends: Seq
         vectors = embedder.encode_passages(texts)
         seconds = time.perf_counter() - start
         cosine = np.sum(np.asarray(vectors, np.float32) * reference, axis=1)
-        result["embedder"][backend_of(embedder) if backend is None else name] = {
-            "backend": backend_of(embedder), "seconds": round(seconds, 3),
+        result["embedder"][embedder.backend if backend is None else name] = {
+            "backend": embedder.backend, "seconds": round(seconds, 3),
             "passages_per_s": round(len(texts) / seconds, 1), "batch_size": embedder.batch_size,
             "speedup_vs_plain": round(plain_s / seconds, 3),
             "cosine_to_plain_min": round(float(cosine.min()), 5), "cosine_to_plain_mean": round(float(cosine.mean()), 5),
@@ -388,13 +361,13 @@ def golden_metrics(settings: Settings, backends: Sequence[str] | None, work: Pat
         name = backend or "default"
         folder = work / f"index-{name}"
         try:
-            s = _settings_for_backend(settings, backend, folder) if backend else replace(settings, index_dir=folder)
+            s = replace(settings, index_dir=folder, embedding_backend=backend or settings.embedding_backend)
             rag = RagPipeline.load(settings=s)
         except (RagError, ImportError, RuntimeError, ValueError, OSError) as exc:
             out[name] = {"error": str(exc)}
             continue
         report = evaluation.summarise(evaluation.run(items, rag.ask, rag.retrieve))
-        out[backend_of(rag.embedder) if backend is None else name] = {
+        out[rag.embedder.backend if backend is None else name] = {
             k: report[k] for k in ("n", "hit@1", "hit@3", "mrr", "answer_accuracy", "refusal_rate",
                                    "false_refusal_rate")}
         del rag
@@ -664,7 +637,7 @@ def run(options: BenchOptions) -> dict[str, Any]:
         if options.serve:
             log.info("Serving process RSS (app.py)")
             report["serving"] = serving_rss(settings, questions[:20])
-        backends = list(BACKENDS) if backend_support() else None
+        backends = list(BACKENDS)
         texts = throughput_passages(documents, options.passages)
         log.info("Embedding throughput on %d passages, backends %s", len(texts), backends or "default")
         report["throughput"], reference = embedding_throughput(settings, texts, backends)

@@ -141,10 +141,9 @@ def _bench(args: argparse.Namespace) -> int:
     from rag import bench
     from rag.config import Settings
 
-    overrides = {"corpus_dir": args.corpus, "index_dir": args.index, "embedding_model": args.model}
-    if getattr(args, "backend", None) and "embedding_backend" in Settings.__dataclass_fields__:
-        overrides["embedding_backend"] = args.backend
-    options = bench.options_from(args.quick, args.out, args.sizes, args.questions, Settings.from_env(**overrides),
+    settings = Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, embedding_model=args.model,
+                                 embedding_backend=args.backend)
+    options = bench.options_from(args.quick, args.out, args.sizes, args.questions, settings,
                                  serve=False if args.no_serve else None)
     report = bench.run(options)
     bench.print_summary(report, options.out)

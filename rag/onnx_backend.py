@@ -43,6 +43,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from rag.errors import RagError
+from rag.provision import ends_sha256
 
 try:  # POSIX only; elsewhere concurrent exports fall back to rename-wins.
     import fcntl
@@ -68,7 +69,6 @@ MIN_INT8_COSINE = 0.95
 """Sanity floor for the int8 graph (measured min 0.98-0.99 on the check batch); it is no proof of
 quality: per-channel int8 still moved the golden metrics (see ``rag.embeddings.AUTO_BACKEND``)."""
 
-SAMPLE_BYTES = 1 << 20
 _STAGING = ".staging-"
 
 CHECK_TEXTS = (
@@ -156,16 +156,9 @@ def export_dir(folder: Path, cache_dir: Path | None = None) -> Path:
 
 
 def _file_digest(path: Path) -> dict[str, Any]:
-    """Size and sha256 of the first and last MiB: catches truncation, partial copies and another
-    export in a few ms, where a full sha256 of a 470 MB graph would cost a second per start."""
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        size = os.fstat(fh.fileno()).st_size
-        digest.update(fh.read(SAMPLE_BYTES))
-        if size > SAMPLE_BYTES:
-            fh.seek(max(SAMPLE_BYTES, size - SAMPLE_BYTES))
-            digest.update(fh.read(SAMPLE_BYTES))
-    return {"size": size, "ends_sha256": digest.hexdigest()}
+    """Size and sampled sha256 (``provision.ends_sha256``): catches truncation, partial
+    copies and another export in a few ms, where a full sha256 of a 470 MB graph costs a second."""
+    return {"size": path.stat().st_size, "ends_sha256": ends_sha256(path)}
 
 
 def source_fingerprint(folder: Path) -> dict[str, Any]:

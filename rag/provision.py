@@ -161,7 +161,7 @@ def _state(folder: Path, full: bool = False) -> tuple[str, str | None]:
             if actual_size != size:
                 return "damaged", f"{name} has {actual_size} bytes, expected {size}"
             if name == WEIGHTS_FILE and not full and ends:
-                if _ends_sha256(path) != ends:
+                if ends_sha256(path) != ends:
                     return "damaged", f"{name} has changed (sha256 of its first/last MiB differs)"
             elif _sha256(path) != sha:
                 return "damaged", f"{name} has changed (sha256 differs)"
@@ -183,7 +183,7 @@ def _sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
-def _ends_sha256(path: Path) -> str:
+def ends_sha256(path: Path) -> str:
     """sha256 of the first and last ``SAMPLE_BYTES`` (the whole file when it is smaller)."""
     digest = hashlib.sha256()
     with path.open("rb") as fh:
@@ -316,7 +316,7 @@ def _write_marker(folder: Path, weights: Path, tokenizer: Path, known: dict[str,
         name = path.relative_to(folder).as_posix()
         entry: dict[str, Any] = {"size": path.stat().st_size, "sha256": known.get(name) or _sha256(path)}
         if name == WEIGHTS_FILE:
-            entry["ends_sha256"] = _ends_sha256(path)
+            entry["ends_sha256"] = ends_sha256(path)
         files[name] = entry
     marker = {
         "format": FORMAT,
