@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from rag.lexical import tokenize
 from rag.retrieval import Hit, Ranking
 from rag.types import Answer, Citation
 
@@ -84,9 +83,8 @@ class ExtractiveAnswerer:
         """Best sentence by similarity plus a bonus for the question's terms; a second one
         only when it is next to the first and nearly as good."""
         spans = list(hit.passage.sentences)
-        texts = hit.passage.sentence_texts()
         terms = set(query_terms)
-        overlaps = [len(terms & set(t)) / len(terms) if terms else 0.0 for t in tokenize(texts)]
+        overlaps = [len(terms & set(t)) / len(terms) if terms else 0.0 for t in hit.sentence_terms]
         scores = [s + self.lexical_bonus * o for s, o in zip(hit.sentence_scores, overlaps)]
         best = max(range(len(spans)), key=scores.__getitem__)
         chosen = [best]

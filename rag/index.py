@@ -3,7 +3,7 @@
 Layout of the index folder::
 
     CURRENT                 name of the live version folder (replaced atomically)
-    v-<timestamp>-<id>/     manifest.json, passages.json, vectors.faiss, sentences.npy
+    v-<timestamp>-<id>/     manifest.json, passages.json, terms.json, vectors.faiss, sentences.npy
 
 A build writes a new version folder completely, then swaps ``CURRENT``, so a crash
 mid-build leaves the previous version live. Loading checks every file's sha256 and the
@@ -29,13 +29,14 @@ import faiss
 import numpy as np
 
 from rag.errors import IndexInvalid
+from rag.lexical import PassageTerms, passage_terms
 from rag.types import Passage
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
 POINTER = "CURRENT"
-FILES = ("passages.json", "vectors.faiss", "sentences.npy")
+FILES = ("passages.json", "terms.json", "vectors.faiss", "sentences.npy")
 EXACT_SEARCH_LIMIT = 20_000
 """Up to this many vectors exact inner-product search is fast enough; above it, HNSW.
 
@@ -89,14 +90,19 @@ class VectorIndex:
     faiss_index: faiss.Index
     sentence_vectors: np.ndarray
     manifest: dict[str, Any]
+    terms: list[PassageTerms]
 
     def __post_init__(self) -> None:
         counts = [len(p.sentences) for p in self.passages]
         self.sentence_start = np.concatenate([[0], np.cumsum(counts)]).astype(np.int64)
+        if len(self.terms) != len(self.passages) or any(
+                len(t.sentences) != n for t, n in zip(self.terms, counts)):
+            raise IndexInvalid("passage terms do not match the passages' sentences")
 
     @classmethod
     def build(cls, passages: Sequence[Passage], vectors: np.ndarray, sentence_vectors: np.ndarray,
-              settings: dict[str, Any]) -> "VectorIndex":
+              settings: dict[str, Any], terms: Sequence[PassageTerms] | None = None) -> "VectorIndex":
+        """``terms`` default to a fresh Kiwi analysis of ``passages``."""
         vectors = np.ascontiguousarray(vectors, dtype=np.float32)
         sentence_vectors = np.ascontiguousarray(sentence_vectors, dtype=np.float32)
         if vectors.ndim != 2 or len(vectors) != len(passages):
@@ -108,7 +114,8 @@ class VectorIndex:
         manifest = dict(settings, format=FORMAT_VERSION, dimension=int(vectors.shape[1]),
                         passages=len(passages), index_type=kind,
                         built_at=time.strftime("%Y-%m-%dT%H:%M:%S%z"))
-        return cls(list(passages), index, sentence_vectors, manifest)
+        terms = list(terms) if terms is not None else passage_terms(passages)
+        return cls(list(passages), index, sentence_vectors, manifest, terms)
 
     def sentences_of(self, passage_id: int) -> np.ndarray:
         """Vectors of one passage's sentences."""
@@ -142,6 +149,9 @@ class VectorIndex:
         try:
             (staging / "passages.json").write_text(
                 json.dumps([p.to_json() for p in self.passages], ensure_ascii=False), encoding="utf-8"
+            )
+            (staging / "terms.json").write_text(
+                json.dumps([t.to_json() for t in self.terms], ensure_ascii=False), encoding="utf-8"
             )
             faiss.write_index(self.faiss_index, str(staging / "vectors.faiss"))
             np.save(staging / "sentences.npy", self.sentence_vectors, allow_pickle=False)
@@ -191,6 +201,7 @@ class VectorIndex:
                 raise IndexInvalid(f"{f} is missing or damaged (checksum mismatch)")
         try:
             passages = [Passage.from_json(p) for p in json.loads((version / "passages.json").read_text("utf-8"))]
+            terms = [PassageTerms.from_json(t) for t in json.loads((version / "terms.json").read_text("utf-8"))]
             index = faiss.read_index(str(version / "vectors.faiss"))
             sentence_vectors = np.load(version / "sentences.npy", allow_pickle=False)
         except (ValueError, KeyError, TypeError, RuntimeError, OSError) as exc:
@@ -201,7 +212,7 @@ class VectorIndex:
             raise IndexInvalid(f"vectors have dimension {index.d}, manifest says {manifest.get('dimension')}")
         if sentence_vectors.shape != (sum(len(p.sentences) for p in passages), index.d):
             raise IndexInvalid(f"sentence vectors have shape {sentence_vectors.shape}, passages disagree")
-        return cls(passages, index, sentence_vectors.astype(np.float32, copy=False), manifest)
+        return cls(passages, index, sentence_vectors.astype(np.float32, copy=False), manifest, terms)
 
 
 def _remove_old_versions(folder: Path, keep: str) -> None:

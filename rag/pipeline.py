@@ -15,12 +15,13 @@ from pathlib import Path
 import numpy as np
 
 from rag.answer import ExtractiveAnswerer
-from rag.chunking import split_passages
+from rag.chunking import KIWI_OPTIONS, split_passages
 from rag.config import MAX_QUESTION_CHARS, Settings
 from rag.corpus import CorpusLoad, load_corpus
 from rag.embeddings import Embedder
 from rag.errors import IndexInvalid, RagError
 from rag.index import VectorIndex
+from rag.lexical import passage_terms
 from rag.retrieval import HybridRetriever
 from rag.types import Answer, Citation, Document, Passage
 
@@ -178,8 +179,8 @@ def _load_or_build(settings: Settings, embedder: Embedder, rebuild: bool, progre
 
 @lru_cache(maxsize=1)
 def _splitter_version() -> str:
-    """Kiwi's code and model decide sentence boundaries: after an upgrade every document is cut again."""
-    found = []
+    """Kiwi's code, model and options decide sentence boundaries: after a change every document is cut again."""
+    found = [json.dumps(KIWI_OPTIONS, sort_keys=True)]
     for name in ("kiwipiepy", "kiwipiepy_model"):
         try:
             found.append(f"{name}={version(name)}")
@@ -208,6 +209,7 @@ class StoredVectors:
         self.passage_rows = {passage_context(p): i for i, p in enumerate(index.passages)}
         sentences = (s for p in index.passages for s in p.sentence_texts())
         self.sentence_rows = {text: i for i, text in enumerate(sentences)}
+        self.terms = {_terms_key(p): t for p, t in zip(index.passages, index.terms)}
         keys = index.manifest.get("documents")
         self._document_keys: dict[str, object] = keys if isinstance(keys, dict) else {}
         self._passages: dict[str, list[Passage]] = {}
@@ -265,4 +267,13 @@ def build_index(corpus: CorpusLoad, embedder: Embedder, settings: Settings, mani
              p_reused, p_embedded, s_reused, s_embedded)
     update = {"passages_reused": p_reused, "passages_embedded": p_embedded,
               "sentences_reused": s_reused, "sentences_embedded": s_embedded}
-    return VectorIndex.build(passages, vectors, sentence_vectors, dict(manifest, documents=keys, update=update))
+    known = reuse.terms if reuse else {}
+    fresh = iter(passage_terms([p for p in passages if _terms_key(p) not in known]))
+    terms = [known.get(_terms_key(p)) or next(fresh) for p in passages]
+    return VectorIndex.build(passages, vectors, sentence_vectors, dict(manifest, documents=keys, update=update),
+                             terms)
+
+
+def _terms_key(p: Passage) -> tuple[str, tuple[str, ...]]:
+    """A passage's terms depend on its section and sentence texts only."""
+    return p.section, tuple(p.sentence_texts())

@@ -21,7 +21,7 @@ from pydantic import ConfigDict, PrivateAttr
 
 from rag.embeddings import Embedder
 from rag.index import VectorIndex
-from rag.lexical import BM25, analyse, tokenize
+from rag.lexical import BM25, analyse
 from rag.types import Passage
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
@@ -50,6 +50,8 @@ class Hit:
     sentence: float
     lexical: float
     sentence_scores: tuple[float, ...]
+    sentence_terms: tuple[tuple[str, ...], ...]
+    """Lexical terms of each sentence (from the index), for choosing which one to quote."""
 
 
 @dataclass(frozen=True)
@@ -94,7 +96,7 @@ class HybridRetriever(BaseRetriever):
                    weights: dict[str, float] | None = None) -> "HybridRetriever":
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
-        lexical = BM25(tokenize([_lexical_text(p) for p in index.passages]))
+        lexical = BM25([t.all() for t in index.terms])
         extra = {"weights": dict(cls.model_fields["weights"].default, **weights)} if weights else {}
         return cls(index=index, embedder=embedder, lexical=lexical, k=k, **extra)
 
@@ -126,7 +128,8 @@ class HybridRetriever(BaseRetriever):
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
             Hit(int(candidates[j]), self.index.passages[int(candidates[j])], float(fused[j]), float(dense_c[j]),
-                float(sentence[j]), float(lex_c[j]), tuple(float(x) for x in per_sentence[j]))
+                float(sentence[j]), float(lex_c[j]), tuple(float(x) for x in per_sentence[j]),
+                self.index.terms[int(candidates[j])].sentences)
             for j in order
         ]
         everything = np.concatenate(per_sentence)
@@ -166,7 +169,3 @@ def _abbreviates(short: str, long: str) -> bool:
         return False
     rest = iter(long)
     return all(ch in rest for ch in short)
-
-
-def _lexical_text(p: Passage) -> str:
-    return f"{p.section}\n{p.text}" if p.section else p.text

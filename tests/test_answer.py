@@ -10,10 +10,11 @@ SENTENCES = ["카카오는 10월 AI 모델을 공개한다.", "가격은 밝히�
 TEXT = " ".join(SENTENCES)
 _starts = [100 + TEXT.index(s) for s in SENTENCES]
 P = Passage(TEXT, "a.txt", "T", 100, 100 + len(TEXT), tuple((a, a + len(s)) for a, s in zip(_starts, SENTENCES)))
+TERMS = (("카카오", "10", "월", "ai", "모델", "공개"), ("가격", "밝히"), ("홍", "대표", "말"))  # as Kiwi analyses them
 
 
 def ranking(sentence_scores, hangul=1.0, coverage=1.0, standout=2.5, terms=("카카오", "모델"), unknown=()):
-    hit = Hit(0, P, 1.0, max(sentence_scores), max(sentence_scores), 1.0, tuple(sentence_scores))
+    hit = Hit(0, P, 1.0, max(sentence_scores), max(sentence_scores), 1.0, tuple(sentence_scores), TERMS)
     return Ranking([hit], hangul, coverage, terms, unknown_names=unknown, standout=standout)
 
 

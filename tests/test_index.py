@@ -17,6 +17,7 @@ from rag.config import Settings
 from rag.corpus import load_corpus
 from rag.errors import IndexInvalid
 from rag.index import POINTER, VectorIndex
+from rag.lexical import PassageTerms, tokenize
 from rag.pipeline import _load_or_build, passage_context
 from rag.types import Passage
 
@@ -42,10 +43,12 @@ def test_round_trip_without_pickle(tmp_path: Path):
     index.save(tmp_path)
     loaded = VectorIndex.load(tmp_path, EXPECT)
     assert loaded.passages == index.passages
+    assert loaded.terms == index.terms
+    assert loaded.terms[2].sentences == tuple(tuple(t) for t in tokenize(index.passages[2].sentence_texts()))
     np.testing.assert_array_equal(loaded.vectors(), index.vectors())
     np.testing.assert_array_equal(loaded.sentence_vectors, index.sentence_vectors)
     files = sorted(p.name for p in _version(tmp_path).iterdir())
-    assert files == ["manifest.json", "passages.json", "sentences.npy", "vectors.faiss"]
+    assert files == ["manifest.json", "passages.json", "sentences.npy", "terms.json", "vectors.faiss"]
     for path in _version(tmp_path).iterdir():
         assert not path.read_bytes().startswith(b"\x80"), f"{path.name} looks like a pickle"
     scores, ids = loaded.search(index.vectors()[3], 1)
@@ -88,17 +91,28 @@ def test_damage_is_detected(tmp_path: Path, damage: str):
         VectorIndex.load(tmp_path, EXPECT)
 
 
-def test_passages_disagreeing_with_vectors_are_rejected(tmp_path: Path):
-    _index().save(tmp_path)
-    version = _version(tmp_path)
-    passages = json.loads((version / "passages.json").read_text(encoding="utf-8"))[:-1]
-    (version / "passages.json").write_text(json.dumps(passages, ensure_ascii=False), encoding="utf-8")
+def _rewrite_consistently(version: Path, name: str, edit) -> None:
+    """Change a JSON file of the index and its checksum, as a buggy writer would."""
+    data = edit(json.loads((version / name).read_text(encoding="utf-8")))
+    (version / name).write_text(json.dumps(data, ensure_ascii=False), encoding="utf-8")
     manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
-    import hashlib
-
-    manifest["files"]["passages.json"] = hashlib.sha256((version / "passages.json").read_bytes()).hexdigest()
+    manifest["files"][name] = hashlib.sha256((version / name).read_bytes()).hexdigest()
     (version / "manifest.json").write_text(json.dumps(manifest), encoding="utf-8")
-    with pytest.raises(IndexInvalid, match="vectors but"):
+
+
+def _lose_a_sentence(terms: list) -> list:
+    terms[1][1] = terms[1][1][:1]
+    return terms
+
+
+@pytest.mark.parametrize("name,edit,message", [
+    ("passages.json", lambda passages: passages[:-1], "vectors but"),
+    ("terms.json", _lose_a_sentence, "terms"),
+])
+def test_files_disagreeing_with_each_other_are_rejected(tmp_path: Path, name, edit, message):
+    _index().save(tmp_path)
+    _rewrite_consistently(_version(tmp_path), name, edit)
+    with pytest.raises(IndexInvalid, match=message):
         VectorIndex.load(tmp_path, EXPECT)
 
 
@@ -148,9 +162,10 @@ def test_vectors_are_exact_for_flat_and_hnsw_and_refused_when_quantised():
     for index in (faiss.IndexFlatIP(8), hnsw, sq):
         index.add(vectors)
     sentences = np.zeros((50, 8), np.float32)
-    np.testing.assert_array_equal(VectorIndex(passages, hnsw, sentences, {}).vectors(), vectors)
+    terms = [PassageTerms((), (("x",),))] * 50
+    np.testing.assert_array_equal(VectorIndex(passages, hnsw, sentences, {}, terms).vectors(), vectors)
     with pytest.raises(IndexInvalid, match="exact"):
-        VectorIndex(passages, sq, sentences, {}).vectors()
+        VectorIndex(passages, sq, sentences, {}, terms).vectors()
 
 
 # Incremental updates: rag.pipeline over a stored index, with a counting embedder instead of the model.
@@ -202,7 +217,7 @@ def _assert_same_as_full_rebuild(index: VectorIndex, settings: Settings, tmp_pat
     full, _ = _update(replace(settings, index_dir=tmp_path / "full"))
     stored = VectorIndex.load(settings.index_dir, {"model": settings.embedding_model})
     for candidate in (index, stored):
-        assert candidate.passages == full.passages
+        assert candidate.passages == full.passages and candidate.terms == full.terms
         np.testing.assert_array_equal(candidate.vectors(), full.vectors())
         np.testing.assert_array_equal(candidate.sentence_vectors, full.sentence_vectors)
 
@@ -221,10 +236,14 @@ def test_adding_a_document_embeds_only_its_text(indexed, tmp_path, monkeypatch, 
     cut: list[str] = []
     split = rag.pipeline.split_passages
     monkeypatch.setattr(rag.pipeline, "split_passages", lambda d, n: cut.append(d.source) or split(d, n))
+    analysed: list[str] = []
+    terms_of = rag.pipeline.passage_terms
+    monkeypatch.setattr(rag.pipeline, "passage_terms", lambda ps: analysed.extend(p.source for p in ps) or terms_of(ps))
     _write_corpus(settings.corpus_dir, {3: _article(3)})
     with caplog.at_level(logging.INFO, logger="rag.pipeline"):
         after, embedder = _update(settings)
     assert cut == ["a00003.txt"], "unchanged documents keep their passages without being cut again"
+    assert analysed == ["a00003.txt"] * 4, "and their stored terms without Kiwi analysing them again"
     new = [p for p in after.passages if p.source == "a00003.txt"]
     assert sorted(embedder.texts) == sorted([passage_context(p) for p in new] + [s for p in new for s in p.sentence_texts()])
     assert after.manifest["update"] == {"passages_reused": 12, "passages_embedded": 4,

@@ -1,7 +1,8 @@
 import numpy as np
 import pytest
 
-from rag.lexical import BM25, analyse, tokenize
+from rag.lexical import BM25, PassageTerms, analyse, passage_terms, tokenize
+from rag.types import Passage
 
 
 def test_tokenize_strips_particles_and_endings():
@@ -36,3 +37,19 @@ def test_analyse_gives_terms_key_nouns_and_names_at_once():
     assert q.names == ("네이버",)
     assert q.key == ("네이버", "분기", "영업", "이익")
     assert "늘" in q.terms and "늘" not in q.key
+
+
+def test_passage_terms_are_the_section_and_each_sentence():
+    text = "카카오는 AI 모델을 공개한다. 가격은 밝히지 않았다."
+    p = Passage(text, "a.txt", "T", 0, len(text), ((0, 17), (18, len(text))), section="◇ 신작 계획")
+    (terms,) = passage_terms([p])
+    assert terms.section == tuple(tokenize(["◇ 신작 계획"])[0])
+    assert terms.sentences == tuple(tuple(t) for t in tokenize(["카카오는 AI 모델을 공개한다.", "가격은 밝히지 않았다."]))
+    assert terms.all() == tokenize([f"{p.section}\n{text}"])[0]  # same BM25 document as the whole passage
+    assert PassageTerms.from_json(terms.to_json()) == terms
+
+
+@pytest.mark.parametrize("bad", [None, [], [["a"]], ["a", []], [[], "b"]])
+def test_malformed_stored_terms_are_rejected(bad):
+    with pytest.raises(ValueError):
+        PassageTerms.from_json(bad)
