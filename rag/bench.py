@@ -566,13 +566,6 @@ def scale(sizes: Sequence[int], base: np.ndarray, queries: int, lexical_len: flo
     return rows
 
 
-def mean_lexical_terms(passages) -> float:
-    from rag.lexical import tokenize
-    from rag.retrieval import _lexical_text
-
-    return round(statistics.fmean(len(t) for t in tokenize([_lexical_text(p) for p in passages])), 1)
-
-
 # ---------------------------------------------------------------- serving process
 
 def serving_rss(settings: Settings, questions: Sequence[str]) -> dict[str, Any]:
@@ -628,7 +621,7 @@ def run(options: BenchOptions) -> dict[str, Any]:
         log.info("Warm latency (%d calls each)", options.questions)
         report["warm"] = warm_latency(rag, questions, options.questions)
         save_partial()
-        lexical_len = mean_lexical_terms(rag.passages)
+        lexical_len = round(statistics.fmean(len(t.all()) for t in rag._state[1].terms), 1)  # BM25 document length
         documents = rag.documents
         del rag
         log.info("Cold start (%d runs)", options.cold_repeats)
