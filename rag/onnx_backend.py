@@ -70,6 +70,9 @@ MIN_INT8_COSINE = 0.95
 quality: per-channel int8 still moved the golden metrics (see ``rag.embeddings.AUTO_BACKEND``)."""
 
 _STAGING = ".staging-"
+FAILED = "export-failed.json"
+"""Written when an export fails, so later starts fall back at once instead of failing again
+for a minute each; it applies only to the same model, settings and library versions."""
 
 CHECK_TEXTS = (
     "query: 카카오 AI 모델은 언제 나와?",
@@ -219,6 +222,10 @@ def ensure_export(spec: ModelSpec, target: Path | None = None) -> Path:
     problem = export_problem(spec, target)
     if problem is None:
         return target
+    failed = _earlier_failure(spec, target)
+    if failed:
+        raise OnnxUnavailable(f"exporting failed before with these versions ({failed}); "
+                              f"delete {target / FAILED} to try again")
     try:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
@@ -233,8 +240,40 @@ def ensure_export(spec: ModelSpec, target: Path | None = None) -> Path:
             log.info("Exporting %s to ONNX in %s (one-time, about a minute)", spec.folder, target)
         else:
             log.warning("Exporting %s to ONNX again: the export in %s is not usable (%s)", spec.folder, target, problem)
-        _export(spec, target)
+        try:
+            _export(spec, target)
+        except OnnxUnavailable as exc:
+            _record_failure(spec, target, str(exc))
+            raise
+        # torch.onnx and the quantiser raise many types; any of them means "no ONNX here", not a crash.
+        except (RuntimeError, ValueError, TypeError, AttributeError, OSError) as exc:
+            _record_failure(spec, target, f"{type(exc).__name__}: {exc}")
+            raise OnnxUnavailable(f"the ONNX export failed ({type(exc).__name__}: {exc})") from exc
+        (target / FAILED).unlink(missing_ok=True)
     return target
+
+
+def _failure_key(spec: ModelSpec) -> dict[str, Any]:
+    return {"settings": _settings(), "versions": _versions(), "source": source_fingerprint(spec.folder)}
+
+
+def _earlier_failure(spec: ModelSpec, target: Path) -> str | None:
+    """The reason an export of this same model with these same versions failed, if one did."""
+    try:
+        record = json.loads((target / FAILED).read_text(encoding="utf-8"))
+    except (OSError, UnicodeDecodeError, json.JSONDecodeError):
+        return None
+    if not isinstance(record, dict) or {k: record.get(k) for k in ("settings", "versions", "source")} != _failure_key(spec):
+        return None
+    return str(record.get("reason", "no reason recorded"))
+
+
+def _record_failure(spec: ModelSpec, target: Path, reason: str) -> None:
+    record = dict(_failure_key(spec), reason=reason[:2000], when=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    try:
+        (target / FAILED).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
+    except OSError as exc:
+        log.warning("Could not record the failed export in %s: %s", target, exc)
 
 
 @contextmanager

@@ -14,6 +14,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from rag import onnx_backend
 from rag.onnx_backend import (
     FLOAT_FILE, INT8_FILE, MARKER, TOKENIZER_FILE, ModelSpec, OnnxEncoder, OnnxUnavailable, ensure_export,
     export_dir, export_problem, inspect_model,
@@ -72,6 +73,29 @@ def test_other_architectures_are_refused_with_a_reason(tmp_path: Path, modules: 
 def test_a_hub_id_is_not_exportable() -> None:
     with pytest.raises(OnnxUnavailable, match="not a local model folder"):
         inspect_model(Path("intfloat/multilingual-e5-small"))
+
+
+@pytest.mark.parametrize("error", [OnnxUnavailable("agrees with torch only at cosine 0.9"),
+                                   RuntimeError("Exporting the operator is not supported")])
+def test_a_failed_export_is_remembered_until_versions_change(tmp_path: Path, monkeypatch, error) -> None:
+    spec = inspect_model(_folder(tmp_path, ["Transformer", "Pooling"], {"pooling_mode_mean_tokens": True}))
+    calls = []
+
+    def failing_export(spec, target):
+        calls.append(target)
+        raise error
+
+    monkeypatch.setattr(onnx_backend, "_export", failing_export)
+    target = tmp_path / "export"
+    with pytest.raises(OnnxUnavailable, match="cosine 0.9|not supported"):
+        ensure_export(spec, target)
+    with pytest.raises(OnnxUnavailable, match="failed before .* delete .*export-failed.json"):
+        ensure_export(spec, target)  # the next start falls back at once
+    assert len(calls) == 1
+    monkeypatch.setattr(onnx_backend, "_versions", lambda: {"onnxruntime": "upgraded"})
+    with pytest.raises(OnnxUnavailable):
+        ensure_export(spec, target)
+    assert len(calls) == 2, "new versions deserve a new try"
 
 
 def test_export_dir_is_next_to_a_cached_model_else_hashed(tmp_path: Path) -> None:
