@@ -297,8 +297,15 @@ def throughput_passages(documents, count: int, seed: int = 0, max_chars: int = 4
     return list(texts)
 
 
-def embedding_throughput(settings: Settings, texts: Sequence[str], backends: Sequence[str] | None
-                         ) -> tuple[dict[str, Any], np.ndarray]:
+def _mean_tokens(model, prompt: str, texts: Sequence[str]) -> float:
+    """Mean token count of ``texts`` with the model's ``prompt`` prefix, as the model sees them."""
+    prefix = (model.prompts or {}).get(prompt, "")
+    return round(statistics.fmean(len(ids) for ids in model.tokenizer([prefix + t for t in texts],
+                                                                        truncation=True)["input_ids"]), 1)
+
+
+def embedding_throughput(settings: Settings, texts: Sequence[str], backends: Sequence[str] | None,
+                         questions: Sequence[str] = ()) -> tuple[dict[str, Any], np.ndarray]:
     """Passages per second: plain ``SentenceTransformer.encode`` on torch, then the project's
     ``Embedder`` for each backend. Returns the figures and the reference vectors."""
     from sentence_transformers import SentenceTransformer
@@ -314,9 +321,12 @@ def embedding_throughput(settings: Settings, texts: Sequence[str], backends: Seq
     reference = model.encode(texts, prompt_name=prompt, normalize_embeddings=True, convert_to_numpy=True,
                              show_progress_bar=False)
     plain_s = time.perf_counter() - start
+    token_counts = {"mean_tokens": _mean_tokens(model, "passage", texts),
+                    "mean_query_tokens": _mean_tokens(model, "query", questions) if questions else None}
     del model
     result: dict[str, Any] = {
         "passages": len(texts), "mean_chars": round(statistics.fmean(len(t) for t in texts), 1),
+        **token_counts,
         "plain_sentence_transformers": {"seconds": round(plain_s, 3),
                                         "passages_per_s": round(len(texts) / plain_s, 1),
                                         "batch_size": 32, "backend": "torch"},
@@ -345,6 +355,57 @@ def embedding_throughput(settings: Settings, texts: Sequence[str], backends: Seq
     speedups = [v["speedup_vs_plain"] for v in result["embedder"].values() if "speedup_vs_plain" in v]
     result["best_speedup"] = max(speedups) if speedups else None
     return result, np.asarray(reference, dtype=np.float32)
+
+
+def model_mflop_per_token(config: dict[str, Any]) -> float:
+    """FLOPs of one token through a BERT-style encoder (``config.json``): Q, K, V, output and the two
+    feed-forward matrices per layer, in MFLOP; attention scores add little at these lengths."""
+    h, f, layers = config["hidden_size"], config["intermediate_size"], config["num_hidden_layers"]
+    return 2 * layers * (4 * h * h + 2 * h * f) / 1e6
+
+
+def sgemm_gflops(shapes: Sequence[tuple[int, int, int]], seconds: float = 1.0) -> dict[str, float]:
+    """float32 matrix-multiply rate of this machine (numpy's BLAS, all cores) per (m, k, n) shape."""
+    rng = np.random.default_rng(0)
+    rates = {}
+    for m, k, n in shapes:
+        a = rng.standard_normal((m, k), dtype=np.float32)
+        b = rng.standard_normal((k, n), dtype=np.float32)
+        a @ b
+        count, start = 0, time.perf_counter()
+        while time.perf_counter() - start < seconds:
+            a @ b
+            count += 1
+        rates[f"{m}x{k}x{n}"] = round(2 * m * k * n * count / (time.perf_counter() - start) / 1e9, 1)
+    return rates
+
+
+def ceiling(settings: Settings, throughput: dict[str, Any], warm: dict[str, Any]) -> dict[str, Any]:
+    """What the hardware allows, from arithmetic alone: the model's FLOPs per token and this
+    machine's best float32 matrix-multiply rate give a floor for one query's embedding and a
+    ceiling for passages per second that no runtime can pass without doing less arithmetic
+    (int8 could, on a CPU with fast int8 dot products; ``onnx-int8`` measures whether it does)."""
+    from rag.embeddings import resolve_model
+
+    config = json.loads((Path(resolve_model(settings.embedding_model)) / "config.json").read_text(encoding="utf-8"))
+    mflop = model_mflop_per_token(config)
+    h, f = config["hidden_size"], config["intermediate_size"]
+    tokens, query_tokens = throughput["mean_tokens"], throughput["mean_query_tokens"]
+    rates = sgemm_gflops([(2048, 2048, 2048), (16 * round(tokens), h, f), (round(query_tokens or 16), h, f)])
+    peak = max(rates.values())
+    plain = throughput["plain_sentence_transformers"]["passages_per_s"]
+    achieved = {"plain_sentence_transformers": round(plain * tokens * mflop / 1000, 1)}
+    achieved |= {name: round(r["passages_per_s"] * tokens * mflop / 1000, 1)
+                 for name, r in throughput["embedder"].items() if "passages_per_s" in r}
+    best_pps = peak * 1000 / (tokens * mflop)
+    result = {"model_mflop_per_token": round(mflop, 1), "sgemm_gflops": rates, "peak_gflops": peak,
+              "passage_gflops_achieved": achieved, "passages_per_s_ceiling": round(best_pps, 1),
+              "speedup_ceiling_vs_plain": round(best_pps / plain, 2)}
+    if query_tokens:
+        floor = query_tokens * mflop / peak  # MFLOP / (GFLOP/s) = ms
+        result |= {"query_embedding_floor_ms": round(floor, 1),
+                   "query_embedding_gflops_achieved": round(query_tokens * mflop / warm["query_embedding"]["p50_ms"], 1)}
+    return result
 
 
 def golden_metrics(settings: Settings, backends: Sequence[str] | None, work: Path, limit: int | None
@@ -633,7 +694,8 @@ def run(options: BenchOptions) -> dict[str, Any]:
         backends = list(BACKENDS)
         texts = throughput_passages(documents, options.passages)
         log.info("Embedding throughput on %d passages, backends %s", len(texts), backends or "default")
-        report["throughput"], reference = embedding_throughput(settings, texts, backends)
+        report["throughput"], reference = embedding_throughput(settings, texts, backends, questions)
+        report["ceiling"] = ceiling(settings, report["throughput"], report["warm"])
         report["throughput"]["texts"] = ("real sentences of corpus/ recombined: 1-4 sentences each, half "
                                          "consecutive, half sampled across the article, cut at 400 chars")
         save_partial()
@@ -733,6 +795,16 @@ def markdown(report: dict[str, Any]) -> str:
         else:
             lines.append(f"| Embedder {name} | {r['passages_per_s']} | {r['speedup_vs_plain']} | "
                          f"{r['cosine_to_plain_min']} |")
+    c = report.get("ceiling")
+    if c:
+        lines += ["", "## What the hardware allows", "",
+                  f"The model costs {c['model_mflop_per_token']} MFLOP per token; this machine multiplies float32 "
+                  f"matrices at up to {c['peak_gflops']} GFLOP/s ({c['sgemm_gflops']}). So one query of "
+                  f"{tp.get('mean_query_tokens')} tokens needs at least {c.get('query_embedding_floor_ms')} ms "
+                  f"(measured p50 {report['warm']['query_embedding']['p50_ms']} ms, "
+                  f"{c.get('query_embedding_gflops_achieved')} GFLOP/s), and passages of {tp['mean_tokens']} tokens "
+                  f"embed at most {c['passages_per_s_ceiling']}/s, {c['speedup_ceiling_vs_plain']}x plain "
+                  f"sentence-transformers. Achieved GFLOP/s: {c['passage_gflops_achieved']}."]
     lines += ["", "Golden metrics per backend:", "", "| backend | n | hit@1 | hit@3 | mrr | answer accuracy |"
               " refusal | false refusal |", "|---|---|---|---|---|---|---|---|"]
     for name, r in report["golden_by_backend"].items():
@@ -817,6 +889,10 @@ def print_summary(report: dict[str, Any], out: Path, stream=sys.stdout) -> None:
     for name, r in report["targets"].items():
         met = {True: "met", False: "NOT met", None: "not measured"}[r["met"]]
         print(f"  {name}: {_fmt(r['value'])} (target {_fmt(r['target'])}) {met}", file=stream)
+    c = report.get("ceiling")
+    if c:
+        print(f"  hardware: {c['peak_gflops']} GFLOP/s float32 -> query embedding >= {c.get('query_embedding_floor_ms')} ms, "
+              f"throughput <= {c['speedup_ceiling_vs_plain']}x plain sentence-transformers", file=stream)
     for r in report["scale"]:
         if "chosen" in r:
             print(f"  {r['passages']:>9,} passages: {r['index_type']} p50 {r['chosen']['p50_ms']} ms, recall@10 "

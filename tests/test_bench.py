@@ -52,6 +52,16 @@ def test_scale_one_small(tmp_path):
     assert {"p50_ms", "p95_ms", "build_s", "vocabulary"} <= set(row["lexical"])
 
 
+def test_model_flops_per_token_of_multilingual_e5_small():
+    config = {"hidden_size": 384, "intermediate_size": 1536, "num_hidden_layers": 12}
+    assert bench.model_mflop_per_token(config) == pytest.approx(42.47, abs=0.01)
+
+
+def test_sgemm_rate_is_measured_per_shape():
+    rates = bench.sgemm_gflops([(64, 32, 16)], seconds=0.05)
+    assert list(rates) == ["64x32x16"] and rates["64x32x16"] > 0
+
+
 def test_plot_writes_a_png(tmp_path):
     rows = [{"passages": n, "chosen": {"p50_ms": n / 1e4}, "exact": {"p50_ms": n / 1e3},
              "lexical": {"p50_ms": n / 2e4}} for n in (1_000, 10_000, 100_000)]
@@ -76,6 +86,9 @@ def test_quick_benchmark_writes_the_report(tmp_path):
         assert report["warm"][name]["n"] == 5 and report["warm"][name]["p50_ms"] > 0
     assert report["warm"]["retrieve_vs_langchain"] > 0
     assert report["throughput"]["plain_sentence_transformers"]["passages_per_s"] > 0
+    c = report["ceiling"]
+    assert c["peak_gflops"] > 0 and c["query_embedding_floor_ms"] > 0 and c["speedup_ceiling_vs_plain"] > 0
+    assert "## What the hardware allows" in (out / "report.md").read_text(encoding="utf-8")
     assert [r["passages"] for r in report["scale"]] == [500, 1000]
     assert all(r["chosen"]["recall@10"] == 1.0 for r in report["scale"])  # exact search at these sizes
     assert report["manifest"]["index_type"] == "IndexFlatIP"
