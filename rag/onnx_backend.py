@@ -253,7 +253,8 @@ def ensure_export(spec: ModelSpec, target: Path | None = None) -> Path:
     return target
 
 
-def _failure_key(spec: ModelSpec) -> dict[str, Any]:
+def _export_key(spec: ModelSpec) -> dict[str, Any]:
+    """What an export depends on: recorded in the marker of a good one and the record of a failed one."""
     return {"settings": _settings(), "versions": _versions(), "source": source_fingerprint(spec.folder)}
 
 
@@ -263,13 +264,13 @@ def _earlier_failure(spec: ModelSpec, target: Path) -> str | None:
         record = json.loads((target / FAILED).read_text(encoding="utf-8"))
     except (OSError, UnicodeDecodeError, json.JSONDecodeError):
         return None
-    if not isinstance(record, dict) or {k: record.get(k) for k in ("settings", "versions", "source")} != _failure_key(spec):
+    if not isinstance(record, dict) or {k: record.get(k) for k in ("settings", "versions", "source")} != _export_key(spec):
         return None
     return str(record.get("reason", "no reason recorded"))
 
 
 def _record_failure(spec: ModelSpec, target: Path, reason: str) -> None:
-    record = dict(_failure_key(spec), reason=reason[:2000], when=datetime.now(timezone.utc).isoformat(timespec="seconds"))
+    record = dict(_export_key(spec), reason=reason[:2000], when=datetime.now(timezone.utc).isoformat(timespec="seconds"))
     try:
         (target / FAILED).write_text(json.dumps(record, indent=2) + "\n", encoding="utf-8")
     except OSError as exc:
@@ -323,13 +324,11 @@ def _export(spec: ModelSpec, target: Path) -> None:
             files[name] = _file_digest(target / name)
         marker = {
             "format": FORMAT,
-            "settings": _settings(),
-            "versions": _versions(),
+            **_export_key(spec),
             "exported_with": {name: _version(name)
                               for name in ("torch", "transformers", "sentence-transformers", "onnx")},
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "model": str(spec.folder),
-            "source": source_fingerprint(spec.folder),
             "min_cosine_vs_torch": agreement,
             "files": files,
         }

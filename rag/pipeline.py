@@ -268,8 +268,9 @@ def build_index(corpus: CorpusLoad, embedder: Embedder, settings: Settings, mani
     update = {"passages_reused": p_reused, "passages_embedded": p_embedded,
               "sentences_reused": s_reused, "sentences_embedded": s_embedded}
     known = reuse.terms if reuse else {}
-    fresh = iter(passage_terms([p for p in passages if _terms_key(p) not in known]))
-    terms = [known.get(_terms_key(p)) or next(fresh) for p in passages]
+    wanted = [_terms_key(p) for p in passages]
+    fresh = iter(passage_terms([p for p, key in zip(passages, wanted) if key not in known]))
+    terms = [known[key] if key in known else next(fresh) for key in wanted]
     return VectorIndex.build(passages, vectors, sentence_vectors, dict(manifest, documents=keys, update=update),
                              terms)
 
