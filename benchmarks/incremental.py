@@ -29,7 +29,7 @@ sys.path.insert(0, str(ROOT))
 
 from rag.chunking import sentence_spans  # noqa: E402
 from rag.config import Settings  # noqa: E402
-from rag.pipeline import _load_or_build  # noqa: E402
+from rag.indexing import load_or_build  # noqa: E402
 
 
 class HashEmbedder:
@@ -88,7 +88,7 @@ def main() -> int:
 
         def timed(settings: Settings, rebuild: bool) -> tuple[float, int, object]:
             before, started = count(), time.perf_counter()
-            index = _load_or_build(settings, embedder, rebuild=rebuild, progress=False)[1]  # type: ignore[arg-type]
+            index = load_or_build(settings, embedder, rebuild=rebuild, progress=False).index  # type: ignore[arg-type]
             return time.perf_counter() - started, count() - before, index
 
         build_s, build_n, first = timed(settings, rebuild=True)

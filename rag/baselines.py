@@ -19,7 +19,7 @@ from langchain_text_splitters import RecursiveCharacterTextSplitter
 
 from rag import evaluation
 from rag.lexical import analyse
-from rag.types import Answer, Citation, Document
+from rag.types import Answer, Citation, Document, Passage
 
 log = logging.getLogger(__name__)
 
@@ -48,8 +48,9 @@ def langchain_recipe(documents: Sequence[Document], embedder, chunk_size: int, o
         out = []
         for doc, score in store.similarity_search_with_score(question, k=k):
             start = int(doc.metadata["start_index"])
-            out.append(Citation(doc.page_content, doc.metadata["source"], doc.metadata["title"], start,
-                                start + len(doc.page_content), float(score), start, start))
+            chunk = Passage(doc.page_content, doc.metadata["source"], doc.metadata["title"], start,
+                            start + len(doc.page_content), ())
+            out.append(Citation.of(chunk, float(score)))
         return out
 
     return Baseline(f"LangChain recipe {chunk_size}/{overlap}", retrieve, [c.page_content for c in chunks])
@@ -64,13 +65,11 @@ def single_signal(name: str, rag, signal: str) -> Baseline:
         if signal == "dense":
             scores, ids = retriever.index.search(rag.embedder.encode_queries([question])[0], k)
         else:
-            all_scores = retriever.lexical.scores(analyse(question).terms)
+            all_scores = retriever.bm25.scores(analyse(question).terms)
             ids = np.argsort(-all_scores, kind="stable")[:k]
             ids = ids[all_scores[ids] > 0]
             scores = all_scores[ids]
-        return [Citation(passages[i].text, passages[i].source, passages[i].title, passages[i].start,
-                         passages[i].end, float(s), passages[i].start, passages[i].start)
-                for s, i in zip(scores, ids)]
+        return [Citation.of(passages[i], float(s)) for s, i in zip(scores, ids)]
 
     return Baseline(name, retrieve, [p.text for p in passages])
 

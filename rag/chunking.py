@@ -3,25 +3,12 @@
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from typing import Iterable
 
-from kiwipiepy import Kiwi
-
+from rag.kiwi import kiwi
 from rag.types import Document, Passage
 
 _HEADING = re.compile(r"^\s*(?:[◇◆■□▲△▶▷●○【\[]|#{1,6}\s)")
-
-
-KIWI_OPTIONS = {"load_multi_dict": False}
-"""Kiwi without its multi-word dictionary starts in 1.7 s instead of 3.6 s (most of the cold
-start); it analyses the article and every golden question identically with and without it."""
-
-
-@lru_cache(maxsize=1)
-def kiwi() -> Kiwi:
-    """One Kiwi per process: loading its model is the slowest step of a start."""
-    return Kiwi(**KIWI_OPTIONS)
 
 
 def is_heading(line: str) -> bool:

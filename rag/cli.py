@@ -61,11 +61,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     from rag.errors import RagError
-    from rag.provision import ProvisioningError
 
     try:
         return _run(args)
-    except (RagError, ProvisioningError, ValueError, OSError) as exc:
+    except (RagError, ValueError, OSError) as exc:
         print(f"rag: error: {exc}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
@@ -138,8 +137,15 @@ def _run(args: argparse.Namespace) -> int:
 
 
 def _bench(args: argparse.Namespace) -> int:
-    from rag import bench
+    """The benchmark lives in ``benchmarks/`` of a source checkout, outside the runtime package."""
     from rag.config import Settings
+    from rag.errors import RagError
+
+    if not (PROJECT_ROOT / "benchmarks" / "bench.py").is_file():
+        raise RagError(f"rag bench runs from a source checkout: {PROJECT_ROOT / 'benchmarks'} is missing")
+    if str(PROJECT_ROOT) not in sys.path:
+        sys.path.insert(0, str(PROJECT_ROOT))
+    from benchmarks import bench
 
     settings = Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, embedding_model=args.model,
                                  embedding_backend=args.backend)

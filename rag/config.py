@@ -17,6 +17,78 @@ EMBEDDING_BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 MAX_QUESTION_CHARS = 2000
 
 
+def _check_weights(owner: object) -> None:
+    for name, value in vars(owner).items():
+        if not isinstance(value, (int, float)) or value < 0:
+            raise ValueError(f"{type(owner).__name__}.{name} must be a number >= 0, got {value!r}")
+
+
+@dataclass(frozen=True)
+class FusionWeights:
+    """Weights of the z-normalised signals fused into one passage score (``rag.retrieval``).
+
+    The lexical weight slides from ``lexical_en`` to ``lexical_ko`` with the question's share of
+    Hangul: an English question shares almost no terms with Korean text. Set on the golden set.
+    """
+
+    dense: float = 0.4
+    sentence: float = 0.6
+    lexical_ko: float = 0.6
+    lexical_en: float = 0.1
+
+    def __post_init__(self) -> None:
+        _check_weights(self)
+
+    def lexical(self, hangul_share: float) -> float:
+        return self.lexical_en + (self.lexical_ko - self.lexical_en) * hangul_share
+
+
+@dataclass(frozen=True)
+class RefusalPolicy:
+    """When the best evidence is too weak to quote (``rag.answerability`` applies it).
+
+    * ``min_coverage`` / ``confident_coverage``: share of a Korean question's key-term weight (BM25
+      idf) that the corpus contains; below the first only an unmistakable sentence is answered,
+      above the second the question is answered outright.
+    * ``min_standout`` / ``strong_standout``: how many standard deviations the best candidate
+      sentence scores above the other candidate sentences; the strong one overrides low coverage.
+    * ``min_sentence``: absolute floor of the best sentence's cosine.
+
+    Thresholds were set on the golden set's train split.
+    """
+
+    min_coverage: float = 0.2
+    confident_coverage: float = 0.9
+    min_standout: float = 1.5
+    strong_standout: float = 3.0
+    min_sentence: float = 0.75
+
+    def __post_init__(self) -> None:
+        _check_weights(self)
+        if not self.min_coverage <= self.confident_coverage <= 1:
+            raise ValueError("RefusalPolicy needs min_coverage <= confident_coverage <= 1")
+        if self.min_standout > self.strong_standout:
+            raise ValueError("RefusalPolicy needs min_standout <= strong_standout")
+
+
+@dataclass(frozen=True)
+class QuotePolicy:
+    """How the answer's sentences are chosen from the top passage (``rag.answer``).
+
+    The best sentence by similarity plus ``lexical_bonus`` times its share of the question's terms;
+    a neighbour joins it when it scores within ``second_sentence_gap`` (at most ``max_sentences``).
+    """
+
+    max_sentences: int = 2
+    lexical_bonus: float = 0.05
+    second_sentence_gap: float = 0.05
+
+    def __post_init__(self) -> None:
+        if self.max_sentences not in (1, 2):
+            raise ValueError(f"max_sentences must be 1 or 2, got {self.max_sentences}")
+        _check_weights(self)
+
+
 @dataclass(frozen=True)
 class Settings:
     """Where things live and how the corpus is cut and searched.
@@ -32,7 +104,9 @@ class Settings:
     max_passage_chars: int = 400
     top_k: int = 5
     batch_size: int = 16
-    fusion: dict[str, float] = field(default_factory=dict)
+    fusion: FusionWeights = field(default_factory=FusionWeights)
+    refusal: RefusalPolicy = field(default_factory=RefusalPolicy)
+    quote: QuotePolicy = field(default_factory=QuotePolicy)
 
     def __post_init__(self) -> None:
         if self.max_passage_chars < 50:

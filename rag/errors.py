@@ -16,3 +16,7 @@ class CorpusError(RagError):
 
 class IndexInvalid(RagError):
     """The stored index is missing, stale or damaged and must be rebuilt."""
+
+
+class ProvisioningError(RagError, RuntimeError):
+    """The default model could not be provisioned; the message says what failed and how to fix it."""

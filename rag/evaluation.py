@@ -119,5 +119,5 @@ def failures(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
         wrong_refusal = o.answer.answerable != o.item.answerable
         if wrong_refusal or (o.item.answerable and (o.rank != 1 or not o.correct)):
             rows.append({"id": o.item.id, "question": o.item.question, "rank": o.rank,
-                         "answerable": o.answer.answerable, "answer": o.answer.text[:160]})
+                         "answered": o.answer.answerable, "answer": o.answer.text[:160]})
     return rows

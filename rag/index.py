@@ -13,7 +13,6 @@ and the caller rebuilds.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import logging
 import os
@@ -28,6 +27,7 @@ from typing import Any, Sequence
 import faiss
 import numpy as np
 
+from rag.cache import sha256
 from rag.errors import IndexInvalid
 from rag.lexical import PassageTerms, passage_terms
 from rag.types import Passage
@@ -53,14 +53,6 @@ against exact search 0.9995 at 100k and 0.997 at 1M, search p50 0.3-0.6 ms. M=16
 built 100k vectors in 47 s against 118 s for M=32/80 on the same loaded machine, and 1M in
 504 s (the build is what costs at 1M on 2 cores). Retrieval asks for 50 candidates, so efSearch
 stays well above that."""
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def choose_index(dim: int, count: int) -> tuple[faiss.Index, str]:
@@ -155,7 +147,7 @@ class VectorIndex:
             )
             faiss.write_index(self.faiss_index, str(staging / "vectors.faiss"))
             np.save(staging / "sentences.npy", self.sentence_vectors, allow_pickle=False)
-            manifest = dict(self.manifest, files={f: _sha256(staging / f) for f in FILES})
+            manifest = dict(self.manifest, files={f: sha256(staging / f) for f in FILES})
             (staging / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False, indent=2), "utf-8")
             for f in (*FILES, "manifest.json"):
                 with (staging / f).open("rb") as fh:
@@ -197,7 +189,7 @@ class VectorIndex:
             raise IndexInvalid("manifest lists the wrong files")
         for f in FILES:
             path = version / f
-            if not path.is_file() or _sha256(path) != files[f]:
+            if not path.is_file() or sha256(path) != files[f]:
                 raise IndexInvalid(f"{f} is missing or damaged (checksum mismatch)")
         try:
             passages = [Passage.from_json(p) for p in json.loads((version / "passages.json").read_text("utf-8"))]

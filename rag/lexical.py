@@ -15,7 +15,7 @@ from typing import Any, Sequence
 import numpy as np
 from scipy import sparse
 
-from rag.chunking import kiwi
+from rag.kiwi import kiwi
 from rag.types import Passage
 
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SN", "SL", "SH", "XR", "VV", "VA", "XSN", "NNB"})

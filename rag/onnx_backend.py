@@ -18,10 +18,10 @@ What the export writes, into a folder of the cache (:func:`export_dir`):
   how well it agreed with torch), so an interrupted export never looks complete.
 
 Each export is checked against sentence-transformers on one padded batch of Korean and English
-texts of mixed lengths before it is used. Every load re-checks the files against the marker (size
-plus sha256 of the first and last MiB, a few ms) and the source model against its fingerprint; a
-damaged or stale export is redone with a warning. Files are written under temporary names and
-renamed into place, under a lock, so concurrent processes export once.
+texts of mixed lengths before it is used. The folder is a verified cache folder (:mod:`rag.cache`):
+built under a lock in a staging folder and swapped in, so concurrent processes export once; every
+load re-checks the files against the marker (size plus sampled sha256, a few ms) and the source
+model against its fingerprint, and a damaged or stale export is redone with a warning.
 """
 
 from __future__ import annotations
@@ -30,25 +30,17 @@ import hashlib
 import json
 import logging
 import os
-import shutil
 import time
-import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from importlib import metadata
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import numpy as np
 
+from rag import cache
 from rag.errors import RagError
-from rag.provision import ends_sha256
-
-try:  # POSIX only; elsewhere concurrent exports fall back to rename-wins.
-    import fcntl
-except ImportError:  # pragma: no cover - Windows
-    fcntl = None  # type: ignore[assignment]
 
 log = logging.getLogger(__name__)
 
@@ -69,7 +61,6 @@ MIN_INT8_COSINE = 0.95
 """Sanity floor for the int8 graph (measured min 0.98-0.99 on the check batch); it is no proof of
 quality: per-channel int8 still moved the golden metrics (see ``rag.embeddings.AUTO_BACKEND``)."""
 
-_STAGING = ".staging-"
 FAILED = "export-failed.json"
 """Written when an export fails, so later starts fall back at once instead of failing again
 for a minute each; it applies only to the same model, settings and library versions."""
@@ -158,29 +149,16 @@ def export_dir(folder: Path, cache_dir: Path | None = None) -> Path:
 # --------------------------------------------------------------------------- cache checks
 
 
-def _file_digest(path: Path) -> dict[str, Any]:
-    """Size and sampled sha256 (``provision.ends_sha256``): catches truncation, partial
-    copies and another export in a few ms, where a full sha256 of a 470 MB graph costs a second."""
-    return {"size": path.stat().st_size, "ends_sha256": ends_sha256(path)}
-
-
 def source_fingerprint(folder: Path) -> dict[str, Any]:
     """Every file of the model folder by size and sampled sha256: a re-provisioned, retrained or
     edited model makes its export stale."""
     files = sorted(p for p in Path(folder).rglob("*") if p.is_file() and not p.name.startswith("."))
-    return {p.relative_to(folder).as_posix(): _file_digest(p) for p in files}
-
-
-def _version(distribution: str) -> str | None:
-    try:
-        return metadata.version(distribution)
-    except metadata.PackageNotFoundError:
-        return None
+    return {p.relative_to(folder).as_posix(): cache.file_digest(p) for p in files}
 
 
 def _versions() -> dict[str, str | None]:
     """Versions that make an export stale: the quantiser's output depends on onnxruntime."""
-    return {"onnxruntime": _version("onnxruntime")}
+    return {"onnxruntime": cache.package_version("onnxruntime")}
 
 
 def _settings() -> dict[str, Any]:
@@ -206,7 +184,7 @@ def export_problem(spec: ModelSpec, target: Path) -> str | None:
         return f"{MARKER} lists the wrong files"
     for name, expected in files.items():
         try:
-            actual = _file_digest(target / name)
+            actual = cache.file_digest(target / name)
         except FileNotFoundError:
             return f"{name} is missing"
         except OSError as exc:
@@ -230,12 +208,12 @@ def ensure_export(spec: ModelSpec, target: Path | None = None) -> Path:
         target.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise OnnxUnavailable(f"cannot create {target} ({exc})") from exc
-    with _exclusive(target.parent / f".{target.name}.lock"):
+    with cache.exclusive(target.parent / f".{target.name}.lock", f"exporting {spec.folder.name}") as locked:
         problem = export_problem(spec, target)  # another process may have exported while we waited
         if problem is None:
             return target
-        for leftover in target.glob(f"{_STAGING}*"):  # of an export that was killed; we hold the lock
-            shutil.rmtree(leftover, ignore_errors=True)
+        if locked:
+            cache.remove_leftovers(target)
         if problem == "not exported yet":
             log.info("Exporting %s to ONNX in %s (one-time, about a minute)", spec.folder, target)
         else:
@@ -277,32 +255,14 @@ def _record_failure(spec: ModelSpec, target: Path, reason: str) -> None:
         log.warning("Could not record the failed export in %s: %s", target, exc)
 
 
-@contextmanager
-def _exclusive(lock_path: Path) -> Iterator[None]:
-    if fcntl is None:  # pragma: no cover - Windows
-        yield
-        return
-    with lock_path.open("a+b") as fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            log.info("Waiting for another process that is exporting %s", lock_path.name)
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
 # --------------------------------------------------------------------------- export
 
 
 def _export(spec: ModelSpec, target: Path) -> None:
-    """Trace, quantise, check against torch, then rename into place; the marker goes last."""
+    """Trace, quantise and check against torch in a staging folder; the marker goes last, then
+    the folder is swapped in."""
     started = time.perf_counter()
-    staging = target / f"{_STAGING}{os.getpid()}-{uuid.uuid4().hex[:8]}"
-    staging.mkdir()
-    try:
+    with cache.staging(target) as staging:
         reference, tokenizer_json = _trace(spec, staging / FLOAT_FILE)
         (staging / TOKENIZER_FILE).write_text(tokenizer_json, encoding="utf-8")
         from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -318,25 +278,19 @@ def _export(spec: ModelSpec, target: Path) -> None:
                 raise OnnxUnavailable(f"the ONNX graph {name} agrees with torch only at cosine {cosine:.4f} "
                                       f"(needs {floor}) on a padded batch")
             agreement[name] = round(cosine, 6)
-        files = {}
-        for name in (FLOAT_FILE, INT8_FILE, TOKENIZER_FILE):
-            os.replace(staging / name, target / name)
-            files[name] = _file_digest(target / name)
+        files = {name: cache.file_digest(staging / name) for name in (FLOAT_FILE, INT8_FILE, TOKENIZER_FILE)}
         marker = {
             "format": FORMAT,
             **_export_key(spec),
-            "exported_with": {name: _version(name)
+            "exported_with": {name: cache.package_version(name)
                               for name in ("torch", "transformers", "sentence-transformers", "onnx")},
             "created": datetime.now(timezone.utc).isoformat(timespec="seconds"),
             "model": str(spec.folder),
             "min_cosine_vs_torch": agreement,
             "files": files,
         }
-        temp = staging / MARKER
-        temp.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
-        os.replace(temp, target / MARKER)
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
+        (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        cache.swap_in(staging, target)
     log.info("Exported %s to ONNX in %.0f s (min cosine vs torch on a padded batch: %s)",
              spec.folder, time.perf_counter() - started, agreement)
 

@@ -2,40 +2,25 @@
 
 from __future__ import annotations
 
-import hashlib
-import json
 import logging
 import re
 import threading
 from dataclasses import dataclass, field
-from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-import numpy as np
-
 from rag.answer import ExtractiveAnswerer
-from rag.chunking import KIWI_OPTIONS, split_passages
+from rag.answerability import Answerability
 from rag.config import MAX_QUESTION_CHARS, Settings
-from rag.corpus import CorpusLoad, load_corpus
+from rag.corpus import CorpusLoad
 from rag.embeddings import Embedder
-from rag.errors import IndexInvalid, RagError
 from rag.index import VectorIndex
-from rag.lexical import passage_terms
-from rag.retrieval import HybridRetriever
+from rag.indexing import IndexedCorpus, load_or_build
+from rag.retrieval import HybridRetriever, LangChainRetriever
 from rag.types import Answer, Citation, Document, Passage
 
 log = logging.getLogger(__name__)
 
 _SURROGATE = re.compile("[\ud800-\udfff]")
-
-CHUNKING_VERSION = 3
-"""Bump when passage cutting or the text given to the embedder changes: old indexes go stale."""
-
-
-def passage_context(p: Passage) -> str:
-    """What the embedder sees for a passage: its title and section give it context."""
-    return "\n".join(x for x in (p.title, p.section, p.text) if x)
 
 
 def validate_question(question: object) -> str:
@@ -67,25 +52,35 @@ class CorpusInfo:
     """What the last build embedded and reused (``passages_embedded``, ``passages_reused``, …)."""
 
 
+@dataclass(frozen=True)
+class _Live:
+    """Everything one request reads, swapped as a whole so that it never sees two versions."""
+
+    corpus: CorpusLoad
+    index: VectorIndex
+    retriever: HybridRetriever
+    answerability: Answerability
+
+
 class RagPipeline:
-    """Corpus -> passages -> index -> hybrid retrieval -> extractive answer.
+    """Corpus -> passages -> index -> hybrid retrieval -> answerability -> extractive answer.
 
     ``load`` reuses the stored index when it matches the corpus, model and chunking, and
     rebuilds it (with a warning) when it is stale or damaged. Thread-safe: ``refresh`` swaps
-    the retriever atomically, so requests in flight finish on the old one.
+    the live state in one assignment, so requests in flight finish on the old one.
     """
 
     def __init__(self, settings: Settings, embedder: Embedder, corpus: CorpusLoad, index: VectorIndex) -> None:
         self.settings = settings
         self.embedder = embedder
-        self.answerer = ExtractiveAnswerer()
+        self.answerer = ExtractiveAnswerer(settings.quote)
         self._lock = threading.Lock()
-        self._install(corpus, index)
+        self._live = self._make_live(IndexedCorpus(corpus, index))
 
-    def _install(self, corpus: CorpusLoad, index: VectorIndex) -> None:
-        retriever = HybridRetriever.from_index(index, self.embedder, k=self.settings.top_k,
-                                               weights=self.settings.fusion or None)
-        self._state = (corpus, index, retriever)
+    def _make_live(self, indexed: IndexedCorpus) -> _Live:
+        retriever = HybridRetriever(indexed.index, self.embedder, k=self.settings.top_k, weights=self.settings.fusion)
+        answerability = Answerability(indexed.index.passages, retriever.bm25, self.settings.refusal)
+        return _Live(indexed.corpus, indexed.index, retriever, answerability)
 
     @classmethod
     def load(cls, corpus_dir: str | Path | None = None, index_dir: str | Path | None = None,
@@ -95,186 +90,61 @@ class RagPipeline:
                                                  embedding_backend=backend)
         embedder = Embedder(settings.embedding_model, batch_size=settings.batch_size,
                             backend=settings.embedding_backend)
-        corpus, index = _load_or_build(settings, embedder, rebuild=rebuild, progress=progress)
-        return cls(settings, embedder, corpus, index)
+        indexed = load_or_build(settings, embedder, rebuild=rebuild, progress=progress)
+        return cls(settings, embedder, indexed.corpus, indexed.index)
 
     def refresh(self, rebuild: bool = False, progress: bool = False) -> bool:
         """Pick up corpus changes without a restart; True when the index was rebuilt."""
         with self._lock:
-            old_built = self._state[1].manifest.get("built_at"), self._state[1].manifest.get("corpus")
-            corpus, index = _load_or_build(self.settings, self.embedder, rebuild=rebuild, progress=progress)
-            self._install(corpus, index)
-            return (index.manifest.get("built_at"), index.manifest.get("corpus")) != old_built
+            before = self._live.index.manifest
+            indexed = load_or_build(self.settings, self.embedder, rebuild=rebuild, progress=progress)
+            self._live = self._make_live(indexed)
+            after = indexed.index.manifest
+            return (after.get("built_at"), after.get("corpus")) != (before.get("built_at"), before.get("corpus"))
+
+    @property
+    def index(self) -> VectorIndex:
+        return self._live.index
+
+    @property
+    def corpus(self) -> CorpusLoad:
+        return self._live.corpus
 
     @property
     def retriever(self) -> HybridRetriever:
-        """The LangChain retriever (``invoke(question)`` gives ``Document``s)."""
-        return self._state[2]
+        return self._live.retriever
+
+    def as_retriever(self) -> LangChainRetriever:
+        """The same retrieval as a LangChain ``BaseRetriever`` (``invoke(question)`` gives ``Document``s)."""
+        return self._live.retriever.as_langchain()
 
     @property
     def passages(self) -> list[Passage]:
-        return self._state[1].passages
+        return self._live.index.passages
 
     @property
     def documents(self) -> list[Document]:
-        return self._state[0].documents
+        return self._live.corpus.documents
 
     def retrieve(self, question: str, k: int | None = None) -> list[Citation]:
         """Ranked passages for a question, best first, as citations with their scores."""
         question = validate_question(question)
         if k is not None and k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
-        ranking = self._state[2].rank(question, k)
-        return [Citation(h.passage.text, h.passage.source, h.passage.title, h.passage.start, h.passage.end,
-                         round(h.score, 4), h.passage.start, h.passage.start) for h in ranking.hits]
+        return [Citation.of(h.passage, round(h.score, 4)) for h in self._live.retriever.rank(question, k).hits]
 
     def ask(self, question: str) -> Answer:
         """A short answer quoted from the corpus with numbered citations, or an honest refusal."""
         question = validate_question(question)
-        return self.answerer.answer(question, self._state[2].rank(question))
+        live = self._live
+        ranking = live.retriever.rank(question)
+        return self.answerer.answer(question, ranking, live.answerability.assess(ranking).supported)
 
     def info(self) -> CorpusInfo:
-        corpus, index, _ = self._state
-        docs = [dict(d.metadata, source=d.source, title=d.title) for d in corpus.documents]
-        m = index.manifest
+        live = self._live
+        docs = [dict(d.metadata, source=d.source, title=d.title) for d in live.corpus.documents]
+        m = live.index.manifest
         update = m.get("update")
-        return CorpusInfo(docs, len(index.passages), str(m.get("model")), str(m.get("built_at")),
-                          str(m.get("index_type")), [str(e) for e in corpus.errors],
+        return CorpusInfo(docs, len(live.index.passages), str(m.get("model")), str(m.get("built_at")),
+                          str(m.get("index_type")), [str(e) for e in live.corpus.errors],
                           dict(update) if isinstance(update, dict) else {})
-
-
-def _expected_manifest(settings: Settings, corpus: CorpusLoad, backend: str) -> dict[str, object]:
-    """What a stored index must have been built with; ``backend`` is the embedder's resolved one,
-    because vectors from torch and from ONNX (int8 above all) must never share an index."""
-    return {
-        "model": settings.embedding_model,
-        "embedding_backend": backend,
-        "corpus": corpus.fingerprint,
-        "chunking": {"version": CHUNKING_VERSION, "max_chars": settings.max_passage_chars},
-    }
-
-
-def _load_or_build(settings: Settings, embedder: Embedder, rebuild: bool, progress: bool
-                   ) -> tuple[CorpusLoad, VectorIndex]:
-    corpus = load_corpus(settings.corpus_dir)
-    expect = _expected_manifest(settings, corpus, str(getattr(embedder, "backend", "torch")))
-    reuse: StoredVectors | None = None
-    if not rebuild:
-        try:
-            # Everything but the corpus must match (and every checksum) for stored vectors to be reusable.
-            index = VectorIndex.load(settings.index_dir, {k: v for k, v in expect.items() if k != "corpus"})
-            if index.manifest.get("corpus") == expect["corpus"]:
-                log.info("Loaded index from %s (%d passages)", settings.index_dir, len(index.passages))
-                return corpus, index
-            reuse = StoredVectors(index)
-            log.warning("Updating the index: it is stale, the corpus changed; unchanged text keeps its vectors")
-        except IndexInvalid as exc:
-            log.warning("Rebuilding the index: %s", exc)
-    if not corpus.documents:
-        raise RagError(f"No usable documents in {settings.corpus_dir}: add UTF-8 .txt or .md articles.")
-    index = build_index(corpus, embedder, settings, expect, progress, reuse)
-    index.save(settings.index_dir)
-    return corpus, index
-
-
-@lru_cache(maxsize=1)
-def _splitter_version() -> str:
-    """Kiwi's code, model and options decide sentence boundaries: after a change every document is cut again."""
-    found = [json.dumps(KIWI_OPTIONS, sort_keys=True)]
-    for name in ("kiwipiepy", "kiwipiepy_model"):
-        try:
-            found.append(f"{name}={version(name)}")
-        except PackageNotFoundError:
-            found.append(f"{name}=?")
-    return " ".join(found)
-
-
-def document_key(document: Document) -> str:
-    """Digest of what a document's passages depend on besides the chunking settings."""
-    data = json.dumps([document.source, document.title, document.text, _splitter_version()])
-    return hashlib.sha256(data.encode("utf-8")).hexdigest()
-
-
-class StoredVectors:
-    """An earlier build's passages and vectors, for an update that embeds only new text.
-
-    Vectors are looked up by the exact text that was embedded, not by position, so edits,
-    insertions and deletions anywhere keep every vector whose text did not change. Passages
-    are looked up by document, so unchanged documents are not cut (by Kiwi) again.
-    """
-
-    def __init__(self, index: VectorIndex) -> None:
-        self.passage_vectors = index.vectors()
-        self.sentence_vectors = index.sentence_vectors
-        self.passage_rows = {passage_context(p): i for i, p in enumerate(index.passages)}
-        sentences = (s for p in index.passages for s in p.sentence_texts())
-        self.sentence_rows = {text: i for i, text in enumerate(sentences)}
-        self.terms = {_terms_key(p): t for p, t in zip(index.passages, index.terms)}
-        keys = index.manifest.get("documents")
-        self._document_keys: dict[str, object] = keys if isinstance(keys, dict) else {}
-        self._passages: dict[str, list[Passage]] = {}
-        for p in index.passages:
-            self._passages.setdefault(p.source, []).append(p)
-
-    def passages_of(self, document: Document, key: str) -> list[Passage] | None:
-        """The stored passages of an unchanged document; None when it must be cut again."""
-        kept = self._passages.get(document.source)
-        if self._document_keys.get(document.source) != key or not kept:
-            return None
-        # The manifest is not checksummed: make sure the passages really are slices of this text.
-        if any(p.title != document.title or document.text[p.start : p.end] != p.text for p in kept):
-            return None
-        return kept
-
-
-def _embed(embedder: Embedder, texts: list[str], stored: np.ndarray | None, rows: dict[str, int],
-           progress: bool) -> tuple[np.ndarray, int, int]:
-    """One vector per text: the stored row when the exact text was embedded before, else a new one.
-
-    Each distinct new text is embedded once. Returns the vectors and the counts reused and embedded.
-    """
-    fresh = list(dict.fromkeys(t for t in texts if t not in rows))
-    new = embedder.encode_passages(fresh, progress=progress) if fresh or stored is None else None
-    base = 0 if stored is None else len(stored)
-    position = {t: base + i for i, t in enumerate(fresh)}
-    pool = np.concatenate([np.asarray(a, dtype=np.float32) for a in (stored, new) if a is not None])
-    take = np.fromiter((rows[t] if t in rows else position[t] for t in texts), np.int64, len(texts))
-    return pool[take], len(texts) - sum(t in position for t in texts), len(fresh)
-
-
-def build_index(corpus: CorpusLoad, embedder: Embedder, settings: Settings, manifest: dict[str, object],
-                progress: bool = False, reuse: StoredVectors | None = None) -> VectorIndex:
-    """Cut every document into passages and embed passages and their sentences.
-
-    With ``reuse`` (an earlier build with the same model and chunking) only new or changed
-    text reaches the embedder; the index is the same as one built without it.
-    """
-    keys = {d.source: document_key(d) for d in corpus.documents}
-    passages: list[Passage] = []
-    for d in corpus.documents:
-        kept = reuse.passages_of(d, keys[d.source]) if reuse else None
-        passages.extend(kept if kept is not None else split_passages(d, settings.max_passage_chars))
-    contexts = [passage_context(p) for p in passages]
-    # Sentences are embedded bare: a shared heading made every sentence under it look alike.
-    sentences = [s for p in passages for s in p.sentence_texts()]
-    log.info("Indexing %d passages and %d sentences from %d documents",
-             len(passages), len(sentences), len(corpus.documents))
-    vectors, p_reused, p_embedded = _embed(embedder, contexts, reuse.passage_vectors if reuse else None,
-                                           reuse.passage_rows if reuse else {}, progress)
-    sentence_vectors, s_reused, s_embedded = _embed(embedder, sentences, reuse.sentence_vectors if reuse else None,
-                                                    reuse.sentence_rows if reuse else {}, progress)
-    log.info("Passages: %d reused, %d embedded; sentences: %d reused, %d embedded",
-             p_reused, p_embedded, s_reused, s_embedded)
-    update = {"passages_reused": p_reused, "passages_embedded": p_embedded,
-              "sentences_reused": s_reused, "sentences_embedded": s_embedded}
-    known = reuse.terms if reuse else {}
-    wanted = [_terms_key(p) for p in passages]
-    fresh = iter(passage_terms([p for p, key in zip(passages, wanted) if key not in known]))
-    terms = [known[key] if key in known else next(fresh) for key in wanted]
-    return VectorIndex.build(passages, vectors, sentence_vectors, dict(manifest, documents=keys, update=update),
-                             terms)
-
-
-def _terms_key(p: Passage) -> tuple[str, tuple[str, ...]]:
-    """A passage's terms depend on its section and sentence texts only."""
-    return p.section, tuple(p.sentence_texts())

@@ -5,23 +5,26 @@ z-normalised over the candidate passages so that one retriever's scale cannot dr
 the other, then combined with weights that depend on the question's script. An English
 question shares almost no terms with a Korean article, so its lexical weight shrinks with
 its share of Hangul; a Korean question leans on exact terms, where BM25 is strong.
+
+Ranking is all this module does: whether the ranking supports an answer is
+:mod:`rag.answerability`'s decision.
 """
 
 from __future__ import annotations
 
 import re
-from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
 from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
-from pydantic import ConfigDict, PrivateAttr
+from pydantic import ConfigDict
 
+from rag.config import FusionWeights
 from rag.embeddings import Embedder
 from rag.index import VectorIndex
-from rag.lexical import BM25, analyse
+from rag.lexical import BM25, QueryTerms, analyse
 from rag.types import Passage
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
@@ -41,117 +44,91 @@ def _z(values: np.ndarray) -> np.ndarray:
 
 @dataclass(frozen=True)
 class Hit:
-    """A ranked passage with the signals that ranked it (kept for refusal and display)."""
+    """A ranked passage with the signals that ranked it (kept for answering and display)."""
 
     passage_id: int
     passage: Passage
     score: float
     dense: float
-    sentence: float
-    lexical: float
+    sentence_score: float
+    """The best of ``sentence_scores``: how well the passage's best sentence fits the question."""
+    lexical_score: float
     sentence_scores: tuple[float, ...]
     sentence_terms: tuple[tuple[str, ...], ...]
     """Lexical terms of each sentence (from the index), for choosing which one to quote."""
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class Ranking:
-    """Ranked hits plus query-level evidence the answerer uses to decide on refusal."""
+    """The best passages for a question, and what answerability needs to judge them."""
 
+    query: QueryTerms
+    hangul_share: float
     hits: list[Hit]
-    hangul: float
-    coverage: float
-    query_terms: tuple[str, ...]
-    unknown_names: tuple[str, ...] = ()
-    """Proper nouns of the question that no passage mentions, even abbreviated."""
-    standout: float = 0.0
-    """How far the best sentence stands above the other candidate sentences, in standard
-    deviations: a question the corpus answers has one sentence that fits much better."""
+    candidate_sentence_scores: np.ndarray
+    """Similarities of every candidate passage's sentences, not only the hits': a question the
+    corpus answers has one sentence that stands out among them."""
+
+    @property
+    def query_terms(self) -> tuple[str, ...]:
+        return self.query.terms
 
 
-class HybridRetriever(BaseRetriever):
-    """LangChain retriever over a :class:`VectorIndex` and a BM25 index of the same passages."""
+class HybridRetriever:
+    """Ranks the passages of a :class:`VectorIndex` by dense, best-sentence and BM25 scores."""
 
-    model_config = ConfigDict(arbitrary_types_allowed=True)
-
-    index: VectorIndex
-    embedder: Embedder
-    lexical: BM25
-    k: int = 5
-    weights: dict[str, float] = {"dense": 0.4, "sentence": 0.6, "lexical_ko": 0.6, "lexical_en": 0.1}
-    _text: str = PrivateAttr(default="")
-    _by_initial: dict[str, list[str]] = PrivateAttr(default_factory=dict)
-
-    def model_post_init(self, context: object) -> None:
-        # Name look-ups must not scan every passage per question: one joined text for
-        # substring search (C speed) and the vocabulary grouped by first character.
-        self._text = "\n".join(p.text for p in self.index.passages)
-        by_initial: dict[str, list[str]] = defaultdict(list)
-        for term in self.lexical.vocab:
-            by_initial[term[:1]].append(term)
-        self._by_initial = dict(by_initial)
-
-    @classmethod
-    def from_index(cls, index: VectorIndex, embedder: Embedder, k: int = 5,
-                   weights: dict[str, float] | None = None) -> "HybridRetriever":
+    def __init__(self, index: VectorIndex, embedder: Embedder, k: int = 5, weights: FusionWeights | None = None
+                 ) -> None:
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
-        lexical = BM25([t.all() for t in index.terms])
-        extra = {"weights": dict(cls.model_fields["weights"].default, **weights)} if weights else {}
-        return cls(index=index, embedder=embedder, lexical=lexical, k=k, **extra)
+        self.index = index
+        self.embedder = embedder
+        self.k = k
+        self.weights = weights or FusionWeights()
+        self.bm25 = BM25([t.all() for t in index.terms])
 
     def rank(self, query: str, k: int | None = None) -> Ranking:
         k = k or self.k
         n = len(self.index.passages)
         analysed = analyse(query)
-        terms = analysed.terms
-        hangul = hangul_share(query)
+        share = hangul_share(query)
         if n == 0:
-            return Ranking([], hangul, 0.0, terms)
+            return Ranking(analysed, share, [], np.zeros(0, np.float32))
         want = min(n, max(50, 4 * k))
         qv = self.embedder.encode_queries([query])[0]
         scores, ids = self.index.search(qv, want)
-        lexical = self.lexical.scores(terms)
-        lex_top = np.argpartition(-lexical, want - 1)[:want] if want < n else np.arange(n)  # O(n), not a full sort
-        candidates = np.union1d(ids, lex_top[lexical[lex_top] > 0]).astype(np.int64)
+        bm25 = self.bm25.scores(analysed.terms)
+        bm25_top = np.argpartition(-bm25, want - 1)[:want] if want < n else np.arange(n)  # O(n), not a full sort
+        candidates = np.union1d(ids, bm25_top[bm25[bm25_top] > 0]).astype(np.int64)
 
         dense = dict(zip(ids.tolist(), scores.tolist()))
         per_sentence = [self.index.sentences_of(int(i)) @ qv for i in candidates]
         sentence = np.array([s.max() for s in per_sentence], dtype=np.float32)
         dense_c = np.array([dense.get(int(i), float("nan")) for i in candidates], dtype=np.float32)
         dense_c = np.where(np.isnan(dense_c), sentence, dense_c)  # lexical-only candidates
-        lex_c = lexical[candidates]
+        bm25_c = bm25[candidates]
 
         w = self.weights
-        w_lex = w["lexical_en"] + (w["lexical_ko"] - w["lexical_en"]) * hangul
-        fused = w["dense"] * _z(dense_c) + w["sentence"] * _z(sentence) + w_lex * _z(lex_c)
+        fused = w.dense * _z(dense_c) + w.sentence * _z(sentence) + w.lexical(share) * _z(bm25_c)
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
             Hit(int(candidates[j]), self.index.passages[int(candidates[j])], float(fused[j]), float(dense_c[j]),
-                float(sentence[j]), float(lex_c[j]), tuple(float(x) for x in per_sentence[j]),
+                float(sentence[j]), float(bm25_c[j]), tuple(float(x) for x in per_sentence[j]),
                 self.index.terms[int(candidates[j])].sentences)
             for j in order
         ]
-        everything = np.concatenate(per_sentence)
-        spread = float(everything.std())
-        standout = float((everything.max() - everything.mean()) / spread) if spread > 1e-6 else 0.0
-        return Ranking(hits, hangul, self.lexical.known_weight(analysed.key), terms,
-                       self.unknown_names(analysed.names), standout)
+        return Ranking(analysed, share, hits, np.concatenate(per_sentence))
 
-    def unknown_names(self, names: tuple[str, ...]) -> tuple[str, ...]:
-        """Names in the question the corpus never mentions: a question about someone or
-        something else is not answered by these articles, however close its wording.
+    def as_langchain(self) -> "LangChainRetriever":
+        return LangChainRetriever(retriever=self)
 
-        A name counts as mentioned when it occurs in a passage or, for Korean abbreviations
-        such as 카톡 for 카카오톡, when its syllables occur in order in a corpus name that
-        starts with the same syllable.
-        """
-        return tuple(n for n in names if not self._mentions(n))
 
-    def _mentions(self, name: str) -> bool:
-        if name in self.lexical.vocab or name in self._text:
-            return True
-        return any(_abbreviates(name, known) for known in self._by_initial.get(name[:1], ()))
+class LangChainRetriever(BaseRetriever):
+    """The ranking as a LangChain retriever: ``invoke(question)`` gives ``Document``s."""
+
+    model_config = ConfigDict(arbitrary_types_allowed=True)
+
+    retriever: HybridRetriever
 
     def _get_relevant_documents(self, query: str, *, run_manager: CallbackManagerForRetrieverRun) -> list[LCDocument]:
         return [
@@ -159,13 +136,5 @@ class HybridRetriever(BaseRetriever):
                 "source": h.passage.source, "title": h.passage.title, "start": h.passage.start,
                 "end": h.passage.end, "section": h.passage.section, "score": h.score,
             })
-            for h in self.rank(query).hits
+            for h in self.retriever.rank(query).hits
         ]
-
-
-def _abbreviates(short: str, long: str) -> bool:
-    """True when ``short`` is ``long`` with syllables left out (카톡 / 카카오톡)."""
-    if not 1 < len(short) < len(long):
-        return False
-    rest = iter(long)
-    return all(ch in rest for ch in short)

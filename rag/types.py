@@ -71,6 +71,13 @@ class Citation:
     quote_start: int = 0
     quote_end: int = 0
 
+    @classmethod
+    def of(cls, passage: Passage, score: float, quote: tuple[int, int] | None = None) -> "Citation":
+        """A passage as a citation; ``quote`` is the supporting span's document offsets, if any."""
+        quote_start, quote_end = quote or (passage.start, passage.start)
+        return cls(passage.text, passage.source, passage.title, passage.start, passage.end, score,
+                   quote_start, quote_end)
+
     @property
     def quote(self) -> str:
         return self.text[self.quote_start - self.start : self.quote_end - self.start]

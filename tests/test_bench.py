@@ -7,7 +7,7 @@ import sys
 import numpy as np
 import pytest
 
-from rag import bench
+from benchmarks import bench, report, scale, throughput
 
 
 def test_parse_sizes():
@@ -22,16 +22,16 @@ def test_synthetic_vectors_are_unit_length_and_clustered():
     rng = np.random.default_rng(0)
     base = rng.standard_normal((50, 16)).astype(np.float32)
     base /= np.linalg.norm(base, axis=1, keepdims=True)
-    x = bench.synthetic_vectors(base, 1_000, seed=1, rank=8, chunk=300)
+    x = scale.synthetic_vectors(base, 1_000, seed=1, rank=8, chunk=300)
     assert x.shape == (1_000, 16) and x.dtype == np.float32
     assert np.allclose(np.linalg.norm(x, axis=1), 1, atol=1e-5)
     # Each vector lies much closer to some base vector than random directions would.
     assert float(np.median((x @ base.T).max(axis=1))) > 0.5
-    assert np.array_equal(x, bench.synthetic_vectors(base, 1_000, seed=1, rank=8, chunk=300))
+    assert np.array_equal(x, scale.synthetic_vectors(base, 1_000, seed=1, rank=8, chunk=300))
 
 
 def test_zipf_corpus_has_a_long_tail():
-    docs, vocab = bench.zipf_corpus(500, 30, seed=0)
+    docs, vocab = scale.zipf_corpus(500, 30, seed=0)
     assert len(docs) == 500 and abs(np.mean([len(d) for d in docs]) - 30) < 3
     counts = {}
     for d in docs:
@@ -39,14 +39,14 @@ def test_zipf_corpus_has_a_long_tail():
             counts[t] = counts.get(t, 0) + 1
     ranked = sorted(counts.values(), reverse=True)
     assert ranked[0] > 20 * ranked[len(ranked) // 2]  # head terms dominate, most terms are rare
-    assert all(len(q) >= 2 for q in bench.zipf_queries(20, vocab, seed=1))
+    assert all(len(q) >= 2 for q in scale.zipf_queries(20, vocab, seed=1))
 
 
 def test_scale_one_small(tmp_path):
     rng = np.random.default_rng(0)
     base = rng.standard_normal((40, 32)).astype(np.float32)
     np.save(tmp_path / "base.npy", base / np.linalg.norm(base, axis=1, keepdims=True), allow_pickle=False)
-    row = bench.scale_one(300, str(tmp_path / "base.npy"), queries=10, lexical_len=20)
+    row = scale.scale_one(300, str(tmp_path / "base.npy"), queries=10, lexical_len=20)
     assert row["index_type"] == "IndexFlatIP" and row["chosen"]["recall@10"] == 1.0
     assert {"p50_ms", "p95_ms", "build_s", "rss_delta_mb"} <= set(row["chosen"])
     assert {"p50_ms", "p95_ms", "build_s", "vocabulary"} <= set(row["lexical"])
@@ -54,18 +54,18 @@ def test_scale_one_small(tmp_path):
 
 def test_model_flops_per_token_of_multilingual_e5_small():
     config = {"hidden_size": 384, "intermediate_size": 1536, "num_hidden_layers": 12}
-    assert bench.model_mflop_per_token(config) == pytest.approx(42.47, abs=0.01)
+    assert throughput.model_mflop_per_token(config) == pytest.approx(42.47, abs=0.01)
 
 
 def test_sgemm_rate_is_measured_per_shape():
-    rates = bench.sgemm_gflops([(64, 32, 16)], seconds=0.05)
+    rates = throughput.sgemm_gflops([(64, 32, 16)], seconds=0.05)
     assert list(rates) == ["64x32x16"] and rates["64x32x16"] > 0
 
 
 def test_plot_writes_a_png(tmp_path):
     rows = [{"passages": n, "chosen": {"p50_ms": n / 1e4}, "exact": {"p50_ms": n / 1e3},
              "lexical": {"p50_ms": n / 2e4}} for n in (1_000, 10_000, 100_000)]
-    bench.plot(rows, tmp_path / "plot.png")
+    report.plot(rows, tmp_path / "plot.png")
     assert (tmp_path / "plot.png").read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
 
 

@@ -50,22 +50,22 @@ class FakeEmbedder:
 
 def test_an_index_built_with_another_backend_is_rebuilt_not_reused(tmp_path: Path,
                                                                    caplog: pytest.LogCaptureFixture) -> None:
-    from rag.pipeline import _load_or_build
+    from rag.indexing import load_or_build
 
     corpus = tmp_path / "corpus"
     corpus.mkdir()
     shutil.copy(SEED, corpus / SEED.name)
     settings = Settings(corpus_dir=corpus, index_dir=tmp_path / "index")
-    _, index = _load_or_build(settings, FakeEmbedder("torch"), rebuild=False, progress=False)  # type: ignore[arg-type]
+    index = load_or_build(settings, FakeEmbedder("torch"), rebuild=False, progress=False).index  # type: ignore[arg-type]
     assert index.manifest["embedding_backend"] == "torch"
 
     again = FakeEmbedder("torch")
-    _load_or_build(settings, again, rebuild=False, progress=False)  # type: ignore[arg-type]
+    load_or_build(settings, again, rebuild=False, progress=False)  # type: ignore[arg-type]
     assert again.embedded == 0  # same backend: the stored index is used
 
     onnx = FakeEmbedder("onnx-int8")
-    with caplog.at_level(logging.WARNING, logger="rag.pipeline"):
-        _, index = _load_or_build(settings, onnx, rebuild=False, progress=False)  # type: ignore[arg-type]
+    with caplog.at_level(logging.WARNING, logger="rag.indexing"):
+        index = load_or_build(settings, onnx, rebuild=False, progress=False).index  # type: ignore[arg-type]
     assert "embedding_backend" in caplog.text
     passages = len(index.passages)
     assert onnx.embedded > passages  # every passage and sentence again: no vector of torch is kept

@@ -12,13 +12,13 @@ import numpy as np
 import pytest
 
 import rag.chunking
-import rag.pipeline
+import rag.indexing
 from rag.config import Settings
 from rag.corpus import load_corpus
 from rag.errors import IndexInvalid
 from rag.index import POINTER, VectorIndex
+from rag.indexing import load_or_build, passage_context
 from rag.lexical import PassageTerms, tokenize
-from rag.pipeline import _load_or_build, passage_context
 from rag.types import Passage
 
 EXPECT = {"model": "m", "corpus": "abc", "chunking": {"version": 1, "max_chars": 400}}
@@ -168,7 +168,7 @@ def test_vectors_are_exact_for_flat_and_hnsw_and_refused_when_quantised():
         VectorIndex(passages, sq, sentences, {}, terms).vectors()
 
 
-# Incremental updates: rag.pipeline over a stored index, with a counting embedder instead of the model.
+# Incremental updates: rag.indexing over a stored index, with a counting embedder instead of the model.
 
 class CountingEmbedder:
     """Deterministic vectors from each text's sha256 (no model); records every text it is given."""
@@ -210,7 +210,7 @@ def _texts(index: VectorIndex) -> set[str]:
 
 def _update(settings: Settings) -> tuple[VectorIndex, CountingEmbedder]:
     embedder = CountingEmbedder()
-    return _load_or_build(settings, embedder, rebuild=False, progress=False)[1], embedder  # type: ignore[arg-type]
+    return load_or_build(settings, embedder, rebuild=False, progress=False).index, embedder  # type: ignore[arg-type]
 
 
 def _assert_same_as_full_rebuild(index: VectorIndex, settings: Settings, tmp_path: Path) -> None:
@@ -234,13 +234,13 @@ def indexed(tmp_path: Path) -> tuple[Settings, VectorIndex]:
 def test_adding_a_document_embeds_only_its_text(indexed, tmp_path, monkeypatch, caplog):
     settings, before = indexed
     cut: list[str] = []
-    split = rag.pipeline.split_passages
-    monkeypatch.setattr(rag.pipeline, "split_passages", lambda d, n: cut.append(d.source) or split(d, n))
+    split = rag.indexing.split_passages
+    monkeypatch.setattr(rag.indexing, "split_passages", lambda d, n: cut.append(d.source) or split(d, n))
     analysed: list[str] = []
-    terms_of = rag.pipeline.passage_terms
-    monkeypatch.setattr(rag.pipeline, "passage_terms", lambda ps: analysed.extend(p.source for p in ps) or terms_of(ps))
+    terms_of = rag.indexing.passage_terms
+    monkeypatch.setattr(rag.indexing, "passage_terms", lambda ps: analysed.extend(p.source for p in ps) or terms_of(ps))
     _write_corpus(settings.corpus_dir, {3: _article(3)})
-    with caplog.at_level(logging.INFO, logger="rag.pipeline"):
+    with caplog.at_level(logging.INFO, logger="rag.indexing"):
         after, embedder = _update(settings)
     assert cut == ["a00003.txt"], "unchanged documents keep their passages without being cut again"
     assert analysed == ["a00003.txt"] * 4, "and their stored terms without Kiwi analysing them again"
@@ -318,7 +318,7 @@ def test_tampered_document_keys_do_not_reuse_wrong_passages(indexed, tmp_path):
     manifest = json.loads((version / "manifest.json").read_text("utf-8"))
     path = settings.corpus_dir / "a00000.txt"
     path.write_text(path.read_text("utf-8").replace("0번 기사 0문단", "영번 기사 첫 문단"), "utf-8")
-    new_key = rag.pipeline.document_key(load_corpus(settings.corpus_dir).documents[0])
+    new_key = rag.indexing.document_key(load_corpus(settings.corpus_dir).documents[0])
     manifest["documents"]["a00000.txt"] = new_key  # as if the stored passages were of the edited text
     (version / "manifest.json").write_text(json.dumps(manifest), "utf-8")
     after, _ = _update(settings)

