@@ -34,7 +34,7 @@ from typing import Any
 if __package__ in (None, ""):  # run as a script: make the project importable
     sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from benchmarks.latency import cold_start, index_build, serving_rss, warm_latency  # noqa: E402
+from benchmarks.latency import bridge_cost, cold_start, index_build, serving_rss, warm_latency  # noqa: E402
 from benchmarks.measure import golden_questions  # noqa: E402
 from benchmarks.report import markdown, plot, print_summary, targets  # noqa: E402
 from benchmarks.scale import scale  # noqa: E402
@@ -97,6 +97,7 @@ def run(options: BenchOptions) -> dict[str, Any]:
                                                                            "embedding_backend", "backend")}
         log.info("Warm latency (%d calls each)", options.questions)
         report["warm"] = warm_latency(rag, questions, options.questions)
+        report["bridge"] = bridge_cost(rag, questions, options.questions)
         save_partial()
         lexical_len = round(statistics.fmean(len(t.all()) for t in rag.index.terms), 1)  # BM25 document length
         documents = rag.documents

@@ -104,6 +104,30 @@ def warm_latency(rag, questions: Sequence[str], calls: int, rounds: int = 4) -> 
     return result
 
 
+def bridge_cost(rag, questions: Sequence[str], calls: int) -> dict[str, Any]:
+    """``ask`` p50 by script with the lexicon bridge and without it, on the same index and model,
+    calls alternating between the two so that both see the same machine. The bridge translates
+    only questions with Latin letters; Korean ones should not get slower."""
+    from dataclasses import replace
+
+    from rag.retrieval import hangul_share
+
+    without = rag.with_settings(replace(rag.settings, bridge=False))
+    result: dict[str, Any] = {}
+    for script, chosen in (("en", [q for q in questions if hangul_share(q) < 0.5]),
+                           ("ko", [q for q in questions if hangul_share(q) >= 0.5])):
+        asked = repeat_to(chosen, calls)
+        for q in chosen[:3]:
+            rag.ask(q), without.ask(q)
+        times: dict[str, list[float]] = {"with": [], "without": []}
+        for q in asked:
+            times["with"].extend(time_calls(rag.ask, [q]))
+            times["without"].extend(time_calls(without.ask, [q]))
+        result[script] = {name: summary(ms) for name, ms in times.items()}
+        result[script]["added_p50_ms"] = round(result[script]["with"]["p50_ms"] - result[script]["without"]["p50_ms"], 3)
+    return result
+
+
 def index_build(rag, repeats: int) -> dict[str, Any]:
     """Full rebuild of the corpus index (cut, embed passages and sentences, save, BM25)."""
     seconds = []

@@ -69,6 +69,11 @@ def markdown(report: dict[str, Any]) -> str:
         lines.append(f"| {name} | {_fmt(r['p50_ms'])} | {_fmt(r['p95_ms'])} | {_fmt(r['mean_ms'])} |")
     lines += ["", f"retrieve / LangChain p50: {warm['retrieve_vs_langchain']}; "
                   f"ask / LangChain p50: {warm['ask_vs_langchain']}"]
+    bridge = report.get("bridge")
+    if bridge:
+        lines += ["", "Lexicon bridge, `ask` p50 with / without it (ms): " + "; ".join(
+            f"{script} {b['with']['p50_ms']} / {b['without']['p50_ms']} (+{b['added_p50_ms']})"
+            for script, b in bridge.items())]
     cold = report["cold_start"]
     lines += ["", f"## Cold start (median of {cold['repeats']}, backend {cold['backend']})", "",
               "| total s | interpreter | imports | model load | index load | first answer | RSS MB | peak RSS MB |",
@@ -186,6 +191,9 @@ def print_summary(report: dict[str, Any], out: Path, stream=sys.stdout) -> None:
     for name, r in report["targets"].items():
         met = {True: "met", False: "NOT met", None: "not measured"}[r["met"]]
         print(f"  {name}: {_fmt(r['value'])} (target {_fmt(r['target'])}) {met}", file=stream)
+    for script, b in (report.get("bridge") or {}).items():
+        print(f"  lexicon bridge, {script} ask p50: {b['with']['p50_ms']} ms with, {b['without']['p50_ms']} ms without "
+              f"(+{b['added_p50_ms']} ms)", file=stream)
     c = report.get("ceiling")
     if c:
         print(f"  hardware: {c['peak_gflops']} GFLOP/s float32 -> query embedding >= {c.get('query_embedding_floor_ms')} ms, "

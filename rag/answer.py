@@ -7,7 +7,12 @@ by :mod:`rag.answerability`.
 
 from __future__ import annotations
 
+from functools import lru_cache
+from typing import Sequence
+
+from rag import answer_types
 from rag.config import QuotePolicy
+from rag.lexical import tokenize
 from rag.retrieval import Hit, Ranking
 from rag.types import Answer, Citation
 
@@ -28,25 +33,46 @@ class ExtractiveAnswerer:
         if not supported or not ranking.hits:
             related = [Citation.of(h.passage, round(h.score, 4)) for h in ranking.hits]
             return Answer(question, NOT_IN_ARTICLE[lang], False, [], related)
-        top = ranking.hits[0]
-        picked = self._pick_sentences(top, ranking.query_terms)
-        citation = Citation.of(top.passage, round(top.score, 4), (picked[0][0], picked[-1][1]))
+        kind = answer_types.expected(question)
+        # Translated passage ranking is weaker (no shared terms): its quote may come from more passages.
+        reach = self.policy.passages_translated if ranking.translated else self.policy.passages
+        picks = [(self._pick_sentences(h, ranking.term_sets, kind), h) for h in ranking.hits[:reach]]
+        # The quote may come from a lower passage whose sentence fits clearly better, less a
+        # penalty per rank: passages rank by more than their best sentence.
+        rank, ((spans, best), top) = max(enumerate(picks), key=lambda x: x[1][0][1] - self.policy.rank_penalty * x[0])
+        citation = Citation.of(top.passage, round(top.score, 4), (spans[0][0], spans[-1][1]))
         text = f"{citation.quote} [1]"
-        return Answer(question, text, True, [citation],
-                      [Citation.of(h.passage, round(h.score, 4)) for h in ranking.hits[1:]])
+        others = [h for i, h in enumerate(ranking.hits) if i != rank]
+        return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others])
 
-    def _pick_sentences(self, hit: Hit, query_terms: tuple[str, ...]) -> list[tuple[int, int]]:
-        """Best sentence by similarity plus a bonus for the question's terms; a second one
-        only when it is next to the first and nearly as good."""
+    def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], kind: str | None
+                        ) -> tuple[list[tuple[int, int]], float]:
+        """Best sentence by similarity plus bonuses: for the share of the question's terms (or
+        their translations) it holds, for holding the kind of answer asked for ("when" -> a time),
+        and for echoing the headline (news states its main facts there); a second sentence only
+        when it is next to the first and nearly as good."""
         spans = list(hit.passage.sentences)
-        terms = set(query_terms)
-        overlaps = [len(terms & set(t)) / len(terms) if terms else 0.0 for t in hit.sentence_terms]
-        scores = [s + self.policy.lexical_bonus * o for s, o in zip(hit.sentence_scores, overlaps)]
+        sets = list(dict.fromkeys(tuple(s) for s in term_sets))
+        headline = set(_headline_terms(hit.passage.title))
+        p = self.policy
+        scores = []
+        for similarity, terms in zip(hit.sentence_scores, hit.sentence_terms):
+            present = set(terms)
+            overlap = sum(1 for s in sets if present.intersection(s)) / len(sets) if sets else 0.0
+            echo = len(present & headline) / len(headline) if headline else 0.0
+            scores.append(similarity + p.lexical_bonus * overlap + p.answer_type_bonus * answer_types.holds(terms, kind)
+                          + p.headline_bonus * echo)
         best = max(range(len(spans)), key=scores.__getitem__)
         chosen = [best]
-        if self.policy.max_sentences == 2 and len(spans) > 1:
+        if p.max_sentences == 2 and len(spans) > 1:
             neighbours = [i for i in (best - 1, best + 1) if 0 <= i < len(spans)]
             runner = max(neighbours, key=scores.__getitem__)
-            if scores[best] - scores[runner] <= self.policy.second_sentence_gap:
+            if scores[best] - scores[runner] <= p.second_sentence_gap:
                 chosen.append(runner)
-        return [spans[i] for i in sorted(chosen)]
+        return [spans[i] for i in sorted(chosen)], scores[best]
+
+
+@lru_cache(maxsize=4096)
+def _headline_terms(title: str) -> tuple[str, ...]:
+    """A title's Kiwi terms, analysed once per title (about a millisecond each)."""
+    return tuple(tokenize([title])[0]) if title else ()

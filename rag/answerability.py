@@ -17,6 +17,7 @@ to them.
 
 from __future__ import annotations
 
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Sequence
@@ -27,6 +28,8 @@ from rag.config import RefusalPolicy
 from rag.lexical import BM25
 from rag.retrieval import Ranking
 from rag.types import Passage
+
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -40,7 +43,8 @@ class Evidence:
     unknown_names: tuple[str, ...]
     hangul_share: float
     has_terms: bool
-    """Whether the question has lexical terms at all (a question of only particles has none)."""
+    """Whether coverage means anything: the question has Korean terms, or English words the
+    lexicon bridge could weigh. Otherwise only standout and the cosine floor decide."""
     has_hits: bool = True
 
 
@@ -54,8 +58,9 @@ def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
     """True when the evidence is strong enough to quote."""
     if not evidence.has_hits or evidence.best_sentence < policy.min_sentence or evidence.unknown_names:
         return False
-    if evidence.hangul_share >= 0.5 and evidence.has_terms:
-        if evidence.coverage < policy.min_coverage:
+    if evidence.has_terms:
+        floor = policy.min_coverage if evidence.hangul_share >= 0.5 else policy.min_coverage_translated
+        if evidence.coverage < floor:
             # Paraphrases (음악 for 뮤직) miss terms; only an unmistakable sentence saves them.
             return evidence.standout >= policy.strong_standout
         if evidence.coverage >= policy.confident_coverage:
@@ -88,14 +93,45 @@ class Answerability:
     def assess(self, ranking: Ranking) -> Verdict:
         evidence = Evidence(
             best_sentence=ranking.hits[0].sentence_score if ranking.hits else 0.0,
-            coverage=self.bm25.known_weight(ranking.query.key),
+            coverage=self.coverage(ranking),
             standout=standout(ranking.candidate_sentence_scores),
-            unknown_names=self.unknown_names(ranking.query.names),
+            unknown_names=self.unknown_names(ranking.query.names) + (
+                ranking.bridged.unknown_names if ranking.bridged else ()),
             hangul_share=ranking.hangul_share,
-            has_terms=bool(ranking.query.terms),
+            has_terms=self._has_terms(ranking),
             has_hits=bool(ranking.hits),
         )
         return Verdict(decide(evidence, self.policy), evidence)
+
+    def _has_terms(self, ranking: Ranking) -> bool:
+        if ranking.bridged is None:
+            return ranking.hangul_share >= 0.5 and bool(ranking.query.terms)
+        return any(g.state in ("found", "absent", "name") for g in ranking.bridged.groups) or any(
+            not _LATIN.search(t) for t in ranking.query.key)
+
+    def coverage(self, ranking: Ranking) -> float:
+        """Share of the question's key-term weight (idf) that the corpus holds.
+
+        Korean key terms count by their own idf (the unseen idf when the corpus lacks them);
+        English words by the idf of their set of translations, or, when all translations are
+        missing, the unseen idf scaled down for words of many senses.
+        """
+        if ranking.bridged is None:
+            return self.bm25.known_weight(ranking.query.key)
+        unseen = self.bm25.unseen_idf
+        known = total = 0.0
+        for term in {t for t in ranking.query.key if not _LATIN.search(t)}:
+            weight = float(self.bm25.idf[self.bm25.vocab[term]]) if term in self.bm25.vocab else unseen
+            total += weight
+            known += weight if term in self.bm25.vocab else 0.0
+        for group in ranking.bridged.groups:
+            if group.state in ("found", "name"):
+                weight = self.bm25.set_weight(group.terms)
+                known += weight
+                total += weight
+            elif group.state == "absent":
+                total += unseen / max(group.senses, 1) ** self.policy.absent_sense_power
+        return known / total if total else 0.0
 
     def unknown_names(self, names: Sequence[str]) -> tuple[str, ...]:
         """Names in the question the corpus never mentions: a question about someone or

@@ -9,7 +9,7 @@ expected string.
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 import numpy as np
@@ -77,16 +77,19 @@ def single_signal(name: str, rag, signal: str) -> Baseline:
 def compare(rag, items: Sequence[evaluation.GoldenItem]) -> list[dict[str, object]]:
     """One row per system: the metrics of ``rag eval`` over all questions."""
     documents = rag.documents
+    unbridged = rag.with_settings(replace(rag.settings, bridge=False))
     systems = [
         langchain_recipe(documents, rag.embedder, 1000, 200),
         langchain_recipe(documents, rag.embedder, 300, 50),
         single_signal("Kiwi-BM25 alone", rag, "bm25"),
         single_signal("dense alone", rag, "dense"),
+        Baseline("this project without the lexicon bridge", unbridged.retrieve, [p.text for p in rag.passages]),
         Baseline("this project", rag.retrieve, [p.text for p in rag.passages]),
     ]
+    asks = {"this project": rag.ask, "this project without the lexicon bridge": unbridged.ask}
     rows = []
     for system in systems:
-        ask = rag.ask if system.name == "this project" else system.ask
+        ask = asks.get(system.name, system.ask)
         log.info("Evaluating %s", system.name)
         report = evaluation.summarise(evaluation.run(items, ask, system.retrieve), system.passages)
         rows.append({"system": system.name, **{k: report[k] for k in TABLE_KEYS}})

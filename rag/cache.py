@@ -41,6 +41,10 @@ def sha256(path: Path) -> str:
     return digest.hexdigest()
 
 
+def sha256_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
 def ends_sha256(path: Path) -> str:
     """sha256 of the first and last :data:`SAMPLE_BYTES` (the whole file when it is smaller)."""
     digest = hashlib.sha256()

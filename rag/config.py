@@ -27,20 +27,28 @@ def _check_weights(owner: object) -> None:
 class FusionWeights:
     """Weights of the z-normalised signals fused into one passage score (``rag.retrieval``).
 
-    The lexical weight slides from ``lexical_en`` to ``lexical_ko`` with the question's share of
-    Hangul: an English question shares almost no terms with Korean text. Set on the golden set.
+    The lexical weight slides from the Latin-script weight to ``lexical_ko`` with the question's
+    share of Hangul: untranslated English shares almost no terms with Korean text, translated
+    English does through the lexicon bridge. Set on the golden set's train split.
     """
 
     dense: float = 0.4
     sentence: float = 0.6
     lexical_ko: float = 0.6
-    lexical_en: float = 0.1
+    lexical_en: float = 0.45
+    """For the Latin-script part of a question the lexicon bridge translated (set on the train split)."""
+    lexical_untranslated: float = 0.1
+    """For the Latin-script part of a question without translations: it shares no terms with Korean."""
+    ambiguity: float = 0.5
+    """An English word's BM25 weight is divided by (its number of translations) ** this."""
+    """An English word's BM25 weight is divided by (its number of translations) ** this."""
 
     def __post_init__(self) -> None:
         _check_weights(self)
 
-    def lexical(self, hangul_share: float) -> float:
-        return self.lexical_en + (self.lexical_ko - self.lexical_en) * hangul_share
+    def lexical(self, hangul_share: float, translated: bool = False) -> float:
+        latin = self.lexical_en if translated else self.lexical_untranslated
+        return latin + (self.lexical_ko - latin) * hangul_share
 
 
 @dataclass(frozen=True)
@@ -57,11 +65,18 @@ class RefusalPolicy:
     Thresholds were set on the golden set's train split.
     """
 
-    min_coverage: float = 0.2
+    min_coverage: float = 0.3
+    min_coverage_translated: float = 0.25
+    """``min_coverage`` for questions mostly in Latin script, whose coverage comes through the
+    lexicon bridge's translations (a missing translation is not always a missing concept)."""
     confident_coverage: float = 0.9
     min_standout: float = 1.5
     strong_standout: float = 3.0
     min_sentence: float = 0.75
+    absent_sense_power: float = 1.0
+    """An English word none of whose translations the corpus holds weighs the unseen idf divided
+    by (its number of translations) ** this: a word of many senses ("fall", "new") is weaker
+    evidence of a missing concept than a precise one ("dividend")."""
 
     def __post_init__(self) -> None:
         _check_weights(self)
@@ -75,13 +90,24 @@ class RefusalPolicy:
 class QuotePolicy:
     """How the answer's sentences are chosen from the top passage (``rag.answer``).
 
-    The best sentence by similarity plus ``lexical_bonus`` times its share of the question's terms;
-    a neighbour joins it when it scores within ``second_sentence_gap`` (at most ``max_sentences``).
+    The best sentence by similarity plus bonuses (the question's terms, the kind of answer asked
+    for, the headline); a neighbour joins it when it scores within ``second_sentence_gap`` (at most
+    ``max_sentences``).
     """
 
     max_sentences: int = 2
     lexical_bonus: float = 0.05
     second_sentence_gap: float = 0.05
+    answer_type_bonus: float = 0.0
+    """Added for holding the kind of answer the question asks for (``rag.answer_types``)."""
+    headline_bonus: float = 0.03
+    """Added, times the share of the title's terms the sentence repeats."""
+    passages: int = 1
+    """How many of the top passages the quote of a Korean question may come from."""
+    passages_translated: int = 3
+    """The same for questions mostly in Latin script."""
+    rank_penalty: float = 0.002
+    """Subtracted from a sentence's score per rank of its passage below the first."""
 
     def __post_init__(self) -> None:
         if self.max_sentences not in (1, 2):
@@ -107,6 +133,9 @@ class Settings:
     fusion: FusionWeights = field(default_factory=FusionWeights)
     refusal: RefusalPolicy = field(default_factory=RefusalPolicy)
     quote: QuotePolicy = field(default_factory=QuotePolicy)
+    bridge: bool = True
+    """Translate the Latin-script words of questions through the Korean-English lexicon
+    (``rag.bridge``); off gives the retrieval without it, for comparison."""
 
     def __post_init__(self) -> None:
         if self.max_passage_chars < 50:

@@ -10,11 +10,13 @@ from pathlib import Path
 
 from rag.answer import ExtractiveAnswerer
 from rag.answerability import Answerability
+from rag.bridge import Bridge
 from rag.config import MAX_QUESTION_CHARS, Settings
 from rag.corpus import CorpusLoad
 from rag.embeddings import Embedder
 from rag.index import VectorIndex
 from rag.indexing import IndexedCorpus, load_or_build
+from rag.lexicon import Lexicon, load_lexicon
 from rag.retrieval import HybridRetriever, LangChainRetriever
 from rag.types import Answer, Citation, Document, Passage
 
@@ -70,15 +72,25 @@ class RagPipeline:
     the live state in one assignment, so requests in flight finish on the old one.
     """
 
-    def __init__(self, settings: Settings, embedder: Embedder, corpus: CorpusLoad, index: VectorIndex) -> None:
+    def __init__(self, settings: Settings, embedder: Embedder, corpus: CorpusLoad, index: VectorIndex,
+                 lexicon: Lexicon | None = None) -> None:
         self.settings = settings
         self.embedder = embedder
         self.answerer = ExtractiveAnswerer(settings.quote)
         self._lock = threading.Lock()
+        self.lexicon = (lexicon or load_lexicon()) if settings.bridge else None
         self._live = self._make_live(IndexedCorpus(corpus, index))
+
+    def with_settings(self, settings: Settings) -> "RagPipeline":
+        """The same corpus, index, model and lexicon answered with other tunables (for comparisons;
+        the corpus, index and model settings must stay the same)."""
+        return RagPipeline(settings, self.embedder, self.corpus, self.index, self.lexicon)
 
     def _make_live(self, indexed: IndexedCorpus) -> _Live:
         retriever = HybridRetriever(indexed.index, self.embedder, k=self.settings.top_k, weights=self.settings.fusion)
+        if self.lexicon is not None:
+            retriever.bridge = Bridge(self.lexicon, retriever.bm25.vocab,
+                                      [s for t in indexed.index.terms for s in (t.section, *t.sentences)])
         answerability = Answerability(indexed.index.passages, retriever.bm25, self.settings.refusal)
         return _Live(indexed.corpus, indexed.index, retriever, answerability)
 

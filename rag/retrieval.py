@@ -21,6 +21,7 @@ from langchain_core.documents import Document as LCDocument
 from langchain_core.retrievers import BaseRetriever
 from pydantic import ConfigDict
 
+from rag.bridge import Bridge, Bridged
 from rag.config import FusionWeights
 from rag.embeddings import Embedder
 from rag.index import VectorIndex
@@ -29,6 +30,7 @@ from rag.types import Passage
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _LETTER = re.compile(r"[^\W\d_]")
+_LATIN = re.compile(r"[A-Za-z]")
 
 
 def hangul_share(text: str) -> float:
@@ -68,17 +70,37 @@ class Ranking:
     candidate_sentence_scores: np.ndarray
     """Similarities of every candidate passage's sentences, not only the hits': a question the
     corpus answers has one sentence that stands out among them."""
+    bridged: Bridged | None = None
+    """The question's Latin-script words in corpus terms, when it has any."""
 
     @property
     def query_terms(self) -> tuple[str, ...]:
         return self.query.terms
 
+    @property
+    def translated(self) -> bool:
+        """Whether ranking and quoting use the lexicon bridge's translations: for questions in
+        Latin script only. Mixed questions rank by their Korean terms and the Latin words the
+        corpus writes the same way: a Korean reader's English words are technical terms whose
+        dictionary senses mislead ranking (operating margin -> 운영, 작용); the bridge still judges
+        their coverage and names."""
+        return self.bridged is not None and self.hangul_share == 0 and bool(self.bridged.term_sets)
+
+    @property
+    def term_sets(self) -> tuple[tuple[str, ...], ...]:
+        """What the question asks for in corpus terms: its Korean terms one by one, or for a
+        translated question one set of translations per English word or name."""
+        if not self.translated:
+            return tuple((t,) for t in dict.fromkeys(self.query.terms))
+        assert self.bridged is not None
+        return tuple((t,) for t in self.query.terms if not _LATIN.search(t)) + self.bridged.term_sets
+
 
 class HybridRetriever:
     """Ranks the passages of a :class:`VectorIndex` by dense, best-sentence and BM25 scores."""
 
-    def __init__(self, index: VectorIndex, embedder: Embedder, k: int = 5, weights: FusionWeights | None = None
-                 ) -> None:
+    def __init__(self, index: VectorIndex, embedder: Embedder, k: int = 5, weights: FusionWeights | None = None,
+                 bridge: Bridge | None = None) -> None:
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
         self.index = index
@@ -86,18 +108,29 @@ class HybridRetriever:
         self.k = k
         self.weights = weights or FusionWeights()
         self.bm25 = BM25([t.all() for t in index.terms])
+        self.bridge = bridge
 
     def rank(self, query: str, k: int | None = None) -> Ranking:
         k = k or self.k
         n = len(self.index.passages)
         analysed = analyse(query)
         share = hangul_share(query)
+        bridged = self.bridge.translate(query) if self.bridge is not None and _LATIN.search(query) else None
+        if bridged is not None and all(g.state == "unknown" for g in bridged.groups):
+            bridged = None  # the lexicon knows none of its words: ranked and judged as without it
         if n == 0:
-            return Ranking(analysed, share, [], np.zeros(0, np.float32))
+            return Ranking(analysed, share, [], np.zeros(0, np.float32), bridged)
         want = min(n, max(50, 4 * k))
         qv = self.embedder.encode_queries([query])[0]
         scores, ids = self.index.search(qv, want)
-        bm25 = self.bm25.scores(analysed.terms)
+        query_ranking = Ranking(analysed, share, [], qv, bridged)
+        if not query_ranking.translated:
+            bm25 = self.bm25.scores(analysed.terms)
+        else:
+            assert bridged is not None
+            sets = query_ranking.term_sets
+            weights = bridged.set_weights(self.weights.ambiguity)
+            bm25 = self.bm25.set_scores(sets, (1.0,) * (len(sets) - len(weights)) + weights)
         bm25_top = np.argpartition(-bm25, want - 1)[:want] if want < n else np.arange(n)  # O(n), not a full sort
         candidates = np.union1d(ids, bm25_top[bm25[bm25_top] > 0]).astype(np.int64)
 
@@ -109,7 +142,8 @@ class HybridRetriever:
         bm25_c = bm25[candidates]
 
         w = self.weights
-        fused = w.dense * _z(dense_c) + w.sentence * _z(sentence) + w.lexical(share) * _z(bm25_c)
+        fused = (w.dense * _z(dense_c) + w.sentence * _z(sentence)
+                 + w.lexical(share, query_ranking.translated) * _z(bm25_c))
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
             Hit(int(candidates[j]), self.index.passages[int(candidates[j])], float(fused[j]), float(dense_c[j]),
@@ -117,7 +151,7 @@ class HybridRetriever:
                 self.index.terms[int(candidates[j])].sentences)
             for j in order
         ]
-        return Ranking(analysed, share, hits, np.concatenate(per_sentence))
+        return Ranking(analysed, share, hits, np.concatenate(per_sentence), bridged)
 
     def as_langchain(self) -> "LangChainRetriever":
         return LangChainRetriever(retriever=self)

@@ -60,3 +60,25 @@ def test_unknown_names_are_reported(pipeline):
     assert judge.unknown_names(analyse("네이버 2분기 영업이익은?").names) == ("네이버",)
     assert judge.unknown_names(analyse("카톡 '펑' 기능이 뭐야?").names) == ()
     assert judge.unknown_names(analyse("배재현 CIO는 뭐라고 했어?").names) == ()
+
+
+def test_english_coverage_counts_found_translations_and_absent_concepts():
+    from rag.answerability import Answerability
+    from rag.bridge import Bridge
+    from rag.lexical import BM25, QueryTerms
+    from rag.lexicon import Lexicon
+    from rag.retrieval import Ranking
+    from rag.types import Passage
+
+    docs = [["카카오", "매출", "분기"], ["카카오", "모델", "공개"], ["광고", "매출"]]
+    bm25 = BM25(docs)
+    bridge = Bridge(Lexicon({"revenue": ["매출"], "dividend": ["배당금"], "model": ["모델"]}), bm25.vocab, docs)
+    judge = Answerability([Passage(" ".join(d), "a", "t", 0, 1, ((0, 1),)) for d in docs], bm25)
+
+    def coverage(question):
+        ranking = Ranking(QueryTerms((), (), ()), 0.0, [], np.zeros(0, np.float32), bridge.translate(question))
+        return judge.coverage(ranking)
+
+    assert coverage("Kakao revenue") == 1.0
+    assert coverage("Kakao dividend") < 0.3 < coverage("Kakao revenue dividend") < 0.9
+    assert coverage("Kakao recipe") == 1.0  # a word the lexicon lacks is neutral

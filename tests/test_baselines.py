@@ -12,9 +12,18 @@ def test_comparison_table(pipeline):
     rows = compare(pipeline, items)
     names = [r["system"] for r in rows]
     assert names == ["LangChain recipe 1000/200", "LangChain recipe 300/50", "Kiwi-BM25 alone", "dense alone",
-                     "this project"]
+                     "this project without the lexicon bridge", "this project"]
     assert all(set(TABLE_KEYS) <= set(r) for r in rows)
     table = markdown(rows)
     assert table.count("\n") == len(rows) + 1 and "| this project |" in table
     big, small = rows[0], rows[1]
     assert big["mean_passage_chars"] > small["mean_passage_chars"]
+
+
+def test_the_bridge_helps_english_questions(pipeline):
+    """The lexicon bridge's gain, measured: English hit@1 and refusal with it and without it."""
+    items = [i for i in evaluation.load_golden(GOLDEN) if i.lang == "en"]
+    rows = {r["system"]: r for r in compare(pipeline, items)}
+    with_bridge, without = rows["this project"], rows["this project without the lexicon bridge"]
+    assert with_bridge["hit@1"] > without["hit@1"] and with_bridge["refusal_rate"] > without["refusal_rate"]
+    assert with_bridge["false_refusal_rate"] <= without["false_refusal_rate"]

@@ -85,6 +85,7 @@ def test_quick_benchmark_writes_the_report(tmp_path):
     for name in ("retrieve", "ask", "query_embedding", "langchain_similarity_search"):
         assert report["warm"][name]["n"] == 5 and report["warm"][name]["p50_ms"] > 0
     assert report["warm"]["retrieve_vs_langchain"] > 0
+    assert {"en", "ko"} <= set(report["bridge"]) and report["bridge"]["en"]["with"]["n"] == 5
     assert report["throughput"]["plain_sentence_transformers"]["passages_per_s"] > 0
     c = report["ceiling"]
     assert c["peak_gflops"] > 0 and c["query_embedding_floor_ms"] > 0 and c["speedup_ceiling_vs_plain"] > 0

@@ -53,3 +53,20 @@ def test_passage_terms_are_the_section_and_each_sentence():
 def test_malformed_stored_terms_are_rejected(bad):
     with pytest.raises(ValueError):
         PassageTerms.from_json(bad)
+
+
+def test_a_set_of_one_term_scores_as_the_term():
+    docs = [["카카오", "매출", "매출"], ["카카오", "주가"], ["네이버", "매출"], ["광고"]]
+    bm25 = BM25(docs)
+    assert np.allclose(bm25.set_scores([("매출",), ("카카오",)]), bm25.scores(["매출", "카카오"]), atol=1e-6)
+
+
+def test_synonyms_count_as_one_term_with_the_union_document_frequency():
+    docs = [["매출"], ["매상"], ["매출", "매상"], ["광고"], ["광고"]]
+    bm25 = BM25(docs)
+    scores = bm25.set_scores([("매출", "매상")])
+    assert scores[3] == scores[4] == 0 and scores[2] > scores[0] == scores[1] > 0
+    # One set is weighed like one term held by three documents, not like two terms.
+    assert bm25.set_weight(("매출", "매상")) < bm25.set_weight(("매출",))
+    assert bm25.set_weight(("없는말",)) == bm25.unseen_idf
+    assert np.allclose(bm25.set_scores([("매출", "매상")], [0.5]), scores * 0.5)

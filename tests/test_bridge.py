@@ -1,0 +1,76 @@
+"""The lexicon bridge on a hand-made lexicon and vocabulary (no model, no krdict)."""
+
+import pytest
+
+from rag.bridge import Bridge
+from rag.lexicon import Lexicon
+
+LEXICON = Lexicon({
+    "revenue": ["매출"], "share price": ["주가"], "share": ["공유", "주식"], "price": ["가격"],
+    "dividend": ["배당금"], "quarter": ["분기"], "release": ["출시", "공개", "발매"], "model": ["모델"],
+    "employee": ["직원", "종업원"], "*chat": ["채팅"], "online chat": ["채팅"], "visit": ["방문"],
+    "music": ["음악"],
+})
+VOCAB = {t: i for i, t in enumerate(
+    ["카카오", "카카오톡", "매출", "분기", "2", "출시", "공개", "모델", "홍은택", "오픈", "채팅", "방문", "뮤직", "ai",
+     "공유", "브레인"])}
+SENTENCES = [["카카오", "2", "분기", "매출"], ["홍은택", "카카오", "대표"], ["카카오", "브레인", "모델", "공개"],
+             ["오픈", "채팅", "방문"], ["카카오톡", "뮤직", "매출"]]
+
+
+@pytest.fixture
+def bridge():
+    return Bridge(LEXICON, VOCAB, SENTENCES)
+
+
+def states(bridged):
+    return [(g.source, g.state, g.terms) for g in bridged.groups]
+
+
+def test_found_absent_and_names(bridge):
+    assert states(bridge.translate("What was Kakao's revenue in Q2?")) == [
+        ("Kakao", "name", ("카카오",)), ("revenue", "found", ("매출",)), ("second", "found", ("2",)),
+        ("quarter", "found", ("분기",))]
+    assert states(bridge.translate("How much dividend will Kakao pay?"))[0] == ("dividend", "absent", ())
+
+
+def test_phrases_before_words(bridge):
+    groups = bridge.translate("What was the share price?").groups
+    assert [(g.source, g.state) for g in groups] == [("share price", "absent")]
+
+
+def test_only_translations_in_the_corpus_form_the_synonym_set(bridge):
+    (group,) = bridge.translate("release").groups
+    assert group.terms == ("출시", "공개") and group.senses == 3
+
+
+def test_romanised_names_and_unknown_names(bridge):
+    assert states(bridge.translate("What did Hong Eun-taek say?")) == [("Hong Eun taek", "name", ("홍은택",))]
+    assert states(bridge.translate("Kakao Brain model")) == [("Kakao Brain", "name", ("카카오", "브레인")),
+                                                            ("model", "found", ("모델",))]
+    bridged = bridge.translate("What was Naver's revenue?")
+    assert bridged.unknown_names == ("Naver",)
+
+
+def test_acronyms_are_neutral_not_names(bridge):
+    assert bridge.translate("How much did DAU grow?").unknown_names == ()
+
+
+def test_corpus_spellings_stand_for_themselves(bridge):
+    assert states(bridge.translate("the AI model")) == [("AI", "found", ("ai",)), ("model", "found", ("모델",))]
+
+
+def test_loanwords_by_sound(bridge):
+    groups = {g.source: g for g in bridge.translate("music sales").groups}
+    assert groups["music"].state == "name" and groups["music"].terms == ("뮤직",)
+    pair = bridge.translate("people visit open chat").groups
+    assert ("open chat", "name", ("오픈", "채팅")) in [(g.source, g.state, g.terms) for g in pair]
+
+
+def test_phrase_heads_stand_in(bridge):
+    assert states(bridge.translate("chat")) == [("chat", "found", ("채팅",))]
+
+
+def test_weights_follow_ambiguity(bridge):
+    bridged = bridge.translate("release model")
+    assert bridged.set_weights(0.5) == pytest.approx((3 ** -0.5, 1.0))
