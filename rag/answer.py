@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Sequence
 
-from rag import answer_types
 from rag.config import QuotePolicy
 from rag.lexical import tokenize
 from rag.retrieval import Hit, Ranking
@@ -33,10 +32,9 @@ class ExtractiveAnswerer:
         if not supported or not ranking.hits:
             related = [Citation.of(h.passage, round(h.score, 4)) for h in ranking.hits]
             return Answer(question, NOT_IN_ARTICLE[lang], False, [], related)
-        kind = answer_types.expected(question)
         # Translated passage ranking is weaker (no shared terms): its quote may come from more passages.
         reach = self.policy.passages_translated if ranking.translated else self.policy.passages
-        picks = [(self._pick_sentences(h, ranking.term_sets, kind), h) for h in ranking.hits[:reach]]
+        picks = [(self._pick_sentences(h, ranking.term_sets), h) for h in ranking.hits[:reach]]
         # The quote may come from a lower passage whose sentence fits clearly better, less a
         # penalty per rank: passages rank by more than their best sentence.
         rank, ((spans, best), top) = max(enumerate(picks), key=lambda x: x[1][0][1] - self.policy.rank_penalty * x[0])
@@ -45,12 +43,10 @@ class ExtractiveAnswerer:
         others = [h for i, h in enumerate(ranking.hits) if i != rank]
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others])
 
-    def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], kind: str | None
-                        ) -> tuple[list[tuple[int, int]], float]:
+    def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]]) -> tuple[list[tuple[int, int]], float]:
         """Best sentence by similarity plus bonuses: for the share of the question's terms (or
-        their translations) it holds, for holding the kind of answer asked for ("when" -> a time),
-        and for echoing the headline (news states its main facts there); a second sentence only
-        when it is next to the first and nearly as good."""
+        their translations) it holds, and for echoing the headline (news states its main facts
+        there); a second sentence only when it is next to the first and nearly as good."""
         spans = list(hit.passage.sentences)
         sets = list(dict.fromkeys(tuple(s) for s in term_sets))
         headline = set(_headline_terms(hit.passage.title))
@@ -60,8 +56,7 @@ class ExtractiveAnswerer:
             present = set(terms)
             overlap = sum(1 for s in sets if present.intersection(s)) / len(sets) if sets else 0.0
             echo = len(present & headline) / len(headline) if headline else 0.0
-            scores.append(similarity + p.lexical_bonus * overlap + p.answer_type_bonus * answer_types.holds(terms, kind)
-                          + p.headline_bonus * echo)
+            scores.append(similarity + p.lexical_bonus * overlap + p.headline_bonus * echo)
         best = max(range(len(spans)), key=scores.__getitem__)
         chosen = [best]
         if p.max_sentences == 2 and len(spans) > 1:

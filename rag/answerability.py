@@ -11,13 +11,12 @@ combines several signals instead of one cosine cut-off (thresholds in ``RefusalP
   standard deviations; an answerable question has one sentence that fits, an unanswerable one
   spreads its similarity evenly.
 
-English questions share no terms with Korean text, so only standout and the cosine floor apply
-to them.
+English words count through the lexicon bridge's translations (``rag.bridge``); a question whose
+Latin words the lexicon knows none of falls back to standout and the cosine floor.
 """
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Sequence
@@ -25,11 +24,9 @@ from typing import Sequence
 import numpy as np
 
 from rag.config import RefusalPolicy
-from rag.lexical import BM25
+from rag.lexical import BM25, LATIN
 from rag.retrieval import Ranking
 from rag.types import Passage
-
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 @dataclass(frozen=True)
@@ -107,7 +104,7 @@ class Answerability:
         if ranking.bridged is None:
             return ranking.hangul_share >= 0.5 and bool(ranking.query.terms)
         return any(g.state in ("found", "absent", "name") for g in ranking.bridged.groups) or any(
-            not _LATIN.search(t) for t in ranking.query.key)
+            not LATIN.search(t) for t in ranking.query.key)
 
     def coverage(self, ranking: Ranking) -> float:
         """Share of the question's key-term weight (idf) that the corpus holds.
@@ -118,10 +115,9 @@ class Answerability:
         """
         if ranking.bridged is None:
             return self.bm25.known_weight(ranking.query.key)
-        unseen = self.bm25.unseen_idf
         known = total = 0.0
-        for term in {t for t in ranking.query.key if not _LATIN.search(t)}:
-            weight = float(self.bm25.idf[self.bm25.vocab[term]]) if term in self.bm25.vocab else unseen
+        for term in {t for t in ranking.query.key if not LATIN.search(t)}:
+            weight = self.bm25.term_weight(term)
             total += weight
             known += weight if term in self.bm25.vocab else 0.0
         for group in ranking.bridged.groups:
@@ -130,7 +126,7 @@ class Answerability:
                 known += weight
                 total += weight
             elif group.state == "absent":
-                total += unseen / max(group.senses, 1) ** self.policy.absent_sense_power
+                total += self.bm25.unseen_idf / max(group.senses, 1) ** self.policy.absent_sense_power
         return known / total if total else 0.0
 
     def unknown_names(self, names: Sequence[str]) -> tuple[str, ...]:

@@ -6,32 +6,31 @@ price", "second half", "net profit"), becomes the set of its Korean translations
 that occur in the corpus. All translations of one word count as one query term, a synonym set
 with the union's document frequency, so an ambiguous word cannot outweigh a precise one.
 
-Each word ends up in one of four states, which answerability weighs differently:
+Each word ends up in one of these states, which answerability weighs differently:
 
 * ``found``: some translation occurs in the corpus;
 * ``absent``: the lexicon knows the word but none of its translations occurs: the concept is
   missing from the corpus, a strong sign that it does not answer the question;
 * ``name``: a Latin-script name or loanword that matches a corpus word by romanisation
   (KakaoTalk / 카카오톡, Hong Eun-taek / 홍은택, foundation / 파운데이션);
-* ``unknown``: neither: neutral, unless it is a capitalised name, which then names someone or
-  something the corpus never mentions (Naver, Rolls-Royce).
+* ``unknown``: neither: neutral;
+* ``unknown-name``: a capitalised name that matches nothing: someone or something the corpus never
+  mentions (Naver, Rolls-Royce). Acronyms (DAU) are ``unknown``.
 """
 
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Mapping, Sequence
-
-from rapidfuzz import fuzz, process
+from typing import Iterable, Literal, Mapping
 
 from rag.lexicon import Lexicon, lemma, phrases
-from rag.romanize import consonant_key, letters, romanize, sound
+from rag.names import NameIndex
 
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)*")
+_NEGATION = re.compile(r"n['’]t\b", re.I)
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s?\b")
 _QUARTER = re.compile(r"\b(?:Q([1-4])|([1-4])Q)\b", re.I)
-_HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
 STOP_LEMMAS = frozenset(
     "a an the be is are was were been being do does did done of in on at to for by with from and or but not no "
     "what when where who whom whose which why how much many will would can could shall should may might must it "
@@ -42,17 +41,8 @@ STOP_LEMMAS = frozenset(
 """English function words and question words: they carry no content to translate."""
 _ORDINALS = {"first": "1", "second": "2", "third": "3", "fourth": "4"}
 """English ordinals as the digits Korean writes (2분기, 3분기); "Q2" is read as "second quarter"."""
-_ORDINAL_WORDS = ("first", "second", "third", "fourth")
-NAME_SIMILARITY = 80
-"""rapidfuzz ratio (0-100) of letters-only romanisations above which a Latin name matches a Hangul
-word: 배재현 / Bae Jae-hyun scores 82, 카카오톡 / KakaoTalk 82, 카카오 / Naver 20."""
-SHORT_NAME_SIMILARITY = 90
-"""Names under seven letters meet by chance more easily (Byung / 분기 bungi scores 80)."""
-KEY_SIMILARITY = 85
-SPELLING_SIMILARITY = 65
-"""A skeleton match must also sound alike, vowels included (``romanize.sound``): local / 로컬 73,
-music / 뮤직 91, partner / 파트너 77; sales / 출시 60, coming / 감안 36."""
-"""The same for consonant skeletons of capitalised names: Open Chat (pnst) / 오픈채팅 (pnstn) 89."""
+_ORDINALS_BY_NUMBER = {digit: word for word, digit in _ORDINALS.items()}
+State = Literal["found", "absent", "name", "unknown", "unknown-name"]
 
 
 @dataclass(frozen=True)
@@ -60,7 +50,7 @@ class Group:
     """One source word or phrase of the question and the corpus terms standing for it."""
 
     source: str
-    state: str
+    state: State
     terms: tuple[str, ...] = ()
     senses: int = 0
     """How many translations the lexicon has for the word, found or not: a word of many senses
@@ -73,9 +63,6 @@ class Bridged:
     """An English or mixed question in corpus terms."""
 
     groups: tuple[Group, ...]
-
-    def of(self, state: str) -> tuple[Group, ...]:
-        return tuple(g for g in self.groups if g.state == state)
 
     @property
     def unknown_names(self) -> tuple[str, ...]:
@@ -94,73 +81,31 @@ class Bridged:
 
 
 class Bridge:
-    """Translates questions against one corpus: its vocabulary and its romanised Hangul words."""
+    """Translates questions against one corpus: its vocabulary and its names (``NameIndex``).
 
-    def __init__(self, lexicon: Lexicon, vocabulary: Mapping[str, int], sentences: Iterable[Sequence[str]]) -> None:
+    Safe to share between threads: the name index is built before use and read-only, and the
+    cache of translated words only ever gains entries (a race recomputes the same value).
+    """
+
+    def __init__(self, lexicon: Lexicon, vocabulary: Mapping[str, int], names: NameIndex) -> None:
         self.lexicon = lexicon
         self.vocabulary = vocabulary
-        self._sentences = sentences
-        self._names: dict[str, tuple[str, ...]] | None = None
-        self._words_seen: dict[tuple[str, str, bool], Group] = {}
-        """Translations of words already seen: a corpus translates each word the same way."""
-        self._romanised: list[str] = []
-        self._keys: dict[str, list[str]] = {}
-
-    def _inventory(self) -> None:
-        """Hangul words of the corpus by romanisation: every Hangul term, and runs of two or three
-        terms in a row (카카오 + 브레인 -> 카카오브레인), built on the first name look-up."""
-        names: dict[str, tuple[str, ...]] = {}
-        for terms in self._sentences:
-            hangul = [t for t in terms if _HANGUL_WORD.match(t)]
-            for size in (1, 2, 3):
-                for i in range(len(hangul) - size + 1):
-                    parts = tuple(hangul[i:i + size])
-                    names.setdefault("".join(parts), parts)
-        self._names = names
-        self._romanised = [letters(romanize(word)) for word in names]
-        self._words = list(names)
-        self._keys = {}
-        for word, roman in zip(self._words, self._romanised):
-            key = consonant_key(roman)
-            if len(key) >= 3:
-                self._keys.setdefault(key, []).append(word)
-
-    def match_name(self, latin: str, capitalised: bool = True) -> tuple[str, ...] | None:
-        """The corpus terms of the Hangul word a Latin name or loanword spells, or None.
-
-        A capitalised name matches by the spelling of its romanisation, or by a consonant skeleton
-        nearly the same (Open Chat / 오픈채팅); an ordinary word only by the same skeleton of three
-        consonants or more (music / 뮤직, foundation / 파운데이션), since short words meet by chance.
-        """
-        if self._names is None:
-            self._inventory()
-        assert self._names is not None
-        target = letters(latin)
-        if len(target) < 3:
-            return None
-        if capitalised:
-            cutoff = NAME_SIMILARITY if len(target) >= 7 else SHORT_NAME_SIMILARITY
-            best = process.extractOne(target, self._romanised, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if best is not None:
-                return self._names[self._words[best[2]]]
-        key = consonant_key(target)
-        if len(key) < 3:
-            return None
-        if capitalised and len(key) >= 4:
-            close = process.extractOne(key, list(self._keys), scorer=fuzz.ratio, score_cutoff=KEY_SIMILARITY)
-            candidates = self._keys[close[0]] if close else []
-        else:
-            candidates = self._keys.get(key, [])
-        # The skeleton alone meets unrelated words (sales / 출시 chulsi): the spelling must agree too.
-        fitting = [w for w in candidates if fuzz.ratio(sound(target), sound(romanize(w))) >= SPELLING_SIMILARITY]
-        return self._names[min(fitting, key=len)] if fitting else None
+        self.names = names
+        self._seen: dict[tuple[tuple[str, ...], bool, bool], tuple[Group, ...]] = {}
+        """Translations of runs already seen: a corpus translates each run of words the same way."""
 
     def translate(self, question: str) -> Bridged:
-        text = _QUARTER.sub(lambda m: f"{_ORDINAL_WORDS[int(m.group(1) or m.group(2)) - 1]} quarter", question)
-        text = _POSSESSIVE.sub("", text)
+        text = _QUARTER.sub(lambda m: f"{_ORDINALS_BY_NUMBER[m.group(1) or m.group(2)]} quarter", question)
+        text = _POSSESSIVE.sub("", _NEGATION.sub(" not", text))
         groups: list[Group] = []
-        for run, capitalised in _runs(text):
-            groups.extend(self._translate_run(run, capitalised))
+        for run, capitalised, sure in _runs(text):
+            key = (tuple(run), capitalised, sure)
+            translated = self._seen.get(key)
+            if translated is None:
+                translated = tuple(self._translate_run(run, capitalised, sure))
+                if len(self._seen) < 100_000:
+                    self._seen[key] = translated
+            groups.extend(translated)
         return Bridged(tuple(groups))
 
     def _loan_pair(self, first: str, second: str) -> Group | None:
@@ -168,23 +113,25 @@ class Bridge:
         if lemma(first) in STOP_LEMMAS or lemma(second) in STOP_LEMMAS or " ".join(
                 (lemma(first), lemma(second))) in self.lexicon:
             return None
-        terms = self.match_name(f"{first} {second}")
+        terms = self.names.match(f"{first} {second}")
         return Group(f"{first} {second}", "name", terms) if terms and len(terms) > 1 else None
 
-    def _translate_run(self, words: list[str], capitalised: bool) -> list[Group]:
+    def _translate_run(self, words: list[str], capitalised: bool, sure: bool = True) -> list[Group]:
+        """``sure`` is False for a question's capitalised first word standing alone: tried as a
+        name, but not taken for an unknown name when nothing matches ("Summarise …")."""
         # Words the corpus writes the same way (AI, CIO, LLM) stand for themselves and split a run.
-        same = [i for i, w in enumerate(words) if w.lower() in self.vocabulary]
+        same = [i for i, w in enumerate(words) if w.lower() in self.vocabulary and w.lower() not in STOP_LEMMAS]
         if same:
             out: list[Group] = []
             for i, part in zip([-1, *same], [*same, len(words)]):
                 if i >= 0:
                     out.append(Group(words[i], "found", (words[i].lower(),)))
                 if words[i + 1:part]:
-                    out.extend(self._translate_run(words[i + 1:part], capitalised))
+                    out.extend(self._translate_run(words[i + 1:part], capitalised, sure))
             return out
         if capitalised and len(words) > 1:
             whole = " ".join(words)
-            terms = self.match_name(whole)
+            terms = self.names.match(whole)
             if terms:
                 return [Group(whole, "name", terms)]
         lemmas = [lemma(w) for w in words]
@@ -205,19 +152,11 @@ class Bridge:
                     i += 2
                     continue
             if key not in STOP_LEMMAS:
-                out.append(self._translate_word(" ".join(words[start:end]), key, capitalised))
+                out.append(self._translate_word(" ".join(words[start:end]), key, capitalised, sure))
             i += 1
         return out
 
-    def _translate_word(self, source: str, key: str, capitalised: bool) -> Group:
-        seen = self._words_seen.get((source, key, capitalised))
-        if seen is None:
-            seen = self._translate_new(source, key, capitalised)
-            if len(self._words_seen) < 100_000:
-                self._words_seen[(source, key, capitalised)] = seen
-        return seen
-
-    def _translate_new(self, source: str, key: str, capitalised: bool) -> Group:
+    def _translate_word(self, source: str, key: str, capitalised: bool, sure: bool) -> Group:
         if key in _ORDINALS:
             return Group(source, "found", (_ORDINALS[key],))
         translations = list(dict.fromkeys(t for k in _variants(key) for t in self.lexicon.translations(k)))
@@ -226,36 +165,41 @@ class Bridge:
             found = tuple(t for t in self.lexicon.head_translations(key) if t in self.vocabulary)
         if found:
             return Group(source, "found", found, len(translations) or 1)
-        terms = self.match_name(source, capitalised)
+        terms = self.names.match(source, capitalised)
         if terms:
             return Group(source, "name", terms)
         if translations:
             return Group(source, "absent", (), len(translations))
         # An acronym (DAU, GDP) is a term the lexicon lacks, not a name the corpus lacks.
-        return Group(source, "unknown-name" if capitalised and not source.isupper() else "unknown")
+        return Group(source, "unknown-name" if capitalised and sure and not source.isupper() else "unknown")
 
 
-def _runs(question: str) -> Iterable[tuple[list[str], bool]]:
-    """Latin words in runs of the same case: consecutive capitalised words (a name such as "Hong
-    Eun-taek" or "Kakao Brain") form one run, consecutive plain words another, so that phrases
-    ("share price") are matched within a run. A question's first word counts as capitalised only
-    when it is not a function word ("What", "How")."""
+def _runs(question: str) -> Iterable[tuple[list[str], bool, bool]]:
+    """Latin words in runs of the same case, with whether the run is capitalised and whether that
+    surely marks a name: consecutive capitalised words (a name such as "Hong Eun-taek" or "Kakao
+    Brain") form one run, consecutive plain words another, so that phrases ("share price") are
+    matched within a run. A question's first word is capitalised by grammar: it surely starts a
+    name only when a capitalised word follows it."""
     run: list[str] = []
-    run_capital = False
+    run_capital = run_sure = False
     end = -1
-    for i, match in enumerate(_LATIN_RUN.finditer(question)):
+    matches = list(_LATIN_RUN.finditer(question))
+    for i, match in enumerate(matches):
         word = match.group()
-        capital = word[:1].isupper() and not (i == 0 and lemma(word) in STOP_LEMMAS)
+        capital = word[:1].isupper()
+        sure = i > 0 or (i + 1 < len(matches) and matches[i + 1].group()[:1].isupper())
         # Korean text or punctuation between two words ends a run.
         apart = end >= 0 and question[end:match.start()].strip(" ")
         if run and (capital != run_capital or apart):
-            yield run, run_capital
+            yield run, run_capital, run_sure
             run = []
+        if not run:
+            run_sure = sure
         run.extend(word.split("-"))
         run_capital = capital
         end = match.end()
     if run:
-        yield run, run_capital
+        yield run, run_capital, run_sure
 
 
 def _variants(key: str) -> tuple[str, ...]:

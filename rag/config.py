@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -15,6 +16,25 @@ EMBEDDING_BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 """``auto`` picks the fastest backend verified for the model (see ``rag.embeddings.Embedder``)."""
 
 MAX_QUESTION_CHARS = 2000
+
+
+def default_cache_dir() -> Path:
+    """``$RAG_CACHE_DIR`` if set, else ``~/.cache/rag``: models, the lexicon and the indexes of
+    corpora outside the project live there."""
+    configured = os.environ.get("RAG_CACHE_DIR", "").strip()
+    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "rag"
+
+
+def default_index_dir(corpus_dir: Path) -> Path:
+    """Where a corpus's index lives unless told otherwise: ``index/`` for the project's own
+    ``corpus/``, else a folder of the cache named after the corpus folder and a hash of its full
+    path, so that two corpora never overwrite each other's index and the corpus folder, which may
+    be read-only or shared, is never written to."""
+    corpus_dir = Path(corpus_dir).expanduser().resolve()
+    if corpus_dir == (PROJECT_ROOT / "corpus").resolve():
+        return PROJECT_ROOT / "index"
+    digest = hashlib.sha256(str(corpus_dir).encode("utf-8")).hexdigest()[:10]
+    return default_cache_dir() / "indexes" / f"{corpus_dir.name or 'corpus'}-{digest}"
 
 
 def _check_weights(owner: object) -> None:
@@ -40,7 +60,6 @@ class FusionWeights:
     lexical_untranslated: float = 0.1
     """For the Latin-script part of a question without translations: it shares no terms with Korean."""
     ambiguity: float = 0.5
-    """An English word's BM25 weight is divided by (its number of translations) ** this."""
     """An English word's BM25 weight is divided by (its number of translations) ** this."""
 
     def __post_init__(self) -> None:
@@ -90,16 +109,14 @@ class RefusalPolicy:
 class QuotePolicy:
     """How the answer's sentences are chosen from the top passage (``rag.answer``).
 
-    The best sentence by similarity plus bonuses (the question's terms, the kind of answer asked
-    for, the headline); a neighbour joins it when it scores within ``second_sentence_gap`` (at most
+    The best sentence by similarity plus bonuses (the question's terms, the headline); a neighbour
+    joins it when it scores within ``second_sentence_gap`` (at most
     ``max_sentences``).
     """
 
     max_sentences: int = 2
     lexical_bonus: float = 0.05
     second_sentence_gap: float = 0.05
-    answer_type_bonus: float = 0.0
-    """Added for holding the kind of answer the question asks for (``rag.answer_types``)."""
     headline_bonus: float = 0.03
     """Added, times the share of the title's terms the sentence repeats."""
     passages: int = 1
@@ -124,7 +141,8 @@ class Settings:
     """
 
     corpus_dir: Path = PROJECT_ROOT / "corpus"
-    index_dir: Path = PROJECT_ROOT / "index"
+    index_dir: Path | None = None
+    """None: :func:`default_index_dir` of ``corpus_dir`` (so pass None again when replacing the corpus)."""
     embedding_model: str = DEFAULT_MODEL
     embedding_backend: str = "auto"
     max_passage_chars: int = 400
@@ -148,7 +166,8 @@ class Settings:
             raise ValueError(f"embedding_backend must be one of {', '.join(EMBEDDING_BACKENDS)}, "
                              f"got {self.embedding_backend!r}")
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
-        object.__setattr__(self, "index_dir", Path(self.index_dir))
+        index_dir = default_index_dir(self.corpus_dir) if self.index_dir is None else Path(self.index_dir)
+        object.__setattr__(self, "index_dir", index_dir)
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
@@ -163,4 +182,4 @@ class Settings:
         }
         values.update({k: v for k, v in env.items() if v})
         values.update({k: v for k, v in overrides.items() if v is not None})
-        return replace(cls(), **values)  # type: ignore[arg-type]
+        return cls(**values)  # type: ignore[arg-type]

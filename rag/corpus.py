@@ -102,17 +102,26 @@ def clean_article(raw: str) -> tuple[str, dict[str, str]]:
 
 def read_document(path: Path, root: Path) -> Document:
     """Read and clean one file; raise :class:`CorpusError` naming the file when it is unusable."""
+    return parse_document(path.relative_to(root).as_posix(), read_bytes(path, root))
+
+
+def read_bytes(path: Path, root: Path) -> bytes:
+    """A corpus file's bytes; :class:`CorpusError` for links out of the folder and oversized files."""
     name = path.relative_to(root).as_posix()
     try:
         resolved = path.resolve(strict=True)
+        if not resolved.is_relative_to(root.resolve()):
+            raise CorpusError(name, "is a link to a file outside the corpus folder; copy the file in instead")
+        size = resolved.stat().st_size
+        if size > MAX_FILE_BYTES:
+            raise CorpusError(name, f"is {size:,} bytes; articles larger than {MAX_FILE_BYTES:,} bytes are refused")
+        return resolved.read_bytes()
     except OSError as exc:
         raise CorpusError(name, f"cannot be read ({exc.strerror or exc})") from exc
-    if not resolved.is_relative_to(root.resolve()):
-        raise CorpusError(name, "is a link to a file outside the corpus folder; copy the file in instead")
-    size = resolved.stat().st_size
-    if size > MAX_FILE_BYTES:
-        raise CorpusError(name, f"is {size:,} bytes; articles larger than {MAX_FILE_BYTES:,} bytes are refused")
-    data = resolved.read_bytes()
+
+
+def parse_document(name: str, data: bytes) -> Document:
+    """Check and clean one article's bytes; :class:`CorpusError` naming it when they are unusable."""
     if b"\x00" in data:
         raise CorpusError(name, "looks like a binary file (contains NUL bytes), not a text article")
     try:
@@ -126,7 +135,7 @@ def read_document(path: Path, root: Path) -> Document:
     body, meta = clean_article(raw)
     if not body:
         raise CorpusError(name, "has no article text left after removing title and boilerplate")
-    title = meta.get("title") or path.stem
+    title = meta.get("title") or Path(name).stem
     return Document(source=name, title=title, text=body, metadata=meta)
 
 
@@ -139,25 +148,32 @@ def corpus_files(root: Path) -> list[Path]:
 
 def fingerprint(root: Path) -> str:
     """Hash of every article file's name and bytes: any change means the index is stale."""
-    digest = hashlib.sha256()
-    for path in corpus_files(root):
-        digest.update(path.relative_to(root).as_posix().encode() + b"\0")
-        try:
-            digest.update(path.read_bytes())
-        except OSError:
-            digest.update(b"<unreadable>")
-        digest.update(b"\0")
-    return digest.hexdigest()
+    return load_corpus(root).fingerprint
 
 
 def load_corpus(root: Path) -> CorpusLoad:
-    """Read every article; a bad file is reported and skipped, the rest still load."""
+    """Read every article once; a bad file is reported and skipped, the rest still load.
+
+    The fingerprint hashes the very bytes the documents were made from, so a file edited while
+    the corpus is read can never stamp an index built from its old text as current.
+    """
     documents: list[Document] = []
     errors: list[CorpusError] = []
+    digest = hashlib.sha256()
     for path in corpus_files(root):
+        name = path.relative_to(root).as_posix()
+        digest.update(name.encode() + b"\0")
         try:
-            documents.append(read_document(path, root))
+            data = read_bytes(path, root)
+        except CorpusError as exc:
+            digest.update(b"<unreadable>\0")
+            log.error("Skipping corpus file %s", exc)
+            errors.append(exc)
+            continue
+        digest.update(data + b"\0")
+        try:
+            documents.append(parse_document(name, data))
         except CorpusError as exc:
             log.error("Skipping corpus file %s", exc)
             errors.append(exc)
-    return CorpusLoad(documents=documents, errors=errors, fingerprint=fingerprint(root))
+    return CorpusLoad(documents=documents, errors=errors, fingerprint=digest.hexdigest())

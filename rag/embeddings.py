@@ -85,12 +85,13 @@ class Embedder(Embeddings):
 
         try:
             spec = inspect_model(Path(location))
-            encoder = OnnxEncoder(spec, ensure_export(spec), quantized=backend == "onnx-int8")
+            int8 = backend == "onnx-int8"
+            encoder = OnnxEncoder(spec, ensure_export(spec, int8=int8), quantized=int8)
         except OnnxUnavailable as exc:
             if required:
                 raise OnnxUnavailable(f"Cannot run {model} on the {backend} backend: {exc}. "
                                       "Use --backend torch (RAG_EMBEDDING_BACKEND=torch).") from exc
-            log.info("Embedding model %s runs on torch: no ONNX backend (%s)", model, exc)
+            log.warning("Embedding model %s runs on torch: no ONNX backend (%s); answers are slower", model, exc)
             return None
         log.info("Embedding model %s runs on ONNX Runtime (%s, %s)", model, backend, encoder.path)
         return encoder

@@ -20,3 +20,7 @@ class IndexInvalid(RagError):
 
 class ProvisioningError(RagError, RuntimeError):
     """The default model could not be provisioned; the message says what failed and how to fix it."""
+
+
+class IndexOfAnotherCorpus(RagError):
+    """The index folder holds the index of another corpus: using it would overwrite that index."""

@@ -6,9 +6,11 @@ Layout of the index folder::
     v-<timestamp>-<id>/     manifest.json, passages.json, terms.json, vectors.faiss, sentences.npy
 
 A build writes a new version folder completely, then swaps ``CURRENT``, so a crash
-mid-build leaves the previous version live. Loading checks every file's sha256 and the
-manifest against what the caller expects; any difference raises :class:`IndexInvalid`
-and the caller rebuilds.
+mid-build leaves the previous version live. Writers hold the folder's lock (:func:`writing`);
+readers take no lock: the version they found stays on disk for :data:`GRACE_SECONDS` after it
+is replaced, so a load in flight finishes. Loading checks every file's sha256 and the manifest
+against what the caller expects; any difference, or any file that vanished, raises
+:class:`IndexInvalid` and the caller rebuilds.
 """
 
 from __future__ import annotations
@@ -20,13 +22,15 @@ import shutil
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence
 
 import faiss
 import numpy as np
 
+from rag import cache
 from rag.cache import sha256
 from rag.errors import IndexInvalid
 from rag.lexical import PassageTerms, passage_terms
@@ -34,8 +38,11 @@ from rag.types import Passage
 
 log = logging.getLogger(__name__)
 
-FORMAT_VERSION = 2
+FORMAT_VERSION = 3
 POINTER = "CURRENT"
+LOCK = ".lock"
+GRACE_SECONDS = 120.0
+"""How long a replaced version stays on disk for readers that found it just before the swap."""
 FILES = ("passages.json", "terms.json", "vectors.faiss", "sentences.npy")
 EXACT_SEARCH_LIMIT = 20_000
 """Up to this many vectors exact inner-product search is fast enough; above it, HNSW.
@@ -134,7 +141,9 @@ class VectorIndex:
         return self.faiss_index.reconstruct_n(0, self.faiss_index.ntotal)
 
     def save(self, folder: Path) -> Path:
-        """Write a new version folder, then point ``CURRENT`` at it; returns the version folder."""
+        """Write a new version folder, then point ``CURRENT`` at it; returns the version folder.
+
+        Call it inside :func:`writing` when other processes may write the same folder."""
         folder.mkdir(parents=True, exist_ok=True)
         name = f"v-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
         staging = Path(tempfile.mkdtemp(prefix=".build-", dir=folder))
@@ -157,17 +166,25 @@ class VectorIndex:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
+        previous = _current_name(folder)
         pointer_tmp = folder / f".{POINTER}.{uuid.uuid4().hex[:8]}"
         pointer_tmp.write_text(name + "\n", encoding="utf-8")
         os.replace(pointer_tmp, folder / POINTER)
         self.manifest = manifest
-        _remove_old_versions(folder, keep=name)
+        _remove_old_versions(folder, keep={name, previous})
         log.info("Index saved to %s (%d passages)", target, len(self.passages))
         return target
 
     @classmethod
     def load(cls, folder: Path, expect: dict[str, Any]) -> "VectorIndex":
         """Load the live version, verifying checksums and that it was built with ``expect``."""
+        try:
+            return cls._load(folder, expect)
+        except OSError as exc:  # a file that vanished or cannot be read: the same as damage
+            raise IndexInvalid(f"index files unreadable: {exc}") from exc
+
+    @classmethod
+    def _load(cls, folder: Path, expect: dict[str, Any]) -> "VectorIndex":
         pointer = folder / POINTER
         if not pointer.is_file():
             raise IndexInvalid(f"no index in {folder}")
@@ -207,7 +224,29 @@ class VectorIndex:
         return cls(passages, index, sentence_vectors.astype(np.float32, copy=False), manifest, terms)
 
 
-def _remove_old_versions(folder: Path, keep: str) -> None:
+@contextmanager
+def writing(folder: Path) -> Iterator[None]:
+    """Hold the index folder's lock: one build and save at a time, across processes."""
+    folder.mkdir(parents=True, exist_ok=True)
+    with cache.exclusive(folder / LOCK, f"writing the index in {folder}"):
+        yield
+
+
+def _current_name(folder: Path) -> str | None:
+    try:
+        return (folder / POINTER).read_text(encoding="utf-8", errors="replace").strip() or None
+    except OSError:
+        return None
+
+
+def _remove_old_versions(folder: Path, keep: set[str | None]) -> None:
+    """Delete versions and staging folders other than ``keep`` once they are older than the grace."""
+    cutoff = time.time() - GRACE_SECONDS
     for child in folder.iterdir():
-        if child.is_dir() and child.name != keep and (child.name.startswith("v-") or child.name.startswith(".build-")):
-            shutil.rmtree(child, ignore_errors=True)
+        if child.name in keep or not (child.name.startswith("v-") or child.name.startswith(".build-")):
+            continue
+        try:
+            if child.is_dir() and child.stat().st_mtime < cutoff:
+                shutil.rmtree(child, ignore_errors=True)
+        except OSError:
+            continue

@@ -11,7 +11,9 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import os
 from dataclasses import dataclass
+from pathlib import Path
 
 import numpy as np
 
@@ -19,8 +21,8 @@ from rag.chunking import split_passages
 from rag.config import Settings
 from rag.corpus import CorpusLoad, load_corpus
 from rag.embeddings import Embedder
-from rag.errors import IndexInvalid, RagError
-from rag.index import VectorIndex
+from rag.errors import IndexInvalid, IndexOfAnotherCorpus, RagError
+from rag.index import VectorIndex, writing
 from rag.kiwi import analyser_version
 from rag.lexical import passage_terms
 from rag.types import Document, Passage
@@ -57,33 +59,71 @@ def expected_manifest(settings: Settings, corpus: CorpusLoad, backend: str) -> d
         "model": settings.embedding_model,
         "embedding_backend": backend,
         "corpus": corpus.fingerprint,
+        "corpus_dir": corpus_location(settings),
         "chunking": {"version": CHUNKING_VERSION, "max_chars": settings.max_passage_chars},
     }
+
+
+def corpus_location(settings: Settings) -> str:
+    """The corpus folder as seen from the index folder: the pair can move together (a clone of the
+    project elsewhere) and still match, while another corpus pointed at this index does not."""
+    return os.path.relpath(Path(settings.corpus_dir).resolve(), Path(settings.index_dir).resolve())
 
 
 def load_or_build(settings: Settings, embedder: Embedder, rebuild: bool = False, progress: bool = False
                   ) -> IndexedCorpus:
     """The stored index when it matches the corpus, model and chunking; else an update that
-    reuses what still matches, or (stale settings, damage) a full build, saved either way."""
+    reuses what still matches, or (stale settings, damage) a full build, saved either way.
+
+    Builds hold the index folder's lock, and look again once they have it: a process that waited
+    for another's build loads that build instead of making its own.
+    """
     corpus = load_corpus(settings.corpus_dir)
     expect = expected_manifest(settings, corpus, str(getattr(embedder, "backend", "torch")))
-    reuse: StoredVectors | None = None
     if not rebuild:
-        try:
-            # Everything but the corpus must match (and every checksum) for stored vectors to be reusable.
-            index = VectorIndex.load(settings.index_dir, {k: v for k, v in expect.items() if k != "corpus"})
-            if index.manifest.get("corpus") == expect["corpus"]:
-                log.info("Loaded index from %s (%d passages)", settings.index_dir, len(index.passages))
-                return IndexedCorpus(corpus, index)
-            reuse = StoredVectors(index)
+        current = _stored(settings, expect, reuse=False)
+        if isinstance(current, VectorIndex):
+            return IndexedCorpus(corpus, current)
+    with writing(settings.index_dir):
+        current = None if rebuild else _stored(settings, expect, reuse=True)
+        if isinstance(current, VectorIndex):
+            return IndexedCorpus(corpus, current)
+        reuse = None
+        if isinstance(current, StoredVectors):
+            reuse = current
             log.warning("Updating the index: it is stale, the corpus changed; unchanged text keeps its vectors")
-        except IndexInvalid as exc:
-            log.warning("Rebuilding the index: %s", exc)
-    if not corpus.documents:
-        raise RagError(f"No usable documents in {settings.corpus_dir}: add UTF-8 .txt or .md articles.")
-    index = build_index(corpus, embedder, settings, expect, progress, reuse)
-    index.save(settings.index_dir)
+        elif current is not None and current.startswith("no index"):
+            log.info("Building the index (first run) in %s", settings.index_dir)
+        elif current is not None:
+            log.warning("Rebuilding the index: %s", current)
+        if not corpus.documents:
+            raise RagError(f"No usable documents in {settings.corpus_dir}: add UTF-8 .txt or .md articles.")
+        index = build_index(corpus, embedder, settings, expect, progress, reuse)
+        index.save(settings.index_dir)
     return IndexedCorpus(corpus, index)
+
+
+def _stored(settings: Settings, expect: dict[str, object], reuse: bool
+            ) -> "VectorIndex | StoredVectors | str | None":
+    """The stored index if it is current; else (with ``reuse``) its reusable vectors if only the
+    corpus changed, or why it cannot be used; None when not current and ``reuse`` is off."""
+    try:
+        # Everything but the corpus must match (and every checksum) for stored vectors to be reusable.
+        index = VectorIndex.load(settings.index_dir,
+                                 {k: v for k, v in expect.items() if k not in ("corpus", "corpus_dir")})
+    except IndexInvalid as exc:
+        return str(exc)
+    built_for = index.manifest.get("corpus_dir", expect["corpus_dir"])
+    if built_for != expect["corpus_dir"]:
+        other = (Path(settings.index_dir) / str(built_for)).resolve()
+        raise IndexOfAnotherCorpus(
+            f"{settings.index_dir} holds the index of the corpus in {other}, not of {settings.corpus_dir}. "
+            "Leave out --index (each corpus gets its own index folder), pass another --index, "
+            "or pass --rebuild to replace it.")
+    if index.manifest.get("corpus") == expect["corpus"]:
+        log.info("Loaded index from %s (%d passages)", settings.index_dir, len(index.passages))
+        return index
+    return StoredVectors(index) if reuse else None
 
 
 class StoredVectors:

@@ -8,6 +8,7 @@ morphemes are indexed, which keeps particles from matching everything.
 from __future__ import annotations
 
 import math
+import re
 from collections import Counter
 from dataclasses import dataclass
 from typing import Any, Sequence
@@ -29,6 +30,8 @@ _STOP_LATIN = frozenset(
 
 
 KEY_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+LATIN = re.compile(r"[A-Za-z]")
+"""Latin letters: what the lexicon bridge translates."""
 
 
 @dataclass(frozen=True)
@@ -82,33 +85,60 @@ class PassageTerms:
 
     section: tuple[str, ...]
     sentences: tuple[tuple[str, ...], ...]
+    compounds: tuple[tuple[str, ...], ...] = ()
+    """Nouns written together as one word (카카오 + 브레인 in 카카오브레인의), once each: the names
+    and loanword compounds an English question may spell (Kakao Brain, Open Chat)."""
 
     def all(self) -> list[str]:
         return [*self.section, *(t for s in self.sentences for t in s)]
 
     def to_json(self) -> list[Any]:
-        return [list(self.section), [list(s) for s in self.sentences]]
+        return [list(self.section), [list(s) for s in self.sentences], [list(c) for c in self.compounds]]
 
     @classmethod
     def from_json(cls, data: Any) -> "PassageTerms":
-        if not (isinstance(data, list) and len(data) == 2 and all(isinstance(x, list) for x in data)):
-            raise ValueError(f"passage terms must be [section, sentences], got {str(data)[:80]!r}")
-        section, sentences = data
-        return cls(tuple(map(str, section)), tuple(tuple(map(str, s)) for s in sentences))
+        if not (isinstance(data, list) and len(data) == 3 and all(isinstance(x, list) for x in data)):
+            raise ValueError(f"passage terms must be [section, sentences, compounds], got {str(data)[:80]!r}")
+        section, sentences, compounds = data
+        return cls(tuple(map(str, section)), tuple(tuple(map(str, s)) for s in sentences),
+                   tuple(tuple(map(str, c)) for c in compounds))
 
 
 def passage_terms(passages: Sequence[Passage]) -> list[PassageTerms]:
-    """Terms of every passage's section and sentences, in one batched Kiwi call."""
+    """Terms and compounds of every passage's section and sentences, in one batched Kiwi call."""
     texts: list[str] = []
     for p in passages:
         texts.append(p.section)
         texts.extend(p.sentence_texts())
-    analysed = iter(tokenize(texts)) if texts else iter(())
+    analysed = iter(kiwi().tokenize(texts)) if texts else iter(())
     out = []
     for p in passages:
-        section = tuple(next(analysed))
-        out.append(PassageTerms(section, tuple(tuple(next(analysed)) for _ in p.sentences)))
+        parts = [next(analysed) for _ in range(len(p.sentences) + 1)]
+        compounds = dict.fromkeys(c for tokens in parts for c in _compounds(tokens))
+        out.append(PassageTerms(tuple(_content(parts[0])), tuple(tuple(_content(t)) for t in parts[1:]),
+                                tuple(compounds)))
     return out
+
+
+_NOUNS = frozenset({"NNG", "NNP", "SL", "SH", "XR"})
+
+
+def _compounds(tokens: Sequence) -> list[tuple[str, ...]]:
+    """Runs of two or more nouns with nothing between them (one written word)."""
+    runs: list[tuple[str, ...]] = []
+    run: list[str] = []
+    end = -1
+    for tok in tokens:
+        if tok.tag in _NOUNS and (not run or tok.start == end):
+            run.append(tok.form.lower())
+        else:
+            if len(run) > 1:
+                runs.append(tuple(run))
+            run = [tok.form.lower()] if tok.tag in _NOUNS else []
+        end = tok.start + tok.len
+    if len(run) > 1:
+        runs.append(tuple(run))
+    return runs
 
 
 class BM25:
@@ -153,7 +183,7 @@ class BM25:
         with the sum of its members' frequencies in a document and the number of documents
         holding any of them. A set of one term scores as that term does in :meth:`scores`."""
         total = np.zeros(self.size, dtype=np.float32)
-        for members, weight in zip(term_sets, weights or [1.0] * len(term_sets)):
+        for members, weight in zip(term_sets, weights if weights is not None else [1.0] * len(term_sets), strict=True):
             rows, tf = self._set_counts(members)
             if not len(rows):
                 continue
@@ -184,16 +214,13 @@ class BM25:
     def unseen_idf(self) -> float:
         return math.log1p((self.size + 0.5) / 0.5)
 
-    def known_weight(self, query_terms: Sequence[str]) -> float:
-        """Share of the query's idf mass made of terms the corpus contains at all.
+    def term_weight(self, term: str) -> float:
+        """A term's idf; the idf of a term seen in no document when the corpus lacks it."""
+        return float(self.idf[self.vocab[term]]) if term in self.vocab else self.unseen_idf
 
-        Unknown terms get the idf of a term seen in no document; a question whose key terms
-        the corpus never uses is unlikely to be answered by it.
-        """
-        unseen = math.log1p((self.size + 0.5) / 0.5)
-        total = known = 0.0
-        for term in set(query_terms):
-            w = float(self.idf[self.vocab[term]]) if term in self.vocab else unseen
-            total += w
-            known += w if term in self.vocab else 0.0
-        return known / total if total else 0.0
+    def known_weight(self, query_terms: Sequence[str]) -> float:
+        """Share of the query's idf mass made of terms the corpus contains at all: a question
+        whose key terms the corpus never uses is unlikely to be answered by it."""
+        weights = {t: self.term_weight(t) for t in set(query_terms)}
+        total = sum(weights.values())
+        return sum(w for t, w in weights.items() if t in self.vocab) / total if total else 0.0

@@ -32,18 +32,13 @@ FOLDER_NAME = "krdict-en-ko"
 DATA_FILE = "lexicon.json"
 MARKER = "lexicon.marker.json"
 MAX_PHRASE = 4
+"""Longest gloss phrase kept, in words: "second half of a year" is the longest worth matching."""
 HEAD = "*"
 """Prefix of the keys that hold the translations of phrases by their last word."""
-"""Longest gloss phrase kept, in words: "second half of a year" is the longest worth matching."""
 
 _WORD = re.compile(r"[A-Za-z]+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^]]*\]")
 _LEADING = ("to ", "a ", "an ", "the ", "be ")
-
-
-def english_words(text: str) -> list[str]:
-    """The Latin-script words of ``text`` as written (a Korean question may hold some too)."""
-    return _WORD.findall(text)
 
 
 @lru_cache(maxsize=65536)
@@ -83,13 +78,10 @@ class Lexicon:
     def __contains__(self, key: str) -> bool:
         return key in self.entries
 
-    def __len__(self) -> int:
-        return len(self.entries)
-
 
 def load_lexicon(cache_dir: Path | None = None) -> Lexicon:
     """The inverted krdict lexicon, built into the cache on first use."""
-    from rag.provision import default_cache_dir
+    from rag.config import default_cache_dir
 
     target = (Path(cache_dir) if cache_dir is not None else default_cache_dir()) / "lexicon" / FOLDER_NAME
     source = _source()

@@ -9,7 +9,8 @@ What the export writes, into a folder of the cache (:func:`export_dir`):
 
 - ``model.onnx``: the transformer (input ids + attention mask -> last hidden state), traced by
   ``torch.onnx.export(dynamo=False)`` with dynamic batch and sequence axes;
-- ``model-int8.onnx``: the same graph with int8 weights (``quantize_dynamic``, QInt8);
+- ``model-int8.onnx``: the same graph with int8 weights (``quantize_dynamic``, QInt8), made only
+  when the ``onnx-int8`` backend is asked for (it is opt-in), and checked against the float graph;
 - ``tokenizer.json``: the tokenizer exactly as sentence-transformers runs it. transformers 5
   rebuilds an XLM-R tokenizer's pre-tokenizer and normaliser instead of using the model's own
   ``tokenizer.json``, and the two disagree on whitespace (e.g. a trailing space is a token in one,
@@ -31,6 +32,7 @@ import json
 import logging
 import os
 import time
+import warnings
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -136,7 +138,7 @@ def _read_json(path: Path) -> dict[str, Any]:
 def export_dir(folder: Path, cache_dir: Path | None = None) -> Path:
     """Where the export of ``folder`` lives: next to it when it sits in the cache's ``models/``
     (the provisioned default model), else in ``<cache>/onnx/<name>-<hash of its path>``."""
-    from rag.provision import default_cache_dir
+    from rag.config import default_cache_dir
 
     cache = Path(cache_dir).expanduser() if cache_dir is not None else default_cache_dir()
     folder = Path(folder).resolve()
@@ -180,7 +182,8 @@ def export_problem(spec: ModelSpec, target: Path) -> str | None:
     if marker.get("source") != source_fingerprint(spec.folder):
         return f"the model in {spec.folder} has changed since the export"
     files = marker.get("files")
-    if not isinstance(files, dict) or set(files) != {FLOAT_FILE, INT8_FILE, TOKENIZER_FILE}:
+    if not isinstance(files, dict) or not {FLOAT_FILE, TOKENIZER_FILE} <= set(files) <= {
+            FLOAT_FILE, INT8_FILE, TOKENIZER_FILE}:
         return f"{MARKER} lists the wrong files"
     for name, expected in files.items():
         try:
@@ -194,11 +197,14 @@ def export_problem(spec: ModelSpec, target: Path) -> str | None:
     return None
 
 
-def ensure_export(spec: ModelSpec, target: Path | None = None) -> Path:
-    """The folder holding a current export of ``spec``, exporting (with torch) when needed."""
+def ensure_export(spec: ModelSpec, target: Path | None = None, int8: bool = False) -> Path:
+    """The folder holding a current export of ``spec``, exporting (with torch) when needed; with
+    ``int8``, also its int8 graph, quantised from the float one on first use."""
     target = Path(target) if target is not None else export_dir(spec.folder)
     problem = export_problem(spec, target)
     if problem is None:
+        if int8:
+            _ensure_int8(spec, target)
         return target
     failed = _earlier_failure(spec, target)
     if failed:
@@ -223,12 +229,60 @@ def ensure_export(spec: ModelSpec, target: Path | None = None) -> Path:
         except OnnxUnavailable as exc:
             _record_failure(spec, target, str(exc))
             raise
-        # torch.onnx and the quantiser raise many types; any of them means "no ONNX here", not a crash.
-        except (RuntimeError, ValueError, TypeError, AttributeError, OSError) as exc:
+        except OSError as exc:  # a full disk or a permission: worth trying again next time, not recorded
+            raise OnnxUnavailable(f"the ONNX export could not be written ({exc})") from exc
+        # torch.onnx raises many types; with the same versions they fail the same way every time.
+        except (RuntimeError, ValueError, TypeError, AttributeError) as exc:
             _record_failure(spec, target, f"{type(exc).__name__}: {exc}")
             raise OnnxUnavailable(f"the ONNX export failed ({type(exc).__name__}: {exc})") from exc
         (target / FAILED).unlink(missing_ok=True)
+    if int8:
+        _ensure_int8(spec, target)
     return target
+
+
+def forget_failure(spec: ModelSpec, target: Path | None = None) -> bool:
+    """Drop the record of a failed export, so the next start tries again; True if there was one."""
+    record = (Path(target) if target is not None else export_dir(spec.folder)) / FAILED
+    existed = record.exists()
+    record.unlink(missing_ok=True)
+    return existed
+
+
+def _ensure_int8(spec: ModelSpec, target: Path) -> None:
+    """Quantise the float graph into ``model-int8.onnx`` unless the marker already lists it."""
+    marker = json.loads((target / MARKER).read_text(encoding="utf-8"))
+    if INT8_FILE in marker["files"]:
+        return
+    with cache.exclusive(target.parent / f".{target.name}.lock", f"quantising {spec.folder.name}"):
+        marker = json.loads((target / MARKER).read_text(encoding="utf-8"))
+        if INT8_FILE in marker["files"]:
+            return
+        log.info("Quantising %s to int8 (one-time)", target / FLOAT_FILE)
+        temp = target / f".{INT8_FILE}.tmp-{os.getpid()}"
+        try:
+            from onnxruntime.quantization import QuantType, quantize_dynamic
+
+            with _exporter_messages():
+                quantize_dynamic(target / FLOAT_FILE, temp, weight_type=QuantType.QInt8, per_channel=True)
+            reference = OnnxEncoder(spec, target, quantized=False).encode(list(CHECK_TEXTS), len(CHECK_TEXTS))
+            vectors = OnnxEncoder(spec, target, quantized=False, path=temp).encode(list(CHECK_TEXTS),
+                                                                                   len(CHECK_TEXTS))
+            cosine = float(np.min(np.sum(vectors * reference, axis=1)))
+            if cosine < MIN_INT8_COSINE:
+                raise OnnxUnavailable(f"the int8 graph agrees with the float one only at cosine {cosine:.4f} "
+                                      f"(needs {MIN_INT8_COSINE})")
+            os.replace(temp, target / INT8_FILE)
+        except (RuntimeError, ValueError, OSError) as exc:
+            raise OnnxUnavailable(f"quantising to int8 failed ({type(exc).__name__}: {exc})") from exc
+        finally:
+            temp.unlink(missing_ok=True)
+        marker["files"][INT8_FILE] = cache.file_digest(target / INT8_FILE)
+        marker["min_cosine_vs_torch"][INT8_FILE] = round(cosine, 6)
+        staged = target / f".{MARKER}.tmp-{os.getpid()}"
+        staged.write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
+        os.replace(staged, target / MARKER)
+        log.info("Quantised to int8 (min cosine vs the float graph %.4f)", cosine)
 
 
 def _export_key(spec: ModelSpec) -> dict[str, Any]:
@@ -263,22 +317,17 @@ def _export(spec: ModelSpec, target: Path) -> None:
     the folder is swapped in."""
     started = time.perf_counter()
     with cache.staging(target) as staging:
-        reference, tokenizer_json = _trace(spec, staging / FLOAT_FILE)
+        with _exporter_messages():
+            reference, tokenizer_json = _trace(spec, staging / FLOAT_FILE)
         (staging / TOKENIZER_FILE).write_text(tokenizer_json, encoding="utf-8")
-        from onnxruntime.quantization import QuantType, quantize_dynamic
-
-        with _quiet_root_logger():  # the quantiser logs a line per tensor to the root logger
-            quantize_dynamic(staging / FLOAT_FILE, staging / INT8_FILE, weight_type=QuantType.QInt8, per_channel=True)
-        agreement = {}
-        for name, floor in ((FLOAT_FILE, MIN_FLOAT_COSINE), (INT8_FILE, MIN_INT8_COSINE)):
-            encoder = OnnxEncoder(spec, staging, quantized=name == INT8_FILE)
-            cosine = float(np.min(np.sum(encoder.encode(list(CHECK_TEXTS), batch_size=len(CHECK_TEXTS)) * reference,
-                                         axis=1)))
-            if cosine < floor:
-                raise OnnxUnavailable(f"the ONNX graph {name} agrees with torch only at cosine {cosine:.4f} "
-                                      f"(needs {floor}) on a padded batch")
-            agreement[name] = round(cosine, 6)
-        files = {name: cache.file_digest(staging / name) for name in (FLOAT_FILE, INT8_FILE, TOKENIZER_FILE)}
+        encoder = OnnxEncoder(spec, staging, quantized=False)
+        cosine = float(np.min(np.sum(encoder.encode(list(CHECK_TEXTS), batch_size=len(CHECK_TEXTS)) * reference,
+                                     axis=1)))
+        if cosine < MIN_FLOAT_COSINE:
+            raise OnnxUnavailable(f"the ONNX graph {FLOAT_FILE} agrees with torch only at cosine {cosine:.4f} "
+                                  f"(needs {MIN_FLOAT_COSINE}) on a padded batch")
+        agreement = {FLOAT_FILE: round(cosine, 6)}
+        files = {name: cache.file_digest(staging / name) for name in (FLOAT_FILE, TOKENIZER_FILE)}
         marker = {
             "format": FORMAT,
             **_export_key(spec),
@@ -296,14 +345,22 @@ def _export(spec: ModelSpec, target: Path) -> None:
 
 
 @contextmanager
-def _quiet_root_logger() -> Iterator[None]:
+def _exporter_messages() -> Iterator[None]:
+    """What torch.onnx and the quantiser print while exporting a graph that is then verified:
+    tracer and deprecation warnings and the quantiser's advice go to this log at DEBUG, not to the
+    terminal. The legacy TorchScript exporter is used on purpose: the dynamo exporter needs
+    ``onnxscript``, which is not a dependency, and the result is checked against torch anyway."""
     root = logging.getLogger()
     level = root.level
-    root.setLevel(max(level, logging.WARNING))
+    root.setLevel(logging.ERROR)  # the quantiser logs per tensor, and its advice, to the root logger
     try:
-        yield
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            yield
     finally:
         root.setLevel(level)
+        for w in caught:
+            log.debug("exporter: %s: %s", w.category.__name__, w.message)
 
 
 def _trace(spec: ModelSpec, path: Path) -> tuple[np.ndarray, str]:
@@ -370,12 +427,13 @@ class OnnxEncoder:
     busy-waiting threads starve everything else on a small shared machine.
     """
 
-    def __init__(self, spec: ModelSpec, folder: Path, quantized: bool, threads: int | None = None) -> None:
+    def __init__(self, spec: ModelSpec, folder: Path, quantized: bool, threads: int | None = None,
+                 path: Path | None = None) -> None:
         import onnxruntime as ort
         from tokenizers import Tokenizer
 
         self.spec = spec
-        self.path = Path(folder) / (INT8_FILE if quantized else FLOAT_FILE)
+        self.path = path or Path(folder) / (INT8_FILE if quantized else FLOAT_FILE)
         self.tokenizer = Tokenizer.from_file(str(Path(folder) / TOKENIZER_FILE))
         self.pad_id = int(self.tokenizer.padding["pad_id"]) if self.tokenizer.padding else 0
         self.tokenizer.no_padding()  # padded per batch below, after sorting by length

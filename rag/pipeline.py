@@ -17,6 +17,7 @@ from rag.embeddings import Embedder
 from rag.index import VectorIndex
 from rag.indexing import IndexedCorpus, load_or_build
 from rag.lexicon import Lexicon, load_lexicon
+from rag.names import NameIndex
 from rag.retrieval import HybridRetriever, LangChainRetriever
 from rag.types import Answer, Citation, Document, Passage
 
@@ -78,7 +79,7 @@ class RagPipeline:
         self.embedder = embedder
         self.answerer = ExtractiveAnswerer(settings.quote)
         self._lock = threading.Lock()
-        self.lexicon = (lexicon or load_lexicon()) if settings.bridge else None
+        self.lexicon = (lexicon if lexicon is not None else load_lexicon()) if settings.bridge else None
         self._live = self._make_live(IndexedCorpus(corpus, index))
 
     def with_settings(self, settings: Settings) -> "RagPipeline":
@@ -89,8 +90,8 @@ class RagPipeline:
     def _make_live(self, indexed: IndexedCorpus) -> _Live:
         retriever = HybridRetriever(indexed.index, self.embedder, k=self.settings.top_k, weights=self.settings.fusion)
         if self.lexicon is not None:
-            retriever.bridge = Bridge(self.lexicon, retriever.bm25.vocab,
-                                      [s for t in indexed.index.terms for s in (t.section, *t.sentences)])
+            names = NameIndex(retriever.bm25.vocab, (c for t in indexed.index.terms for c in t.compounds))
+            retriever.bridge = Bridge(self.lexicon, retriever.bm25.vocab, names)
         answerability = Answerability(indexed.index.passages, retriever.bm25, self.settings.refusal)
         return _Live(indexed.corpus, indexed.index, retriever, answerability)
 

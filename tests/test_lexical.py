@@ -70,3 +70,14 @@ def test_synonyms_count_as_one_term_with_the_union_document_frequency():
     assert bm25.set_weight(("매출", "매상")) < bm25.set_weight(("매출",))
     assert bm25.set_weight(("없는말",)) == bm25.unseen_idf
     assert np.allclose(bm25.set_scores([("매출", "매상")], [0.5]), scores * 0.5)
+
+
+def test_compounds_are_nouns_written_as_one_word():
+    from rag.lexical import passage_terms
+
+    text = "카카오브레인의 손실이 커졌다. 오픈채팅 탭이 독립했다."
+    p = Passage(text, "a.txt", "T", 0, len(text), ((0, 16), (17, len(text))))
+    (terms,) = passage_terms([p])
+    assert ("카카오", "브레인") in terms.compounds and ("오픈", "채팅") in terms.compounds
+    assert ("채팅", "탭") not in terms.compounds  # a space between: two words
+    assert PassageTerms.from_json(terms.to_json()) == terms

@@ -123,6 +123,8 @@ def exported(spec: ModelSpec, tmp_path_factory: pytest.TempPathFactory) -> tuple
     cache = tmp_path_factory.mktemp("cache")
     target = export_dir(spec.folder, cache)
     assert ensure_export(spec, target) == target
+    assert not (target / INT8_FILE).exists(), "int8 is opt-in: quantised only when asked for"
+    assert ensure_export(spec, target, int8=True) == target
     return cache, target
 
 
