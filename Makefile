@@ -1,7 +1,9 @@
-# make run   - set up (first time) and start the chat page
+# make run   - set up (first time) and start the chat page (HOST=, PORT= to change where)
 # make test  - set up (first time) and run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
+HOST   ?= 127.0.0.1
+PORT   ?= 7860
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
@@ -16,7 +18,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python app.py
+	$(BIN)/python app.py --host $(HOST) --port $(PORT)
 
 index: $(STAMP)
 	$(BIN)/rag index

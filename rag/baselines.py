@@ -13,10 +13,6 @@ from dataclasses import dataclass, replace
 from typing import Callable, Sequence
 
 import numpy as np
-from langchain_community.vectorstores import FAISS
-from langchain_core.documents import Document as LCDocument
-from langchain_text_splitters import RecursiveCharacterTextSplitter
-
 from rag import evaluation
 from rag.lexical import analyse
 from rag.types import Answer, Citation, Document, Passage
@@ -38,7 +34,20 @@ class Baseline:
 
 
 def langchain_recipe(documents: Sequence[Document], embedder, chunk_size: int, overlap: int) -> Baseline:
-    """The standard recipe: RecursiveCharacterTextSplitter + FAISS ``similarity_search``."""
+    """The standard recipe: RecursiveCharacterTextSplitter + FAISS ``similarity_search``.
+
+    Its FAISS store is langchain-community's, as the recipe's users run it; that package is being
+    sunset, so it is imported here, only for this comparison, and its deprecation notice is not
+    repeated at every run."""
+    import warnings
+
+    from langchain_core.documents import Document as LCDocument
+    from langchain_text_splitters import RecursiveCharacterTextSplitter
+
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*langchain-community.*", category=DeprecationWarning)
+        from langchain_community.vectorstores import FAISS
+
     splitter = RecursiveCharacterTextSplitter(chunk_size=chunk_size, chunk_overlap=overlap, add_start_index=True)
     chunks = splitter.split_documents([LCDocument(d.text, metadata={"source": d.source, "title": d.title})
                                        for d in documents])

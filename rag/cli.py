@@ -18,7 +18,8 @@ log = logging.getLogger("rag")
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from a folder of Korean news.")
     parser.add_argument("--corpus", type=Path, help="folder of .txt/.md articles (default: corpus/, or RAG_CORPUS_DIR)")
-    parser.add_argument("--index", type=Path, help="index folder (default: index/, or RAG_INDEX_DIR)")
+    parser.add_argument("--index", type=Path, help="index folder (default: RAG_INDEX_DIR, else index/ for corpus/ "
+                                                   "and a folder of its own in ~/.cache/rag/indexes for any other corpus)")
     parser.add_argument("--model", help="sentence-transformers model id or path (default: RAG_EMBEDDING_MODEL "
                                         "or the offline multilingual-e5-small)")
     parser.add_argument("--backend", choices=EMBEDDING_BACKENDS,
@@ -29,6 +30,9 @@ def _parser() -> argparse.ArgumentParser:
 
     p_index = sub.add_parser("index", help="build or refresh the index")
     p_index.add_argument("--rebuild", action="store_true", help="rebuild even when the index is current")
+    p_index.add_argument("--strict", action="store_true", help="exit non-zero when a corpus file was skipped")
+    p_index.add_argument("--retry-export", action="store_true",
+                         help="forget an earlier failed ONNX export of the model and try it again")
 
     p_ask = sub.add_parser("ask", help="answer a question with citations")
     p_ask.add_argument("question")
@@ -64,12 +68,22 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     try:
         return _run(args)
-    except (RagError, ValueError, OSError) as exc:
-        print(f"rag: error: {exc}", file=sys.stderr)
-        return 1
+    except RagError as exc:  # the project's own errors say what to do: one line is enough
+        return _fail(args, str(exc))
     except KeyboardInterrupt:
         print("rag: interrupted", file=sys.stderr)
         return 130
+    except Exception as exc:  # a bug: its traceback matters, so -v shows it
+        if args.verbose:
+            raise
+        return _fail(args, f"{type(exc).__name__}: {exc} (run with -v to see the traceback)")
+
+
+def _fail(args: argparse.Namespace, message: str) -> int:
+    print(f"rag: error: {message}", file=sys.stderr)
+    if getattr(args, "json", False):  # a script reading stdout gets the error too
+        print(json.dumps({"error": message}, ensure_ascii=False))
+    return 1
 
 
 def _run(args: argparse.Namespace) -> int:
@@ -87,12 +101,21 @@ def _run(args: argparse.Namespace) -> int:
         from rag.pipeline import validate_question
 
         validate_question(args.question)  # fail fast, before loading the model
+    if args.command == "serve":
+        from rag.errors import RagError
+        from rag.serving import port_problem
+
+        problem = port_problem(args.host, args.port)  # before seconds of loading
+        if problem:
+            raise RagError(problem)
+    if args.command == "index" and args.retry_export:
+        _forget_export_failure(args)
     rag = RagPipeline.load(args.corpus, args.index, args.model, rebuild=getattr(args, "rebuild", False),
                            progress=args.command == "index", backend=args.backend)
     if args.command == "index":
         info = rag.info()
         print(f"Indexed {len(info.documents)} document(s), {info.passages} passages "
-              f"with {info.model} ({info.index_type}), built {info.built_at}.")
+              f"with {info.model} ({info.index_type}) in {rag.settings.index_dir}, built {info.built_at}.")
         if info.update:
             u = info.update
             print(f"That build embedded {u.get('passages_embedded')} passages and {u.get('sentences_embedded')} "
@@ -100,24 +123,17 @@ def _run(args: argparse.Namespace) -> int:
                   f"{u.get('sentences_reused')} sentences.")
         for error in info.errors:
             print(f"skipped: {error}", file=sys.stderr)
-        return 1 if info.errors else 0
+        return 1 if info.errors and args.strict else 0
     if args.command == "serve":
         from rag.web import serve
 
         serve(rag, args.host, args.port)
         return 0
     if args.command == "ask":
+        from rag.render import answer_text
+
         answer = rag.ask(args.question)
-        if args.json:
-            print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2))
-        else:
-            print(answer.text)
-            shown = answer.citations or answer.related
-            if shown:
-                print("\nSources:" if answer.citations else "\nClosest passages (not an answer):")
-            for n, c in enumerate(shown, 1):
-                print(f"[{n}] {c.title} ({c.source}, chars {c.start}-{c.end}, score {c.score:.3f})")
-                print(f"    {c.quote if c.quote else c.text[:200]}")
+        print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else answer_text(answer))
         return 0
     if args.baselines:
         from rag.baselines import compare, markdown
@@ -129,11 +145,23 @@ def _run(args: argparse.Namespace) -> int:
     report = evaluation.summarise(outcomes, [p.text for p in rag.passages])
     if args.failures:
         report["failures"] = evaluation.failures(outcomes)
-    if args.json:
-        print(json.dumps(report, ensure_ascii=False))
-    else:
-        print(json.dumps(report, ensure_ascii=False, indent=2))
+    print(json.dumps(report, ensure_ascii=False) if args.json else evaluation.table(report))
     return 0
+
+
+def _forget_export_failure(args: argparse.Namespace) -> None:
+    from rag.config import Settings
+    from rag.embeddings import resolve_model
+    from rag.onnx_backend import OnnxUnavailable, forget_failure, inspect_model
+
+    settings = Settings.from_env(embedding_model=args.model)
+    try:
+        spec = inspect_model(Path(resolve_model(settings.embedding_model)))
+    except OnnxUnavailable as exc:
+        print(f"{settings.embedding_model} cannot run on ONNX Runtime at all ({exc})", file=sys.stderr)
+        return
+    if forget_failure(spec):
+        print("Forgot the failed ONNX export; trying it again.", file=sys.stderr)
 
 
 def _bench(args: argparse.Namespace) -> int:

@@ -24,3 +24,7 @@ class ProvisioningError(RagError, RuntimeError):
 
 class IndexOfAnotherCorpus(RagError):
     """The index folder holds the index of another corpus: using it would overwrite that index."""
+
+
+class QuestionError(RagError, ValueError):
+    """The question cannot be asked as it is (empty, too long, not text); the message says why."""

@@ -121,3 +121,30 @@ def failures(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
             rows.append({"id": o.item.id, "question": o.item.question, "rank": o.rank,
                          "answered": o.answer.answerable, "answer": o.answer.text[:160]})
     return rows
+
+
+TABLE = (("n", "n"), ("hit@1", "hit@1"), ("hit@3", "hit@3"), ("mrr", "mrr"), ("answer_accuracy", "answer accuracy"),
+         ("refusal_rate", "refusal"), ("false_refusal_rate", "false refusal"), ("p50_ms", "p50 ms"))
+
+
+def table(report: dict[str, object]) -> str:
+    """``rag eval``'s report as a Markdown table per language (the README's format), then the
+    failures, if listed."""
+
+    def cell(value: object) -> str:
+        if value is None:
+            return "—"
+        return f"{value:.3f}" if isinstance(value, float) and not float(value).is_integer() else str(value)
+
+    by_lang = report["by_lang"]
+    assert isinstance(by_lang, dict)
+    rows = [("Korean", by_lang["ko"]), ("English", by_lang["en"]), ("all", report)]
+    lines = ["| | " + " | ".join(label for _, label in TABLE) + " |", "|---" * (len(TABLE) + 1) + "|"]
+    lines += ["| " + name + " | " + " | ".join(cell(r.get(k)) for k, _ in TABLE) + " |"
+              for name, r in rows if isinstance(r, dict) and r.get("n")]
+    failures = report.get("failures")
+    if isinstance(failures, list) and failures:
+        lines += ["", f"{len(failures)} questions went wrong:"]
+        lines += [f"- {f['id']} (rank {f['rank']}, answered {f['answered']}): {f['question']}\n  -> {f['answer']}"
+                  for f in failures]
+    return "\n".join(lines)

@@ -14,6 +14,7 @@ from rag.bridge import Bridge
 from rag.config import MAX_QUESTION_CHARS, Settings
 from rag.corpus import CorpusLoad
 from rag.embeddings import Embedder
+from rag.errors import QuestionError
 from rag.index import VectorIndex
 from rag.indexing import IndexedCorpus, load_or_build
 from rag.lexicon import Lexicon, load_lexicon
@@ -27,15 +28,15 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def validate_question(question: object) -> str:
-    """The question stripped of outer whitespace; a clear ``ValueError`` when unusable."""
+    """The question stripped of outer whitespace; a clear ``QuestionError`` (a ``ValueError``) when unusable."""
     if not isinstance(question, str):
-        raise ValueError(f"The question must be text, not {type(question).__name__}.")
+        raise QuestionError(f"The question must be text, not {type(question).__name__}.")
     # Lone surrogates (from broken clients or JSON) cannot be encoded; show them as U+FFFD.
     text = _SURROGATE.sub("\ufffd", question).strip()
     if not text:
-        raise ValueError("The question is empty. Type a question about the articles.")
+        raise QuestionError("The question is empty. Type a question about the articles.")
     if len(text) > MAX_QUESTION_CHARS:
-        raise ValueError(
+        raise QuestionError(
             f"The question is {len(text):,} characters long; the limit is {MAX_QUESTION_CHARS:,}. Shorten it."
         )
     return text
@@ -143,7 +144,7 @@ class RagPipeline:
         """Ranked passages for a question, best first, as citations with their scores."""
         question = validate_question(question)
         if k is not None and k < 1:
-            raise ValueError(f"k must be at least 1, got {k}")
+            raise QuestionError(f"k must be at least 1, got {k}")
         return [Citation.of(h.passage, round(h.score, 4)) for h in self._live.retriever.rank(question, k).hits]
 
     def ask(self, question: str) -> Answer:

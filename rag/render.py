@@ -1,4 +1,4 @@
-"""HTML for answers and citations, with every piece of user and corpus text escaped.
+"""Answers and citations as HTML for the chat page and as plain text for the terminal.
 
 The chat page shows messages as sanitised HTML with Markdown off, so questions and
 articles are data: ``<img src=x onerror=…>`` or ``**bold** [x](javascript:…)`` show exactly
@@ -8,6 +8,8 @@ as typed. Only the markup built here (``<mark>``, ``<details>``, ``<div>``) is l
 from __future__ import annotations
 
 import html
+import textwrap
+import uuid
 
 from rag.types import Answer, Citation
 
@@ -28,7 +30,7 @@ def highlighted(c: Citation) -> str:
     return f"{text(c.text[:a])}<mark>{text(c.text[a:b])}</mark>{text(c.text[b:])}"
 
 
-def citation_html(c: Citation, number: int, supporting: bool) -> str:
+def citation_html(c: Citation, number: int, supporting: bool, answer_id: str = "") -> str:
     label = f"[{number}]" if supporting else "·"
     body = highlighted(c) if supporting else text(c.text)
     head = (f'<div class="cite-head"><b>{label}</b> {text(c.title)} '
@@ -38,17 +40,34 @@ def citation_html(c: Citation, number: int, supporting: bool) -> str:
         body = f"<details><summary>{summary}</summary>{body}</details>"
     else:
         body = f"<div>{body}</div>"
-    return f'<div class="citation" id="cite-{number}">{head}{body}</div>'
+    return f'<div class="citation" id="cite-{answer_id}{number}">{head}{body}</div>'
 
 
 def answer_html(answer: Answer) -> str:
-    """The assistant message: the answer, then its citations or the closest passages."""
+    """The assistant message: the answer, then its citations or the closest passages. Citation ids
+    carry a per-answer prefix: a chat shows many answers, and DOM ids must stay unique."""
+    prefix = f"{uuid.uuid4().hex[:8]}-"
     parts = [f'<div class="answer">{text(answer.text)}</div>']
     if answer.citations:
-        items = "".join(citation_html(c, n, True) for n, c in enumerate(answer.citations, 1))
+        items = "".join(citation_html(c, n, True, prefix) for n, c in enumerate(answer.citations, 1))
         parts.append(f'<div class="citations"><div><b>Sources</b></div>{items}</div>')
     elif answer.related:
-        items = "".join(citation_html(c, n, False) for n, c in enumerate(answer.related[:3], 1))
+        items = "".join(citation_html(c, n, False, prefix) for n, c in enumerate(answer.related[:3], 1))
         parts.append('<div class="citations related"><div><b>Closest passages</b> '
                      f'(they do not answer the question)</div>{items}</div>')
     return "".join(parts)
+
+
+def answer_text(answer: Answer, width: int = 80) -> str:
+    """The answer for a terminal: wrapped at ``width`` columns, sources numbered under it, each
+    quote indented on every line."""
+    lines = textwrap.wrap(answer.text, width) or [answer.text]
+    shown = answer.citations or answer.related
+    if shown:
+        lines += ["", "Sources:" if answer.citations else "Closest passages (not an answer):"]
+    for n, c in enumerate(shown, 1):
+        head = f"[{n}] {c.title} ({c.source}, chars {c.start}-{c.end}, score {c.score:.3f})"
+        lines += textwrap.wrap(head, width, subsequent_indent="    ")
+        body = c.quote if c.quote else c.text[:200]
+        lines += textwrap.wrap(" ".join(body.split()), width, initial_indent="    ", subsequent_indent="    ")
+    return "\n".join(lines)

@@ -12,6 +12,7 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network here, a
 import gradio as gr  # noqa: E402
 
 from rag import render  # noqa: E402
+from rag.errors import QuestionError  # noqa: E402
 from rag.pipeline import RagPipeline  # noqa: E402
 
 log = logging.getLogger(__name__)
@@ -46,16 +47,19 @@ def corpus_markdown(rag: RagPipeline) -> str:
 
 
 def build(rag: RagPipeline) -> gr.Blocks:
-    """The page: chat with streamed, cited answers; a side panel about the corpus."""
+    """The page: chat with cited answers; a side panel about the corpus."""
 
     def user_turn(message: str, history: list[dict[str, Any]]):
         return "", history + [{"role": "user", "content": render.text(message or "")}], message or ""
 
     def bot_turn(question: str, history: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-        history = history + [{"role": "assistant", "content": ""}]
+        # An extractive answer arrives whole: say that it is being looked up, then show it. (It
+        # used to be re-split word by word, which only pretended to stream.)
+        history = history + [{"role": "assistant", "content": render.text("Searching the articles…")}]
+        yield history
         try:
             answer = rag.ask(question)
-        except ValueError as exc:
+        except QuestionError as exc:
             history[-1]["content"] = render.text(str(exc))
             yield history
             return
@@ -64,10 +68,6 @@ def build(rag: RagPipeline) -> gr.Blocks:
             history[-1]["content"] = render.text("Sorry, something went wrong answering that. Please try again.")
             yield history
             return
-        words = answer.text.split(" ")
-        for n in range(1, len(words)):
-            history[-1]["content"] = render.text(" ".join(words[:n]))
-            yield history
         history[-1]["content"] = render.answer_html(answer)
         yield history
 

@@ -82,7 +82,7 @@ def test_quick_benchmark_writes_the_report(tmp_path):
             "manifest"} <= set(report)
     assert {"imports_s", "model_load_s", "index_load_s", "first_answer_s", "total_s", "peak_rss_mb"} \
         <= set(report["cold_start"])
-    for name in ("retrieve", "ask", "query_embedding", "langchain_similarity_search"):
+    for name in ("retrieve", "ask", "query_embedding", "langchain_similarity_search", "langchain_same_runtime"):
         assert report["warm"][name]["n"] == 5 and report["warm"][name]["p50_ms"] > 0
     assert report["warm"]["retrieve_vs_langchain"] > 0
     assert {"en", "ko"} <= set(report["bridge"]) and report["bridge"]["en"]["with"]["n"] == 5

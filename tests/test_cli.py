@@ -45,3 +45,76 @@ def test_ask_json_and_eval_json(tmp_path):
 def test_corpus_error_exits_non_zero(tmp_path, capsys):
     assert main(["--corpus", str(tmp_path / "missing"), "--index", str(tmp_path / "i"), "index"]) == 1
     assert "corpus folder does not exist" in capsys.readouterr().err
+
+
+def test_ask_json_errors_are_json_on_stdout_too(capsys):
+    assert main(["ask", "  ", "--json"]) == 1
+    captured = capsys.readouterr()
+    assert json.loads(captured.out) == {"error": "The question is empty. Type a question about the articles."}
+    assert captured.err.startswith("rag: error: The question is empty")
+
+
+def test_a_busy_port_is_one_line_naming_port(capsys):
+    import socket
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        assert main(["serve", "--port", str(port)]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1 and f"port {port}" in err and "--port" in err and "Traceback" not in err
+
+
+def test_app_py_refuses_a_busy_port_before_loading(tmp_path):
+    import socket
+    import time
+    from pathlib import Path
+
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, str(Path(__file__).resolve().parent.parent / "app.py"), "--port",
+                               str(busy.getsockname()[1])], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 1 and "--port" in done.stderr and "Traceback" not in done.stderr
+    assert time.perf_counter() - started < 10, "the port is checked before the model loads"
+
+
+def test_unexpected_errors_hint_at_verbose_and_show_a_traceback_with_it(monkeypatch, capsys):
+    import rag.cli
+
+    def broken(args):
+        raise KeyError("boom")
+
+    monkeypatch.setattr(rag.cli, "_run", broken)
+    assert main(["ask", "x"]) == 1
+    assert "KeyError: 'boom' (run with -v to see the traceback)" in capsys.readouterr().err
+    with pytest.raises(KeyError):
+        main(["-v", "ask", "x"])
+
+
+@pytest.mark.slow
+def test_eval_prints_a_table_per_language(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "rag.cli", "--index", str(tmp_path / "index"), "eval", "--split", "dev"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    lines = out.stdout.splitlines()
+    assert lines[0].startswith("| | n | hit@1 | hit@3 | mrr | answer accuracy | refusal | false refusal")
+    assert any(line.startswith("| Korean | 14 |") for line in lines) and any(line.startswith("| English | 11 |")
+                                                                          for line in lines)
+
+
+@pytest.mark.slow
+def test_index_exits_0_with_skipped_files_unless_strict(tmp_path):
+    import shutil
+    from pathlib import Path
+
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(Path(__file__).resolve().parent.parent / "corpus" / "news1-kakao-2023q2-earnings.txt", corpus)
+    (corpus / "bad.txt").write_bytes("카카오".encode("cp949"))
+    args = [sys.executable, "-m", "rag.cli", "--corpus", str(corpus), "--index", str(tmp_path / "index"), "index"]
+    done = subprocess.run(args, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0 and "skipped: bad.txt: is not valid UTF-8" in done.stderr
+    assert subprocess.run([*args, "--strict"], capture_output=True, text=True, timeout=600).returncode == 1

@@ -411,3 +411,12 @@ def test_an_index_of_another_corpus_is_not_silently_replaced(indexed, tmp_path):
         _update(replace(settings, corpus_dir=other))
     rebuilt = load_or_build(replace(settings, corpus_dir=other), CountingEmbedder(), rebuild=True).index
     assert {p.source for p in rebuilt.passages} == {"a00007.txt"}
+
+
+def test_a_first_build_is_news_not_a_warning(tmp_path, caplog):
+    settings = _settings(tmp_path)
+    _write_corpus(settings.corpus_dir, {1: _article(1)})
+    with caplog.at_level(logging.INFO, logger="rag.indexing"):
+        _update(settings)
+    assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
+    assert any("Building the index (first run)" in r.getMessage() for r in caplog.records)

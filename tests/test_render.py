@@ -24,3 +24,24 @@ def test_answer_html_lists_citations_or_related():
 def test_long_passages_collapse_under_their_quote():
     long = Citation("가" * 300 + " 핵심.", "a", "t", 0, 304, 1.0, 301, 304)
     assert "<details><summary><mark>핵심.</mark></summary>" in answer_html(Answer("q", "핵심. [1]", True, [long]))
+
+
+def test_citation_ids_are_unique_across_answers():
+    import re
+
+    page = answer_html(Answer("q", "핵심. [1]", True, [C])) + answer_html(Answer("q", "핵심. [1]", True, [C]))
+    ids = re.findall(r'id="([^"]+)"', page)
+    assert len(ids) == 2 and len(set(ids)) == 2
+
+
+def test_terminal_answers_wrap_at_80_columns_with_indented_quotes():
+    from rag.render import answer_text
+
+    quote = "아주 긴 문장이 이어진다. " * 12
+    c = Citation(quote, "news.txt", "제목", 0, len(quote), 0.9, 0, len(quote))
+    out = answer_text(Answer("q", quote + "[1]", True, [c]))
+    lines = out.splitlines()
+    assert all(len(line) <= 80 for line in lines)
+    sources = lines[lines.index("Sources:") + 1:]
+    assert sources[0].startswith("[1] 제목 (news.txt") and all(line.startswith("    ") for line in sources[1:])
+    assert len(sources) > 2
