@@ -8,7 +8,9 @@ from typing import Iterable
 from rag.kiwi import kiwi
 from rag.types import Document, Passage
 
-_HEADING = re.compile(r"^\s*(?:[◇◆■□▲△▶▷●○【\[]|#{1,6}\s)")
+_HEADING = re.compile(r"^\s*(?:[◇◆]|#{1,6}\s)")
+"""Section headings of Korean press copy (◇, ◆) and Markdown. Bullets (○ ▲ ■ ● ▶) start content
+lines and must be indexed."""
 
 
 def is_heading(line: str) -> bool:
@@ -66,7 +68,7 @@ def split_passages(document: Document, max_chars: int = 400) -> list[Passage]:
             continue
         if is_heading(line):
             flush()
-            section = line.strip(" ◇◆■□▲△▶▷●○#[]【】")
+            section = line.strip(" ◇◆#")
             continue
         for s_start, s_end in sentence_spans(line, line_start):
             for piece in _hard_split(s_start, s_end, text, max_chars):

@@ -37,6 +37,9 @@ _TRAILER_LINE = re.compile(
 )
 _LIST_LINE = re.compile(r"^\s*(?:[-•·▶▷►]|\d+\.)\s+")
 _SENTENCE_END = re.compile(r"[.!?。…\"'”’다요]\s*$")
+_INLINE_NUMBERING = re.compile(r"(?:^|\s)\d+\.\s+\S.*\s\d+\.\s+\S")
+SHORT_LINE = 120
+"""Trailers, headline lists and headlines are short lines; prose paragraphs are longer."""
 
 
 @dataclass(frozen=True)
@@ -52,9 +55,10 @@ def clean_article(raw: str) -> tuple[str, dict[str, str]]:
     """Split raw article text into ``(body, metadata)``.
 
     Metadata comes from optional front matter (``---`` / ``key: value`` / ``---``); when it
-    names no title, the first line is the title and a short unpunctuated second line before
-    the body is the subtitle. The body starts after the dateline and stops at the first
-    trailer line (reporter e-mail, copyright) or at a closing list of other headlines.
+    names no title, a headline-like first line is the title and a short unpunctuated second line
+    before the body is the subtitle. The body starts after the dateline and stops at the first
+    trailer line (reporter e-mail, copyright) or, in news, at a closing list of other headlines.
+    A text without news markers keeps all of its text.
     """
     text = unicodedata.normalize("NFC", raw.replace("\r\n", "\n").replace("\r", "\n"))
     text = text.lstrip("\ufeff")
@@ -73,8 +77,9 @@ def clean_article(raw: str) -> tuple[str, dict[str, str]]:
         return "", meta
 
     body_start = next((i for i, line in enumerate(lines[:4]) if _DATELINE.match(line)), None)
-    if body_start is None and "title" not in meta and len(lines) > 1:
-        body_start = 1  # no dateline: the first line is still the headline
+    news = body_start is not None or "outlet" in meta
+    if body_start is None and "title" not in meta and len(lines) > 1 and _is_headline(lines[0]):
+        body_start = 1  # no dateline: a headline-like first line is still the title
     head, lines = (lines[:body_start], lines[body_start:]) if body_start else ([], lines)
     if head and "title" not in meta:
         meta["title"] = head[0]
@@ -89,15 +94,33 @@ def clean_article(raw: str) -> tuple[str, dict[str, str]]:
                 meta.setdefault("byline", m.group("byline").strip())
             lines[0] = lines[0][m.end() :].strip()
 
-    body: list[str] = []
-    for line in lines:
-        if _EMAIL_LINE.match(line) or _TRAILER_LINE.search(line):
-            break
-        body.append(line)
-    # A run of bullet lines closing the text is a headline list, not the story.
-    while body and _LIST_LINE.match(body[-1]) and not _SENTENCE_END.search(body[-1]):
-        body.pop()
+    end = next((i for i in range(len(lines)) if _is_trailer(lines, i)), len(lines))
+    news = news or end < len(lines)
+    body = lines[:end]
+    # A run of bullet lines closing a news text is a list of other headlines, not the story;
+    # elsewhere (a track list, an encyclopedia entry) lists are content.
+    if news:
+        kept = list(body)
+        while kept and _LIST_LINE.match(kept[-1]) and len(kept[-1]) <= SHORT_LINE and not (
+                _SENTENCE_END.search(kept[-1]) or _INLINE_NUMBERING.search(kept[-1])):
+            kept.pop()
+        body = kept or body  # no rule may empty a document
     return "\n".join(line for line in body if line), meta
+
+
+def _is_headline(line: str) -> bool:
+    """A first line reads as a title: short, not a list item, not ending like a sentence."""
+    return len(line) <= SHORT_LINE and not _SENTENCE_END.search(line) and not _LIST_LINE.match(line)
+
+
+def _is_trailer(lines: list[str], i: int) -> bool:
+    """A reporter's e-mail or a copyright notice closing the text: a short line, followed only by
+    short lines (the headline lists portals append). The same words inside an article's prose,
+    say one about copyright law, are followed by paragraphs and do not end it."""
+    line = lines[i]
+    if len(line) > SHORT_LINE or not (_EMAIL_LINE.match(line) or _TRAILER_LINE.search(line)):
+        return False
+    return i > 0 and all(len(rest) <= SHORT_LINE for rest in lines[i + 1:])
 
 
 def read_document(path: Path, root: Path) -> Document:

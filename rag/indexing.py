@@ -29,7 +29,7 @@ from rag.types import Document, Passage
 
 log = logging.getLogger(__name__)
 
-CHUNKING_VERSION = 3
+CHUNKING_VERSION = 4
 """Bump when passage cutting or the text given to the embedder changes: old indexes go stale."""
 
 

@@ -48,3 +48,10 @@ def test_sentence_spans_use_kiwi():
     text = "카카오는 2분기 매출을 발표했다. 홍 대표는 \"AI 모델을 공개한다\"고 말했다."
     spans = sentence_spans(text)
     assert [text[a:b] for a, b in spans] == ["카카오는 2분기 매출을 발표했다.", "홍 대표는 \"AI 모델을 공개한다\"고 말했다."]
+
+
+def test_bullets_are_content_not_headings():
+    assert is_heading("◇ 하반기까지 AI 투자 계속") and is_heading("## 전망")
+    assert not is_heading("○ 카카오는 10월 AI 모델을 공개한다.") and not is_heading("▲ 매출 2조원")
+    doc = Document("a.txt", "T", "○ 카카오는 10월 AI 모델을 공개한다.\n▲ 매출은 2조원이다.")
+    assert "10월 AI 모델" in " ".join(p.text for p in split_passages(doc))

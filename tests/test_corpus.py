@@ -33,9 +33,35 @@ def test_cleaner_is_generic_not_tied_to_the_seed():
     assert body == "삼성전자가 3분기 영업이익 10조원을 기록했다.\n반도체 부문이 회복했다."
 
 
-def test_trailing_headline_list_without_copyright_is_dropped():
-    body, _ = clean_article("제목\n본문 첫 문장이다.\n둘째 문장이다.\n- 다른 기사 제목\n- 또 다른 기사")
+def test_trailing_headline_list_of_news_without_copyright_is_dropped():
+    body, _ = clean_article("제목\n(서울=뉴스1) 기자 = 본문 첫 문장이다.\n둘째 문장이다.\n- 다른 기사 제목\n- 또 다른 기사")
     assert body == "본문 첫 문장이다.\n둘째 문장이다."
+
+
+def test_lists_of_texts_that_are_not_news_are_content():
+    body, _ = clean_article("제목\n본문 첫 문장이다.\n둘째 문장이다.\n- 첫째 항목\n- 둘째 항목")
+    assert body.endswith("- 첫째 항목\n- 둘째 항목")
+
+
+def test_a_track_list_in_one_line_is_never_emptied():
+    raw = "1. Brave Show 2. Moonlight 3. Dawn Road\n앨범은 2019년에 나왔다."
+    body, meta = clean_article(raw)
+    assert "Brave Show" in body and "앨범은" in body
+    body, _ = clean_article("노래 목록\n1. Brave Show 2. Moonlight 3. Dawn Road")
+    assert body == "1. Brave Show 2. Moonlight 3. Dawn Road"
+
+
+def test_copyright_inside_prose_does_not_end_the_article():
+    raw = ("저작권 분쟁 늘어\n(서울=뉴스1) 기자 = 저작권자와 플랫폼의 분쟁이 늘고 있다고 법원이 밝혔다. " + "판결 내용이 길게 이어진다. " * 8
+           + "\n두 번째 문단도 본문이다. " + "분쟁은 계속된다. " * 10 + "\nreporter@news1.kr\nCopyright © 뉴스1. 무단 전재 금지")
+    body, _ = clean_article(raw)
+    assert body.startswith("저작권자와 플랫폼의") and "두 번째 문단도 본문이다." in body and "reporter@" not in body
+
+
+def test_bullet_sentences_are_content_and_a_sentence_first_line_is_not_a_title():
+    body, meta = clean_article("카카오는 10월 AI 모델을 공개한다.\n○ 카카오는 11월 새 서비스를 내놓는다.")
+    assert "title" not in meta and body.startswith("카카오는 10월")
+    assert "○ 카카오는 11월 새 서비스를 내놓는다." in body
 
 
 def test_front_matter_metadata():
