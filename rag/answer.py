@@ -27,36 +27,44 @@ class ExtractiveAnswerer:
     def __init__(self, policy: QuotePolicy | None = None) -> None:
         self.policy = policy or QuotePolicy()
 
-    def answer(self, question: str, ranking: Ranking, supported: bool) -> Answer:
+    def answer(self, question: str, ranking: Ranking, supported: bool, first: int = 0) -> Answer:
+        """``first`` is the hit whose document supports the question: the quote comes from it or from
+        the next hits of the same document."""
         lang = "ko" if ranking.hangul_share >= 0.5 else "en"
         if not supported or not ranking.hits:
             related = [Citation.of(h.passage, round(h.score, 4)) for h in ranking.hits]
             return Answer(question, NOT_IN_ARTICLE[lang], False, [], related)
         # Translated passage ranking is weaker (no shared terms): its quote may come from more passages.
         reach = self.policy.passages_translated if ranking.translated else self.policy.passages
-        picks = [(self._pick_sentences(h, ranking.term_sets), h) for h in ranking.hits[:reach]]
+        # The headline helps pick the main fact where lexical evidence is thin (translated questions);
+        # for Korean ones it measured worse on KorQuAD (answer accuracy 0.804 -> 0.784).
+        headline = self.policy.headline_bonus if ranking.translated else 0.0
+        source = ranking.hits[first].passage.source
+        candidates = [h for h in ranking.hits[first:first + reach] if h.passage.source == source]
+        picks = [(self._pick_sentences(h, ranking.term_sets, headline), h) for h in candidates]
         # The quote may come from a lower passage whose sentence fits clearly better, less a
         # penalty per rank: passages rank by more than their best sentence.
         rank, ((spans, best), top) = max(enumerate(picks), key=lambda x: x[1][0][1] - self.policy.rank_penalty * x[0])
         citation = Citation.of(top.passage, round(top.score, 4), (spans[0][0], spans[-1][1]))
         text = f"{citation.quote} [1]"
-        others = [h for i, h in enumerate(ranking.hits) if i != rank]
+        others = [h for h in ranking.hits if h is not top]
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others])
 
-    def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]]) -> tuple[list[tuple[int, int]], float]:
+    def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], headline_bonus: float
+                        ) -> tuple[list[tuple[int, int]], float]:
         """Best sentence by similarity plus bonuses: for the share of the question's terms (or
         their translations) it holds, and for echoing the headline (news states its main facts
         there); a second sentence only when it is next to the first and nearly as good."""
         spans = list(hit.passage.sentences)
         sets = list(dict.fromkeys(tuple(s) for s in term_sets))
-        headline = set(_headline_terms(hit.passage.title))
+        headline = set(_headline_terms(hit.passage.title)) if headline_bonus else set()
         p = self.policy
         scores = []
         for similarity, terms in zip(hit.sentence_scores, hit.sentence_terms):
             present = set(terms)
             overlap = sum(1 for s in sets if present.intersection(s)) / len(sets) if sets else 0.0
             echo = len(present & headline) / len(headline) if headline else 0.0
-            scores.append(similarity + p.lexical_bonus * overlap + p.headline_bonus * echo)
+            scores.append(similarity + p.lexical_bonus * overlap + headline_bonus * echo)
         best = max(range(len(spans)), key=scores.__getitem__)
         chosen = [best]
         if p.max_sentences == 2 and len(spans) > 1:

@@ -170,8 +170,11 @@ class Bridge:
             return Group(source, "name", terms)
         if translations:
             return Group(source, "absent", (), len(translations))
-        # An acronym (DAU, GDP) is a term the lexicon lacks, not a name the corpus lacks.
-        return Group(source, "unknown-name" if capitalised and sure and not source.isupper() else "unknown")
+        if source.isupper() and len(source) > 1:
+            # An acronym the corpus lacks (DAU, LG): a missing concept or company, though not
+            # surely a name (DAU is a metric), so it weighs as an absent word of one sense.
+            return Group(source, "absent", (), 1)
+        return Group(source, "unknown-name" if capitalised and sure else "unknown")
 
 
 def _runs(question: str) -> Iterable[tuple[list[str], bool, bool]]:

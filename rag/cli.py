@@ -49,6 +49,9 @@ def _parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--failures", action="store_true", help="also list the questions that went wrong")
     p_eval.add_argument("--baselines", action="store_true",
                         help="compare with the LangChain recipe, BM25 alone and dense alone (one table)")
+    p_eval.add_argument("--squad", type=Path, help="score a SQuAD v1.1 file (e.g. KorQuAD) instead of the golden set: "
+                                                   "its articles become a corpus of their own in the cache")
+    p_eval.add_argument("--articles", type=int, help="with --squad: only the first N articles")
 
     p_bench = sub.add_parser("bench", help="speed and scale benchmark: report.json, report.md and a plot")
     p_bench.add_argument("--quick", action="store_true", help="tiny sizes and few questions (a smoke test, < 2 min)")
@@ -91,10 +94,17 @@ def _run(args: argparse.Namespace) -> int:
         return _bench(args)
     from rag.pipeline import RagPipeline
 
+    corpus_dir = args.corpus
     if args.command == "eval":
         from rag import evaluation
 
-        items = evaluation.load_golden(args.golden)  # fail fast, before loading the model
+        if args.squad:
+            from rag import squad
+
+            squad_set = squad.load(args.squad, args.articles)
+            items, corpus_dir = squad_set.items, squad_set.corpus_dir
+        else:
+            items = evaluation.load_golden(args.golden)  # fail fast, before loading the model
         if args.split:
             items = [i for i in items if i.split == args.split]
     if args.command == "ask":
@@ -110,8 +120,9 @@ def _run(args: argparse.Namespace) -> int:
             raise RagError(problem)
     if args.command == "index" and args.retry_export:
         _forget_export_failure(args)
-    rag = RagPipeline.load(args.corpus, args.index, args.model, rebuild=getattr(args, "rebuild", False),
-                           progress=args.command == "index", backend=args.backend)
+    rag = RagPipeline.load(corpus_dir, args.index, args.model, rebuild=getattr(args, "rebuild", False),
+                           progress=args.command == "index" or bool(getattr(args, "squad", None)),
+                           backend=args.backend)
     if args.command == "index":
         info = rag.info()
         print(f"Indexed {len(info.documents)} document(s), {info.passages} passages "
@@ -141,8 +152,11 @@ def _run(args: argparse.Namespace) -> int:
         rows = compare(rag, items)
         print(json.dumps(rows, ensure_ascii=False) if args.json else markdown(rows))
         return 0
-    outcomes = evaluation.run(items, rag.ask, rag.retrieve)
+    outcomes = evaluation.run(items, rag.ask, rag.retrieve, progress=bool(args.squad))
     report = evaluation.summarise(outcomes, [p.text for p in rag.passages])
+    if args.squad:
+        report["index"] = rag.info().build
+        report["articles"] = squad_set.articles
     if args.failures:
         report["failures"] = evaluation.failures(outcomes)
     print(json.dumps(report, ensure_ascii=False) if args.json else evaluation.table(report))

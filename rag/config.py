@@ -118,7 +118,7 @@ class QuotePolicy:
     lexical_bonus: float = 0.05
     second_sentence_gap: float = 0.05
     headline_bonus: float = 0.03
-    """Added, times the share of the title's terms the sentence repeats."""
+    """Added, times the share of the title's terms the sentence repeats (translated questions only)."""
     passages: int = 1
     """How many of the top passages the quote of a Korean question may come from."""
     passages_translated: int = 3

@@ -71,8 +71,12 @@ class Outcome:
 
 
 def run(items: Iterable[GoldenItem], ask: Callable[[str], Answer],
-        retrieve: Callable[[str, int], Sequence[Citation]], k: int = 10) -> list[Outcome]:
+        retrieve: Callable[[str, int], Sequence[Citation]], k: int = 10, progress: bool = False) -> list[Outcome]:
     outcomes = []
+    if progress:
+        from tqdm.auto import tqdm
+
+        items = tqdm(list(items), desc="Questions", unit="q")
     for item in items:
         start = time.perf_counter()
         answer = ask(item.question)
@@ -108,6 +112,11 @@ def summarise(outcomes: Sequence[Outcome], passages: Sequence[str] = ()) -> dict
         }
 
     result = metrics(outcomes)
+    if passages:
+        # What the hit rates mean depends on how many passages there were to choose from.
+        result["passages"] = len(passages)
+        result["random_hit@1"] = round(1 / len(passages), 4)
+        result["random_hit@3"] = round(min(3, len(passages)) / len(passages), 4)
     result["by_lang"] = {lang: metrics([o for o in outcomes if o.item.lang == lang]) for lang in ("ko", "en")}
     return result
 
@@ -142,6 +151,12 @@ def table(report: dict[str, object]) -> str:
     lines = ["| | " + " | ".join(label for _, label in TABLE) + " |", "|---" * (len(TABLE) + 1) + "|"]
     lines += ["| " + name + " | " + " | ".join(cell(r.get(k)) for k, _ in TABLE) + " |"
               for name, r in rows if isinstance(r, dict) and r.get("n")]
+    if report.get("passages"):
+        lines += ["", f"{report['passages']} passages searched: a random ranker scores hit@1 "
+                      f"{report['random_hit@1']}, hit@3 {report['random_hit@3']}."]
+    build = report.get("index")
+    if isinstance(build, dict) and build.get("seconds"):
+        lines += [f"Index build: {build['seconds']} s, {build.get('texts_per_s')} texts embedded per second."]
     failures = report.get("failures")
     if isinstance(failures, list) and failures:
         lines += ["", f"{len(failures)} questions went wrong:"]

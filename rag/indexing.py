@@ -12,6 +12,7 @@ import hashlib
 import json
 import logging
 import os
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -180,6 +181,7 @@ def build_index(corpus: CorpusLoad, embedder: Embedder, settings: Settings, mani
     With ``reuse`` (an earlier build with the same model and chunking) only new or changed
     text reaches the embedder; the index is the same as one built without it.
     """
+    started = time.perf_counter()
     keys = {d.source: document_key(d) for d in corpus.documents}
     passages: list[Passage] = []
     for d in corpus.documents:
@@ -202,8 +204,11 @@ def build_index(corpus: CorpusLoad, embedder: Embedder, settings: Settings, mani
     wanted = [_terms_key(p) for p in passages]
     fresh = iter(passage_terms([p for p, key in zip(passages, wanted) if key not in known]))
     terms = [known[key] if key in known else next(fresh) for key in wanted]
-    return VectorIndex.build(passages, vectors, sentence_vectors, dict(manifest, documents=keys, update=update),
-                             terms)
+    seconds = time.perf_counter() - started
+    build = {"seconds": round(seconds, 2),
+             "texts_per_s": round((p_embedded + s_embedded) / seconds, 1) if seconds else 0.0}
+    return VectorIndex.build(passages, vectors, sentence_vectors,
+                             dict(manifest, documents=keys, update=update, build=build), terms)
 
 
 def _terms_key(p: Passage) -> tuple[str, tuple[str, ...]]:

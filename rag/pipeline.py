@@ -54,6 +54,8 @@ class CorpusInfo:
     errors: list[str]
     update: dict[str, int] = field(default_factory=dict)
     """What the last build embedded and reused (``passages_embedded``, ``passages_reused``, …)."""
+    build: dict[str, float] = field(default_factory=dict)
+    """How long the last build took (``seconds``) and how fast it embedded (``texts_per_s``)."""
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ class RagPipeline:
         if self.lexicon is not None:
             names = NameIndex(retriever.bm25.vocab, (c for t in indexed.index.terms for c in t.compounds))
             retriever.bridge = Bridge(self.lexicon, retriever.bm25.vocab, names)
-        answerability = Answerability(indexed.index.passages, retriever.bm25, self.settings.refusal)
+        answerability = Answerability(indexed.index.passages, indexed.index.terms, retriever.bm25,
+                                      self.settings.refusal)
         return _Live(indexed.corpus, indexed.index, retriever, answerability)
 
     @classmethod
@@ -152,13 +155,14 @@ class RagPipeline:
         question = validate_question(question)
         live = self._live
         ranking = live.retriever.rank(question)
-        return self.answerer.answer(question, ranking, live.answerability.assess(ranking).supported)
+        verdict = live.answerability.assess(ranking)
+        return self.answerer.answer(question, ranking, verdict.supported, verdict.hit)
 
     def info(self) -> CorpusInfo:
         live = self._live
         docs = [dict(d.metadata, source=d.source, title=d.title) for d in live.corpus.documents]
         m = live.index.manifest
-        update = m.get("update")
+        update, build = m.get("update"), m.get("build")
         return CorpusInfo(docs, len(live.index.passages), str(m.get("model")), str(m.get("built_at")),
                           str(m.get("index_type")), [str(e) for e in live.corpus.errors],
-                          dict(update) if isinstance(update, dict) else {})
+                          dict(update) if isinstance(update, dict) else {}, dict(build) if isinstance(build, dict) else {})

@@ -5,7 +5,7 @@ import pytest
 
 from rag.answerability import Evidence, _abbreviates, decide, standout
 from rag.config import RefusalPolicy
-from rag.lexical import analyse
+
 
 
 def evidence(best=0.85, hangul=1.0, coverage=1.0, standout=2.5, unknown=(), terms=True):
@@ -56,10 +56,10 @@ def test_abbreviations(short, long, expected):
 def test_unknown_names_are_reported(pipeline):
     from rag.answerability import Answerability
 
-    judge = Answerability(pipeline.passages, pipeline.retriever.bm25)
-    assert judge.unknown_names(analyse("네이버 2분기 영업이익은?").names) == ("네이버",)
-    assert judge.unknown_names(analyse("카톡 '펑' 기능이 뭐야?").names) == ()
-    assert judge.unknown_names(analyse("배재현 CIO는 뭐라고 했어?").names) == ()
+    judge = Answerability(pipeline.passages, pipeline.index.terms, pipeline.retriever.bm25)
+    for question, unknown in (("네이버 2분기 영업이익은?", ("네이버",)), ("카톡 '펑' 기능이 뭐야?", ()),
+                              ("배재현 CIO는 뭐라고 했어?", ())):
+        assert judge.assess(pipeline.retriever.rank(question)).evidence.unknown_names == unknown
 
 
 def test_english_coverage_counts_found_translations_and_absent_concepts():
@@ -69,18 +69,39 @@ def test_english_coverage_counts_found_translations_and_absent_concepts():
     from rag.lexicon import Lexicon
     from rag.names import NameIndex
     from rag.retrieval import Ranking
-    from rag.types import Passage
 
     docs = [["카카오", "매출", "분기"], ["카카오", "모델", "공개"], ["광고", "매출"]]
     bm25 = BM25(docs)
     bridge = Bridge(Lexicon({"revenue": ["매출"], "dividend": ["배당금"], "model": ["모델"]}), bm25.vocab,
                     NameIndex(bm25.vocab, []))
-    judge = Answerability([Passage(" ".join(d), "a", "t", 0, 1, ((0, 1),)) for d in docs], bm25)
-
     def coverage(question):
         ranking = Ranking(QueryTerms((), (), ()), 0.0, [], np.zeros(0, np.float32), bridge.translate(question))
-        return judge.coverage(ranking)
+        return Answerability([], [], bm25).coverage(ranking, bm25.vocab)
 
     assert coverage("Kakao revenue") == 1.0
     assert coverage("Kakao dividend") < 0.3 < coverage("Kakao revenue dividend") < 0.9
     assert coverage("Kakao recipe") == 1.0  # a word the lexicon lacks is neutral
+
+
+@pytest.mark.slow
+def test_a_question_about_one_company_is_never_answered_from_another(tmp_path, pipeline):
+    import shutil
+    from pathlib import Path
+
+    from rag import RagPipeline
+
+    golden = Path(__file__).resolve().parent / "golden"
+    corpus = tmp_path / "corpus"
+    corpus.mkdir()
+    shutil.copy(golden.parent.parent / "corpus" / "news1-kakao-2023q2-earnings.txt", corpus)
+    for name in ("raonsoft-2023q2-earnings.txt", "nuri-games-2023q2-earnings.txt", "seum-bank-2023q2-earnings.txt"):
+        shutil.copy(golden / "distractors" / name, corpus)
+    rag = RagPipeline.load(corpus, tmp_path / "index")
+    for question, company in (("카카오 전체 직원 수는 몇 명이야?", "카카오"), ("카카오 중간배당은 주당 얼마야?", "카카오"),
+                              ("카카오 임직원 수는 몇 명이야?", "카카오")):
+        answer = rag.ask(question)
+        assert not answer.answerable or all(company in rag.documents[[d.source for d in rag.documents].index(
+            c.source)].text for c in answer.citations), (question, answer.text)
+    answer = rag.ask("라온소프트 2분기 말 직원 수는 몇 명이야?")
+    assert answer.answerable and answer.citations[0].source == "raonsoft-2023q2-earnings.txt"
+    assert "4812명" in answer.text

@@ -54,7 +54,7 @@ def test_romanised_names_and_unknown_names(bridge):
 
 def test_acronyms_are_neutral_not_names(bridge):
     bridged = bridge.translate("How much did DAU grow?")
-    assert ("DAU", "unknown") in [(g.source, g.state) for g in bridged.groups] and bridged.unknown_names == ()
+    assert ("DAU", "absent") in [(g.source, g.state) for g in bridged.groups] and bridged.unknown_names == ()
 
 
 @pytest.mark.parametrize("question", ["Didn't Kakao report revenue?", "Overall, did revenue rise?",
