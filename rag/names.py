@@ -53,9 +53,6 @@ class NameIndex:
         self._keys = keys
         self._key_list = list(keys)
 
-    def __len__(self) -> int:
-        return len(self._words)
-
     def match(self, latin: str, capitalised: bool = True) -> tuple[str, ...] | None:
         """The corpus terms of the Hangul word a Latin name or loanword spells, or None.
 

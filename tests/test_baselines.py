@@ -27,3 +27,10 @@ def test_the_bridge_helps_english_questions(pipeline):
     with_bridge, without = rows["this project"], rows["this project without the lexicon bridge"]
     assert with_bridge["hit@1"] > without["hit@1"] and with_bridge["refusal_rate"] > without["refusal_rate"]
     assert with_bridge["false_refusal_rate"] <= without["false_refusal_rate"]
+
+
+def test_this_project_is_ahead_of_both_recipes(pipeline):
+    rows = {r["system"]: r for r in compare(pipeline, evaluation.load_golden(GOLDEN))}
+    ours = rows["this project"]
+    for recipe in ("LangChain recipe 1000/200", "LangChain recipe 300/50"):
+        assert ours["hit@1"] > rows[recipe]["hit@1"] and ours["mrr"] > rows[recipe]["mrr"], recipe
