@@ -10,6 +10,7 @@ from __future__ import annotations
 from functools import lru_cache
 from typing import Sequence
 
+from rag import short_answer
 from rag.config import QuotePolicy
 from rag.lexical import tokenize
 from rag.retrieval import Hit, Ranking
@@ -48,7 +49,10 @@ class ExtractiveAnswerer:
         citation = Citation.of(top.passage, round(top.score, 4), (spans[0][0], spans[-1][1]))
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
-        return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others])
+        asked = {t for s in ranking.term_sets for t in s} | set(ranking.query.terms)
+        short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang)
+        return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
+                      short)
 
     def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], headline_bonus: float
                         ) -> tuple[list[tuple[int, int]], float]:

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import json
+import re
 import statistics
+from collections import Counter
 import time
 from dataclasses import dataclass
 from pathlib import Path
@@ -69,6 +71,13 @@ class Outcome:
         return (self.item.answerable and a.answerable and any(x in a.text for x in self.item.answers)
                 and bool(a.citations) and self.item.evidence in a.citations[0].text)
 
+    @property
+    def short_correct(self) -> bool:
+        """The direct answer contains an expected answer or is contained in one."""
+        short = self.answer.short
+        return bool(self.item.answerable and short and any(x in short.text or short.text in x
+                                                           for x in self.item.answers))
+
 
 def run(items: Iterable[GoldenItem], ask: Callable[[str], Answer],
         retrieve: Callable[[str, int], Sequence[Citation]], k: int = 10, progress: bool = False) -> list[Outcome]:
@@ -105,6 +114,7 @@ def summarise(outcomes: Sequence[Outcome], passages: Sequence[str] = ()) -> dict
             "hit@3": rate([o.rank is not None and o.rank <= 3 for o in ans]),
             "mrr": round(sum(1 / o.rank for o in ans if o.rank) / len(ans), 4) if ans else None,
             "answer_accuracy": rate([o.correct for o in ans]),
+            "short_answer_accuracy": rate([o.short_correct for o in ans]),
             "refusal_rate": rate([not o.answer.answerable for o in unans]),
             "false_refusal_rate": rate([not o.answer.answerable for o in ans]),
             "mean_passage_chars": round(statistics.fmean(len(p) for p in passages), 1) if passages else None,
@@ -112,6 +122,10 @@ def summarise(outcomes: Sequence[Outcome], passages: Sequence[str] = ()) -> dict
         }
 
     result = metrics(outcomes)
+    if any(o.item.split == "squad" for o in outcomes):
+        scored = [(o.answer.short.text if o.answer.short else "", o.item.answers) for o in outcomes]
+        result["em"] = round(sum(max(exact_match(p, g) for g in gold) for p, gold in scored) / len(scored), 4)
+        result["f1"] = round(sum(max(char_f1(p, g) for g in gold) for p, gold in scored) / len(scored), 4)
     if passages:
         # What the hit rates mean depends on how many passages there were to choose from.
         result["passages"] = len(passages)
@@ -133,7 +147,8 @@ def failures(outcomes: Sequence[Outcome]) -> list[dict[str, object]]:
 
 
 TABLE = (("n", "n"), ("hit@1", "hit@1"), ("hit@3", "hit@3"), ("mrr", "mrr"), ("answer_accuracy", "answer accuracy"),
-         ("refusal_rate", "refusal"), ("false_refusal_rate", "false refusal"), ("p50_ms", "p50 ms"))
+         ("short_answer_accuracy", "short answer"), ("refusal_rate", "refusal"),
+         ("false_refusal_rate", "false refusal"), ("p50_ms", "p50 ms"))
 
 
 def table(report: dict[str, object]) -> str:
@@ -151,6 +166,9 @@ def table(report: dict[str, object]) -> str:
     lines = ["| | " + " | ".join(label for _, label in TABLE) + " |", "|---" * (len(TABLE) + 1) + "|"]
     lines += ["| " + name + " | " + " | ".join(cell(r.get(k)) for k, _ in TABLE) + " |"
               for name, r in rows if isinstance(r, dict) and r.get("n")]
+    if "em" in report:
+        lines += ["", f"Short answers against the gold answers (KorQuAD's normalisation): EM {report['em']}, "
+                      f"character F1 {report['f1']}."]
     if report.get("passages"):
         lines += ["", f"{report['passages']} passages searched: a random ranker scores hit@1 "
                       f"{report['random_hit@1']}, hit@3 {report['random_hit@3']}."]
@@ -163,3 +181,29 @@ def table(report: dict[str, object]) -> str:
         lines += [f"- {f['id']} (rank {f['rank']}, answered {f['answered']}): {f['question']}\n  -> {f['answer']}"
                   for f in failures]
     return "\n".join(lines)
+
+
+_QUOTES = re.compile(r"[\'\"‘’“”《》<>〈〉()]")
+_ASCII_PUNCT = re.compile(r"[!-/:-@\[-`{-~]")
+
+
+def normalise_answer(text: str) -> str:
+    """KorQuAD 1.0's normalisation: quotes, brackets and parentheses to spaces, lower case, no
+    ASCII punctuation, single spaces."""
+    text = _QUOTES.sub(" ", text).lower()
+    return " ".join(_ASCII_PUNCT.sub("", text).split())
+
+
+def exact_match(prediction: str, gold: str) -> float:
+    return float(normalise_answer(prediction) == normalise_answer(gold))
+
+
+def char_f1(prediction: str, gold: str) -> float:
+    """KorQuAD 1.0's F1: over the characters of the normalised strings, spaces not counted."""
+    pred = Counter(normalise_answer(prediction).replace(" ", ""))
+    true = Counter(normalise_answer(gold).replace(" ", ""))
+    common = sum((pred & true).values())
+    if not common:
+        return 0.0
+    precision, recall = common / sum(pred.values()), common / sum(true.values())
+    return 2 * precision * recall / (precision + recall)

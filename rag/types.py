@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from rag.short_answer import ShortAnswer
 
 
 @dataclass(frozen=True)
@@ -102,12 +105,16 @@ class Answer:
     answerable: bool
     citations: list[Citation] = field(default_factory=list)
     related: list[Citation] = field(default_factory=list)
+    short: ShortAnswer | None = None
+    """The span of the first citation's quote that answers, shown first; None when refused or
+    when no span of the kind asked for is there (the quote still stands)."""
 
     def to_json(self) -> dict[str, Any]:
         return {
             "question": self.question,
             "text": self.text,
             "answerable": self.answerable,
+            "short": self.short.to_json() if self.short else None,
             "citations": [c.to_json() for c in self.citations],
             "related": [c.to_json() for c in self.related],
         }

@@ -100,7 +100,7 @@ def test_eval_prints_a_table_per_language(tmp_path):
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
     lines = out.stdout.splitlines()
-    assert lines[0].startswith("| | n | hit@1 | hit@3 | mrr | answer accuracy | refusal | false refusal")
+    assert lines[0].startswith("| | n | hit@1 | hit@3 | mrr | answer accuracy | short answer | refusal | false refusal")
     assert any(line.startswith("| Korean | 14 |") for line in lines) and any(line.startswith("| English | 11 |")
                                                                           for line in lines)
 

@@ -1,0 +1,80 @@
+"""Korean figures, dates and periods in English: 2조425억원 -> KRW 2.0425 trillion.
+
+English readers cannot find a figure inside a Korean sentence; a direct answer shows it in their
+terms with the Korean after it. Korean writes large numbers in myriads (만 10^4, 억 10^8, 조 10^12)
+mixed with digits ("2조425억", "1200만"). PyPI offers ``korcount`` for reading such strings (one
+release, 2023, unmaintained) and ``hangeul``, which reads numbers aloud rather than parsing them;
+the grammar is small, so it is parsed here.
+"""
+
+from __future__ import annotations
+
+import re
+
+_UNITS = {"조": 10 ** 12, "억": 10 ** 8, "만": 10 ** 4, "천": 10 ** 3}
+_NUMBER = re.compile(r"^(?:\d+(?:[.,]\d+)*\s*(?:조|억|만|천)?\s*)+$")
+_PART = re.compile(r"(\d+(?:[.,]\d+)*)\s*(조|억|만|천)?")
+_MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+           "November", "December")
+_PERIODS = {"상반기": "the first half (of the year)", "하반기": "the second half (of the year)",
+            "연말": "the end of the year", "연초": "the start of the year", "내년": "next year",
+            "올해": "this year", "작년": "last year", "지난해": "last year"}
+_COUNTERS = {"명": "people", "개": "", "건": "cases", "곳": "places", "배": "times", "시간": "hours",
+             "년": "years", "개월": "months", "일": "days", "분": "minutes", "회": "times"}
+
+
+def parse_number(text: str) -> float | None:
+    """The value of digits with Korean myriad units: "2조425억" -> 2042500000000, "1200만" -> 12000000."""
+    text = text.strip()
+    if not text or not _NUMBER.match(text):
+        return None
+    total = section = 0.0
+    for digits, unit in _PART.findall(text):
+        value = float(digits.replace(",", ""))
+        if unit == "천":
+            section += value * 1000
+        elif unit:
+            total += (section + value) * _UNITS[unit]
+            section = 0.0
+        else:
+            section += value
+    return total + section
+
+
+def _scale(value: float) -> str:
+    for size, word in ((10 ** 12, "trillion"), (10 ** 9, "billion"), (10 ** 6, "million"), (10 ** 3, "thousand")):
+        if value >= size:
+            return f"{value / size:.4f}".rstrip("0").rstrip(".") + f" {word}"
+    return f"{value:,.4f}".rstrip("0").rstrip(".")
+
+
+def to_english(text: str) -> str | None:
+    """An English rendering of a Korean figure, date or period, with the Korean after it; None
+    when ``text`` is none of those."""
+    bare = text.strip()
+    if bare in _PERIODS:
+        return f"{_PERIODS[bare]} ({bare})"
+    date = re.fullmatch(r"(?:(\d{4})년\s*)?(?:(\d{1,2})월\s*)?(?:(\d{1,2})일)?", bare)
+    if date and any(date.groups()):
+        year, month, day = date.groups()
+        if month and 1 <= int(month) <= 12:
+            words = " ".join(x for x in (_MONTHS[int(month) - 1], day and str(int(day)), year) if x)
+            return f"{words.replace(' ' + year, ', ' + year) if day and year else words} ({bare})"
+        if year and not month and not day:
+            return f"{year} ({bare})"
+        if day and not month and not year:
+            return f"day {int(day)} of the month ({bare})"
+    quarter = re.fullmatch(r"([1-4])분기", bare)
+    if quarter:
+        return f"{('first', 'second', 'third', 'fourth')[int(quarter.group(1)) - 1]} quarter ({bare})"
+    percent = re.fullmatch(r"(\d+(?:\.\d+)?)\s*(%|퍼센트)", bare)
+    if percent:
+        return f"{percent.group(1)}% ({bare})" if percent.group(2) != "%" else f"{percent.group(1)}%"
+    money = re.fullmatch(r"(.+?)\s*원", bare)
+    if money and (value := parse_number(money.group(1))) is not None:
+        return f"KRW {_scale(value)} ({bare})"
+    for counter, noun in sorted(_COUNTERS.items(), key=lambda kv: -len(kv[0])):
+        counted = re.fullmatch(rf"(.+?)\s*{counter}", bare)
+        if counted and (value := parse_number(counted.group(1))) is not None:
+            return f"{_scale(value)}{' ' + noun if noun else ''} ({bare})".replace(" (", " (", 1)
+    return None

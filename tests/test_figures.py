@@ -1,0 +1,20 @@
+"""Korean figures and dates in English."""
+
+import pytest
+
+from rag.figures import parse_number, to_english
+
+
+@pytest.mark.parametrize("korean,english", [
+    ("2조425억원", "KRW 2.0425 trillion (2조425억원)"), ("1135억원", "KRW 113.5 billion (1135억원)"),
+    ("1200만명", "12 million people (1200만명)"), ("10월", "October (10월)"),
+    ("하반기", "the second half (of the year) (하반기)"), ("24시간", "24 hours (24시간)"), ("34%", "34%"),
+    ("1989년 2월 15일", "February 15, 1989 (1989년 2월 15일)"), ("2분기", "second quarter (2분기)"),
+])
+def test_to_english(korean, english):
+    assert to_english(korean) == english
+
+
+def test_numbers_and_non_figures():
+    assert parse_number("2조425억") == 2_042_500_000_000 and parse_number("3천500") == 3500
+    assert parse_number("카카오") is None and to_english("카카오") is None

@@ -1,0 +1,31 @@
+"""Direct answers cut from the quote (no model needed)."""
+
+import pytest
+
+from rag.short_answer import find, kind_of, person_name
+
+REVENUE = "3일 카카오는 2분기 매출이 지난해 2분기보다 12% 늘어난 2조425억원을 기록했다고 공시했다."
+PROFIT = "영업이익은 지난해보다 34% 감소한 1135억원으로 집계되면서 영업이익률은 5.6%를 기록했다."
+
+
+@pytest.mark.parametrize("question,kind", [("언제 나와?", "time"), ("How many people?", "amount"),
+                                           ("누가 말했어?", "person"), ("이름이 뭐야?", "thing"), ("펑", None)])
+def test_kind(question, kind):
+    assert kind_of(question) == kind
+
+
+def test_spans_are_exact_slices_of_the_quote():
+    short = find("카카오 2분기 매출은 얼마야?", ["카카오", "2", "분기", "매출"], REVENUE, 100, "ko")
+    assert short and short.text == "2조425억원" and REVENUE[short.start - 100:short.end - 100] == short.text
+    rate = find("영업이익은 얼마나 줄었어?", ["영업", "이익", "줄"], PROFIT, 0, "ko")
+    assert rate and rate.text == "34%"
+
+
+def test_english_questions_see_figures_and_dates_in_english():
+    short = find("When is the AI model coming?", ["ai", "모델"], "10월 중 AI 모델을 공개하고", 0, "en")
+    assert short and short.text == "10월" and short.display == "October (10월)"
+    assert person_name("배재현") == "Bae Jae-hyeon"
+
+
+def test_no_span_of_the_kind_is_none():
+    assert find("언제 나와?", ["모델"], "모델을 공개한다.", 0, "ko") is None
