@@ -49,7 +49,7 @@ class ExtractiveAnswerer:
         citation = Citation.of(top.passage, round(top.score, 4), (spans[0][0], spans[-1][1]))
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
-        asked = {t for s in ranking.term_sets for t in s} | set(ranking.query.terms)
+        asked = [*ranking.term_sets, *((t,) for t in ranking.query.terms)]
         short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)

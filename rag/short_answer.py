@@ -16,11 +16,13 @@ from typing import Iterable, Literal, Sequence
 
 from rag.figures import to_english
 from rag.kiwi import kiwi
+from rag.lexicon import lemma
 from rag.romanize import romanize
 
-Kind = Literal["time", "amount", "person", "thing"]
+Kind = Literal["cause", "time", "amount", "person", "thing"]
 
 _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    ("cause", re.compile(r"왜|이유|근거|원인|어째서|\bwhy\b|\breasons?\b|\bwhat (?:caused|made|drove)\b", re.I)),
     ("time", re.compile(r"언제|며칠|몇\s*(?:월|년|일|시|분기)|어느\s*(?:달|해|날)|\bwhen\b|\bwhat (?:time|year|month|day|date)\b",
                         re.I)),
     ("amount", re.compile(r"얼마|몇|\bhow (?:much|many|long|big)\b|\bwhat (?:percentage|share|amount|number)\b", re.I)),
@@ -29,10 +31,23 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 )
 _TIME_UNITS = frozenset({"년", "월", "일", "분기", "시", "주"})
 _TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})
+_LATIN = re.compile(r"[A-Za-z]+")
+_WHICH = re.compile(r"어느|어떤|\bwhich\b", re.I)
 _NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
-_QUANTITIES = frozenset({"매출", "매출액", "이익", "순이익", "수익", "비용", "손실", "주가", "가격", "금액", "규모", "액",
-                         "율", "률", "이익률", "점유율", "인원", "수", "배당금", "예산"})
-"""Korean nouns that name a figure: a question about one asks for an amount."""
+FIGURE_NOUNS = frozenset({"매출", "매출액", "이익", "순이익", "수익", "비용", "손실", "주가", "가격", "금액", "규모", "액",
+                         "율", "률", "이익률", "점유율", "인원", "수", "배당금", "예산",
+                         "revenue", "sales", "profit", "income", "earnings", "loss", "cost", "expense", "price",
+                         "budget", "margin", "rate", "amount", "dividend", "growth", "turnover", "목표", "target", "goal"})
+"""Nouns (Korean terms, English lemmas) that name a figure: a question about one asks for an amount."""
+_TIME_HEADS = frozenset({"날", "날짜", "일자", "연도", "년도", "해", "시기", "때", "시점", "기간", "생년월일", "연대",
+                         "시각", "요일", "달"})
+_AMOUNT_HEADS = frozenset({"수", "규모", "크기", "비율", "길이", "높이", "무게", "인구", "면적", "거리", "나이", "점수",
+                           "득표율", "순위", "등수", "개수", "횟수"})
+"""Head nouns of questions without a question word ("태어난 날은?", "관객 수는?") that ask for a time or
+an amount; any other head noun asks for a noun phrase."""
+_CAUSES = frozenset({"영향", "효과", "때문", "덕분", "여파", "결과", "탓"})
+"""Nouns that end a cause: "… 등의 영향으로", "… 편입 효과로", "… 때문에"."""
+_CLAUSE_EDGE = frozenset({"JX", "JKS", "EC", "EF", "SF", "ETM"})
 
 
 @dataclass(frozen=True)
@@ -60,71 +75,192 @@ class _Span:
     start: int
     end: int
     forms: tuple[str, ...]
+    first: int
+    """Index of the span's first token, for distances to the question's words."""
+
+
+def _span(tokens: Sequence, i: int, j: int) -> _Span:
+    """Tokens ``i..j`` inclusive."""
+    return _Span(tokens[i].start, tokens[j].start + tokens[j].len, tuple(t.form for t in tokens[i:j + 1]), i)
 
 
 def _runs(tokens: Sequence, accept) -> Iterable[_Span]:
     """Maximal runs of accepted tokens with at most a space between them."""
-    run: list = []
-    for tok in tokens:
-        if accept(tok) and (not run or tok.start - (run[-1].start + run[-1].len) <= 1):
-            run.append(tok)
+    first = None
+    for i, tok in enumerate(tokens):
+        joined = first is not None and tok.start - (tokens[i - 1].start + tokens[i - 1].len) <= 1
+        if accept(tok):
+            if not joined:
+                if first is not None:
+                    yield _span(tokens, first, i - 1)
+                first = i
             continue
-        if run:
-            yield _Span(run[0].start, run[-1].start + run[-1].len, tuple(t.form for t in run))
-        run = [tok] if accept(tok) else []
-    if run:
-        yield _Span(run[0].start, run[-1].start + run[-1].len, tuple(t.form for t in run))
+        if first is not None:
+            yield _span(tokens, first, i - 1)
+        first = None
+    if first is not None:
+        yield _span(tokens, first, len(tokens) - 1)
+
+
+def _amounts(tokens: Sequence) -> Iterable[_Span]:
+    """A number with its myriads and one unit: 2조425억원, 1200만명, 34%, 3층, 100m, "2분" of "2분만에"."""
+    i = 0
+    while i < len(tokens):
+        if tokens[i].tag != "SN":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and tokens[j + 1].tag in ("SN", "NR") and _gap(tokens, j) <= 1:
+            j += 1
+        unit = j + 1
+        if unit < len(tokens) and _is_unit(tokens[unit]) and _gap(tokens, j) <= (1 if tokens[unit].tag == "SL" else 0):
+            j = unit
+            if j + 1 < len(tokens) and tokens[j + 1].form == "째" and _gap(tokens, j) == 0:  # 2번째
+                j += 1
+        yield _span(tokens, i, j)
+        i = j + 1
+
+
+def _is_unit(tok) -> bool:
+    return (tok.tag in ("NNB", "SL") or tok.form in ("%", "배")
+            or (tok.tag == "NNG" and len(tok.form) <= 2 and tok.form not in _TIME_WORDS))
+
+
+def _gap(tokens: Sequence, i: int) -> int:
+    """Characters between token ``i`` and the next."""
+    return tokens[i + 1].start - (tokens[i].start + tokens[i].len)
+
+
+def _followed_by_unit(tokens: Sequence, span: _Span) -> bool:
+    """"2" of "2분기", "10" of "10월": a number that is part of a date, not an amount."""
+    last = span.first + len(span.forms)
+    return last < len(tokens) and tokens[last].form in _TIME_UNITS and tokens[last].start == span.end
+
+
+def _causes(tokens: Sequence) -> list[_Span]:
+    """The clause that ends in a cause noun ("AI 관련 인프라 투자, … 등의 영향"), else a noun phrase
+    marked as a means ("경영효율화로"); each starts after the nearest topic, subject or clause end."""
+    def clause(end: int) -> _Span:
+        begin = end
+        while begin > 0 and tokens[begin - 1].tag not in _CLAUSE_EDGE:
+            begin -= 1
+        return _span(tokens, begin, end)
+
+    marked = [clause(i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")]
+    if marked:
+        return marked
+    return [clause(i - 1) for i, t in enumerate(tokens)
+            if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP")]
 
 
 def _candidates(tokens: Sequence, kind: Kind) -> list[_Span]:
+    if kind == "cause":
+        return _causes(tokens)
     if kind == "time":
         spans = []
         for span in _runs(tokens, lambda t: t.tag == "SN" or (t.tag in ("NNB", "NNG") and t.form in _TIME_UNITS)):
             if any(f in _TIME_UNITS for f in span.forms) and span.forms[0].isdigit():
                 spans.append(span)
-        spans += [_Span(t.start, t.start + t.len, (t.form,)) for t in tokens if t.form in _TIME_WORDS]
+        spans += [_span(tokens, i, i) for i, t in enumerate(tokens) if t.form in _TIME_WORDS]
         return spans
     if kind == "amount":
-        # A number with its myriads and its unit: 2조425억원, 1200만명, 34%.
-        return [s for s in _runs(tokens, lambda t: t.tag in ("SN", "NR", "NNB") or t.form in ("%", "배", "시간"))
-                if any(f[:1].isdigit() for f in s.forms) and not (len(s.forms) == 2 and s.forms[1] in _TIME_UNITS)]
-    if kind == "person":  # one name at a time: 배재현, not 배재현 카카오
-        return [_Span(t.start, t.start + t.len, (t.form,)) for t in tokens if t.tag == "NNP" and len(t.form) >= 2]
+        return [s for s in _amounts(tokens) if s.forms[-1] not in _TIME_UNITS and not _followed_by_unit(tokens, s)]
+    if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
+        return [s for s in _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
+                if len("".join(s.forms)) >= 2]
     return list(_runs(tokens, lambda t: t.tag in _NOUN))
 
 
-def find(question: str, question_terms: Iterable[str], quote: str, quote_start: int, lang: str
+def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_start: int, lang: str
          ) -> ShortAnswer | None:
-    """The span of ``quote`` (at document offset ``quote_start``) that answers ``question``, or None."""
-    asked = {t.lower() for t in question_terms}
-    kind = kind_of(question)
-    if kind in (None, "thing") and asked & _QUANTITIES:
-        kind = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
+    """The span of ``quote`` (at document offset ``quote_start``) that answers ``question``, or None.
+    ``term_sets`` are the question's terms, each a set of alternatives (an English word's translations)."""
+    sets = [frozenset(t.lower() for t in s) for s in term_sets if s]
+    sets += [frozenset({lemma(w)}) for w in _LATIN.findall(question)]
+    asked = frozenset().union(*sets)
+    q_tokens = kiwi().tokenize(question)
+    head = _head(q_tokens)
+    kind = kind_of(question) or _kind_of_head(head)
+    if kind is None or (kind == "thing" and not _WHICH.search(question)):
+        if asked & FIGURE_NOUNS:
+            kind = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
     if kind is None:
         return None
     tokens = kiwi().tokenize(quote)
-    spans = [s for s in _candidates(tokens, kind) if not {f.lower() for f in s.forms} <= asked]
+    spans = [t for s in _candidates(tokens, kind) if (t := _unsaid(tokens, s, asked, kind in ("thing", "person")))]
     if not spans:
         return None
-    spans = _narrow(question, kind, spans)
-    anchors = [t.start for t in tokens if t.form.lower() in asked]
-
-    # The sentence's subject, the first word it shares with the question, comes first in Korean;
-    # of the candidates of the narrowed kind, the answer is the first after it ("영업이익은 … 34%").
-    after = [s for s in spans if anchors and s.start > anchors[0]]
-    best = after[0] if after else spans[0]
+    spans = _narrow(question, kind, spans, tokens)
+    # For a figure, the noun that names it ("영업이익", "profit") says which of the figures it is.
+    focus = FIGURE_NOUNS if kind == "amount" else frozenset()
+    best = max(spans, key=lambda s: (_next_to(s, tokens, head) + _closeness(s, tokens, sets, focus), -s.first))
     text = quote[best.start:best.end]
     return ShortAnswer(text, display(text, kind, lang), quote_start + best.start, quote_start + best.end)
 
 
+def _head(q_tokens: Sequence) -> str | None:
+    """The noun a question without a question word asks for: "지명수배 된 날은?" -> 날,
+    "나온 대학교는?" -> 대학교; None unless it ends in the noun and a topic or subject particle."""
+    tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
+    if len(tail) >= 2 and tail[-1].tag in ("JX", "JKS") and tail[-2].tag in ("NNG", "NNB", "NNP"):
+        return tail[-2].form
+    return None
+
+
+def _kind_of_head(head: str | None) -> Kind | None:
+    if head is None:
+        return None
+    if head in _TIME_HEADS:
+        return "time"
+    if head in FIGURE_NOUNS or head in _AMOUNT_HEADS:
+        return "amount"
+    return "thing"
+
+
+def _unsaid(tokens: Sequence, span: _Span, asked: frozenset[str], trim: bool) -> _Span | None:
+    """None when the question says all of the candidate; else, for noun phrases (``trim``), the
+    candidate without the leading words the question already says ("미국 대통령 존 …" -> "존 …")."""
+    forms = [f.lower() for f in span.forms]
+    skip = next((i for i, f in enumerate(forms) if f not in asked), None)
+    if skip is None:
+        return None
+    if not trim:
+        return span
+    return _span(tokens, span.first + skip, span.first + len(forms) - 1) if skip else span
+
+
+def _next_to(span: _Span, tokens: Sequence, head: str | None) -> float:
+    """An apposition of the noun asked for ("노터데임 대학교", "닉슨 대통령") is the answer."""
+    if head is None:
+        return 0.0
+    after = span.first + len(span.forms)
+    inside = head in span.forms[1:]
+    return 1.0 if inside or (after < len(tokens) and tokens[after].form == head) else 0.0
+
+
+def _closeness(span: _Span, tokens: Sequence, sets: Sequence[frozenset[str]], focus: frozenset[str]) -> float:
+    """How near a candidate lies to the question's words: each term set counts once, at its
+    nearest occurrence, and an ambiguous set (many translations) counts less. Korean puts the
+    topic before what is said of it ("영업이익은 … 34%"), so a word after the span is twice as far."""
+    last = span.first + len(span.forms) - 1
+    score = 0.0
+    for terms in dict.fromkeys(sets):
+        gaps = [span.first - i if i < span.first else 2 * (i - last)
+                for i, t in enumerate(tokens) if t.form.lower() in terms and not span.first <= i <= last]
+        if gaps:
+            score += (3 if terms & focus else 1) / (len(terms) * (1 + min(gaps)))
+    return score
+
+
 _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|\b(?:grow|grew|rise|rose|fall|fell|increase|decrease|drop|"
                      r"jump|change|up|down)", re.I)
+_COUNTER = re.compile(r"몇\s*(개|명|곳|건|배|번|회|시간)")
 _DAY = re.compile(r"며칠|몇\s*일|what day|what date", re.I)
 _MONTH = re.compile(r"몇\s*월|어느\s*달|what month", re.I)
 _YEAR = re.compile(r"몇\s*년|어느\s*해|what year", re.I)
 
 
-def _narrow(question: str, kind: Kind, spans: list[_Span]) -> list[_Span]:
+def _narrow(question: str, kind: Kind, spans: list[_Span], tokens: Sequence) -> list[_Span]:
     """Of several candidates, those of the finer kind the question's words ask for: a change
     ("얼마나 줄었어", "how much did it grow") is a rate, an amount ("매출 얼마야") a sum or count;
     "며칠" is a day, "몇 월" a month. Falls back to all candidates."""
@@ -132,12 +268,22 @@ def _narrow(question: str, kind: Kind, spans: list[_Span]) -> list[_Span]:
     if kind == "amount":
         rate = bool(_CHANGE.search(question))
         keep = [s for s in spans if ("%" in s.forms) == rate]
+        counter = _COUNTER.search(question)
+        if counter:  # "몇 개" asks for a count of 개, "몇 명" of people
+            keep = [s for s in keep if counter.group(1) in s.forms] or keep
+        if rate:  # the rate that a change word follows ("34% 감소"), not a level ("영업이익률은 5.6%")
+            keep = [s for s in keep if _changes(tokens, s)] or keep
     elif kind == "time":
         for pattern, unit in ((_DAY, "일"), (_MONTH, "월"), (_YEAR, "년")):
             if pattern.search(question):
                 keep = [s for s in spans if unit in s.forms]
                 break
     return keep or spans
+
+
+def _changes(tokens: Sequence, span: _Span) -> bool:
+    after = span.first + len(span.forms)
+    return after < len(tokens) and bool(_CHANGE.match(tokens[after].form))
 
 
 def display(text: str, kind: Kind, lang: str) -> str:

@@ -105,6 +105,7 @@ CSS = """
 .citation { margin: .5em 0; padding: .4em .6em; border-left: 3px solid #c8c8c8; }
 .citations.related .citation { opacity: .8; }
 mark { background: #fff1a8; padding: 0 .1em; }
+.direct { font-size: 1.15em; margin-bottom: .3em; }
 """
 
 

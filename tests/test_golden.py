@@ -7,6 +7,7 @@ each unmet target also has a floor at the value measured when it was last change
 question's worth), and that floor must hold: nothing regresses silently.
 """
 
+import re
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,8 @@ GOLDEN = Path(__file__).resolve().parent / "golden" / "qa.jsonl"
 # Issue 2's floors, then issue 4's (and 12's) targets, per language. A target that is met is a
 # floor from then on; the first floors keep holding where a target is not met yet.
 FLOORS = {"hit@1": 0.85, "hit@3": 0.95, "answer_accuracy": 0.80, "refusal_rate": 0.75}
-TARGETS = {"hit@1": 0.95, "hit@3": 1.0, "mrr": 0.97, "answer_accuracy": 0.90, "refusal_rate": 0.90}
+TARGETS = {"hit@1": 0.95, "hit@3": 1.0, "mrr": 0.97, "answer_accuracy": 0.90, "refusal_rate": 0.90,
+           "short_answer_accuracy": 0.90}
 CEILING = {"floor": 0.05, "target": 0.03}  # false refusal rate
 NOT_YET = {
     ("floor", "en", "refusal_rate"): 0.60,
@@ -27,13 +29,19 @@ NOT_YET = {
     ("target", "en", "mrr"): 0.9464,
     ("target", "en", "answer_accuracy"): 0.8929,
     ("target", "en", "refusal_rate"): 0.60,
+    ("target", "ko", "short_answer_accuracy"): 0.4857,
+    ("target", "en", "short_answer_accuracy"): 0.5,
 }
 """Measured with the lexicon bridge (issue 12), all 84 questions on the seed article: the value each
 unmet bound stands at. English refusal: "dividend" and "employees" have krdict translations
 (배당금, 직원 …) that the article lacks, but so do words of answerable questions ("chat rooms",
-"target"), so coverage cannot refuse them without refusing those."""
-ONE_QUESTION = {"hit@1": 1 / 28, "mrr": 1 / 28, "answer_accuracy": 1 / 28, "refusal_rate": 1 / 10}
-"""English has 28 answerable and 10 unanswerable golden questions: a floor allows one of them."""
+"target"), so coverage cannot refuse them without refusing those. Short answers (issue 15): spans
+cut by answer type and nearness to the question's words; clause answers ("what will it offer?")
+need a reader model this project does not have."""
+ONE_QUESTION = {"hit@1": 1 / 28, "mrr": 1 / 28, "answer_accuracy": 1 / 28, "refusal_rate": 1 / 10,
+                "short_answer_accuracy": 1 / 28}
+"""English has 28 answerable and 10 unanswerable golden questions (Korean 35 and 11): a floor allows
+one of them."""
 
 
 @pytest.fixture(scope="module")
@@ -72,3 +80,17 @@ def test_every_evidence_lies_inside_one_passage(pipeline):
     texts = [p.text for p in pipeline.passages]
     split = [i.id for i in evaluation.load_golden(GOLDEN) if i.answerable and not any(i.evidence in t for t in texts)]
     assert split == []
+
+
+def test_english_questions_about_figures_see_them_in_english(pipeline):
+    """Every English golden question whose expected answer is a figure, date or period gets a direct
+    answer without Korean-only text: "KRW 113.5 billion (1135억원)", "October (10월)", "12%"."""
+    from rag.figures import to_english
+
+    asked = [i for i in evaluation.load_golden(GOLDEN) if i.lang == "en" and i.answerable
+             and any(to_english(a) for a in i.answers)]
+    assert len(asked) >= 10
+    shown = {i.id: (pipeline.ask(i.question).short or None) for i in asked}
+    korean_only = {k: s.display if s else None for k, s in shown.items()
+                   if s is None or re.search(r"[\uac00-\ud7a3]", s.display.split(" (")[0])}
+    assert korean_only == {}

@@ -45,3 +45,17 @@ def test_terminal_answers_wrap_at_80_columns_with_indented_quotes():
     sources = lines[lines.index("Sources:") + 1:]
     assert sources[0].startswith("[1] 제목 (news.txt") and all(line.startswith("    ") for line in sources[1:])
     assert len(sources) > 2
+
+
+def test_direct_answer_comes_first_in_bold_and_is_marked_inside_the_quote():
+    from rag.render import answer_text
+    from rag.short_answer import ShortAnswer
+
+    short = ShortAnswer("근거", "evidence (근거)", 28, 30)  # document offsets: C's quote is 23-31
+    answer = Answer("q", "핵심 & 근거. [1]", True, [C], short=short)
+    page = answer_html(answer)
+    assert page.startswith('<div class="direct"><strong>evidence (근거)</strong></div>')
+    assert "<mark>핵심 &amp; <strong>근거</strong>.</mark>" in page
+    assert answer_text(answer).startswith("Answer: evidence (근거)\n\n핵심 & 근거. [1]")
+    outside = ShortAnswer("뒤", "뒤", 32, 33)  # not inside the quote: the quote is left unmarked
+    assert "<mark>핵심 &amp; 근거.</mark>" in answer_html(Answer("q", "핵심 & 근거. [1]", True, [C], short=outside))

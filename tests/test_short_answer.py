@@ -15,17 +15,17 @@ def test_kind(question, kind):
 
 
 def test_spans_are_exact_slices_of_the_quote():
-    short = find("카카오 2분기 매출은 얼마야?", ["카카오", "2", "분기", "매출"], REVENUE, 100, "ko")
+    short = find("카카오 2분기 매출은 얼마야?", [("카카오",), ("2",), ("분기",), ("매출",)], REVENUE, 100, "ko")
     assert short and short.text == "2조425억원" and REVENUE[short.start - 100:short.end - 100] == short.text
-    rate = find("영업이익은 얼마나 줄었어?", ["영업", "이익", "줄"], PROFIT, 0, "ko")
+    rate = find("영업이익은 얼마나 줄었어?", [("영업",), ("이익",), ("줄",)], PROFIT, 0, "ko")
     assert rate and rate.text == "34%"
 
 
 def test_english_questions_see_figures_and_dates_in_english():
-    short = find("When is the AI model coming?", ["ai", "모델"], "10월 중 AI 모델을 공개하고", 0, "en")
+    short = find("When is the AI model coming?", [("ai",), ("모델",)], "10월 중 AI 모델을 공개하고", 0, "en")
     assert short and short.text == "10월" and short.display == "October (10월)"
     assert person_name("배재현") == "Bae Jae-hyeon"
 
 
 def test_no_span_of_the_kind_is_none():
-    assert find("언제 나와?", ["모델"], "모델을 공개한다.", 0, "ko") is None
+    assert find("언제 나와?", [("모델",)], "모델을 공개한다.", 0, "ko") is None

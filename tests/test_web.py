@@ -111,6 +111,9 @@ def test_english_question_gets_a_cited_highlighted_answer(page):
     assert bot.locator(".citation mark").first.is_visible() or bot.locator("summary mark").first.is_visible()
     assert "10월" in bot.locator(".answer").inner_text()  # the October release, not the 하반기 lightweight model
     assert "10월" in bot.locator(".citation mark").first.inner_text()
+    # The direct answer comes first, in bold, in the asker's language; the span is bold in the quote too.
+    assert bot.locator(".direct strong").inner_text() == "October (10월)"
+    assert bot.locator(".citation mark strong").first.inner_text() == "10월"
     OUTPUT.mkdir(exist_ok=True)
     page.screenshot(path=str(OUTPUT / "chat-answer.png"), full_page=True)
     (OUTPUT / "chat-timing.json").write_text(json.dumps({"searching_shown_s": round(searching, 3),
@@ -163,7 +166,8 @@ def test_the_readme_http_example_runs_and_shows_the_real_keys(server):
     exec("\n".join(call[:-1] + ["result = " + call[-1]]), namespace)
     result = namespace["result"]
     shown = set(re.findall(r"'(\w+)':", comment))
-    actual = set(result) | set(result["citations"][0]) | set(result["related"][0])
+    actual = set(result) | set(result["citations"][0]) | set(result["related"][0]) | set(result["short"])
     assert shown and shown <= actual, shown - actual
     assert set(result["citations"][0]) <= shown, "every key of a citation is shown"
     assert "2조425억원" in result["text"] and result["related"]
+    assert result["short"]["text"] == "2조425억원"
