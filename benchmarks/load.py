@@ -42,7 +42,7 @@ def rss_mb(pid: int) -> float:
 
 def ask(base: str, question: str, timeout: float = 120) -> dict:
     """One call of the ``/ask`` endpoint through Gradio's queue (POST, then read the event stream)."""
-    body = json.dumps({"data": [question]}).encode()
+    body = json.dumps({"data": [question, None]}).encode()  # question, history
     req = urllib.request.Request(f"{base}gradio_api/call/ask", body, {"Content-Type": "application/json"})
     with urllib.request.urlopen(req, timeout=timeout) as resp:
         event_id = json.load(resp)["event_id"]

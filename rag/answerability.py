@@ -17,6 +17,7 @@ Latin words the lexicon knows none of falls back to standout and the cosine floo
 
 from __future__ import annotations
 
+import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
 from typing import Collection, Sequence
@@ -106,7 +107,10 @@ class Answerability:
             vocab[p.source].update(t.all())
         self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source])) for source in texts}
 
-    def assess(self, ranking: Ranking) -> Verdict:
+    def assess(self, ranking: Ranking, own: Ranking | None = None) -> Verdict:
+        """``own`` is what a follow-up said itself when ``ranking`` is for the question completed
+        from the conversation: the carried words come from an answered turn, so they say nothing
+        about whether this question is answered; its own words must be in the cited document."""
         if not ranking.hits:
             return Verdict(False, Evidence(0.0, 0.0, 0.0, (), ranking.hangul_share, False, has_hits=False))
         first: Verdict | None = None
@@ -116,6 +120,10 @@ class Answerability:
                 continue
             seen.add(hit.passage.source)
             verdict = self._assess_in(ranking, i)
+            if verdict.supported and own is not None:
+                own_coverage = self._own_coverage(own, self._scopes[hit.passage.source].vocab)
+                if own_coverage < self.policy.min_follow_up_coverage:
+                    verdict = Verdict(False, dataclasses.replace(verdict.evidence, coverage=own_coverage), i)
             if verdict.supported:
                 return verdict
             first = first or verdict
@@ -146,7 +154,15 @@ class Answerability:
         return any(g.state in ("found", "absent", "name") for g in ranking.bridged.groups) or any(
             not LATIN.search(t) for t in ranking.query.key)
 
-    def coverage(self, ranking: Ranking, vocab: Collection[str]) -> float:
+    def _own_coverage(self, own: Ranking, vocab: Collection[str]) -> float:
+        """Coverage of a follow-up's own words; 1.0 when it has none ("By how much?"). Latin words
+        that the lexicon does not know are neutral, as they are in the bridge."""
+        if own.bridged is None:
+            key = tuple(t for t in own.query.key if not LATIN.search(t))
+            own = dataclasses.replace(own, query=dataclasses.replace(own.query, key=key))
+        return self.coverage(own, vocab, empty=1.0)
+
+    def coverage(self, ranking: Ranking, vocab: Collection[str], empty: float = 0.0) -> float:
         """Share of the question's key-term weight (corpus idf) that ``vocab`` (a document's) holds.
 
         Korean key terms count by their own idf (the unseen idf when the corpus lacks them);
@@ -167,7 +183,7 @@ class Answerability:
                 known += weight if any(t in vocab for t in group.terms) else 0.0
             elif group.state == "absent":
                 total += self.bm25.unseen_idf / max(group.senses, 1) ** self.policy.absent_sense_power
-        return known / total if total else 0.0
+        return known / total if total else empty
 
     def unknown_names(self, ranking: Ranking, scope: _Scope) -> tuple[str, ...]:
         """Names in the question that the document never mentions: a question about someone or

@@ -12,6 +12,7 @@ from typing import Sequence
 from rag.config import EMBEDDING_BACKENDS, PROJECT_ROOT
 
 GOLDEN = PROJECT_ROOT / "tests" / "golden" / "qa.jsonl"
+CONVERSATIONS = PROJECT_ROOT / "tests" / "golden" / "conversations.jsonl"
 log = logging.getLogger("rag")
 
 
@@ -38,6 +39,8 @@ def _parser() -> argparse.ArgumentParser:
     p_ask.add_argument("question")
     p_ask.add_argument("--json", action="store_true", help="print the answer as JSON")
 
+    sub.add_parser("chat", help="chat in the terminal: follow-ups build on earlier questions; /new, Ctrl-D")
+
     p_serve = sub.add_parser("serve", help="start the chat page")
     p_serve.add_argument("--host", default="127.0.0.1")
     p_serve.add_argument("--port", type=int, default=7860)
@@ -52,6 +55,9 @@ def _parser() -> argparse.ArgumentParser:
     p_eval.add_argument("--squad", type=Path, help="score a SQuAD v1.1 file (e.g. KorQuAD) instead of the golden set: "
                                                    "its articles become a corpus of their own in the cache")
     p_eval.add_argument("--articles", type=int, help="with --squad: only the first N articles")
+    p_eval.add_argument("--conversations", type=Path, nargs="?", const=CONVERSATIONS, metavar="FILE",
+                        help="score the follow-up turns of golden conversations, with their history and alone "
+                             f"(default file: {CONVERSATIONS})")
 
     p_bench = sub.add_parser("bench", help="speed and scale benchmark: report.json, report.md and a plot")
     p_bench.add_argument("--quick", action="store_true", help="tiny sizes and few questions (a smoke test, < 2 min)")
@@ -103,9 +109,13 @@ def _run(args: argparse.Namespace) -> int:
 
             squad_set = squad.load(args.squad, args.articles)
             items, corpus_dir = squad_set.items, squad_set.corpus_dir
+        elif args.conversations:
+            from rag import dialogues
+
+            conversations = [d for d in dialogues.load(args.conversations) if d.split == (args.split or d.split)]
         else:
             items = evaluation.load_golden(args.golden)  # fail fast, before loading the model
-        if args.split:
+        if args.split and not args.conversations:
             items = [i for i in items if i.split == args.split]
     if args.command == "ask":
         from rag.pipeline import validate_question
@@ -135,6 +145,10 @@ def _run(args: argparse.Namespace) -> int:
         for error in info.errors:
             print(f"skipped: {error}", file=sys.stderr)
         return 1 if info.errors and args.strict else 0
+    if args.command == "chat":
+        from rag import chat
+
+        return chat.run(rag)
     if args.command == "serve":
         from rag.web import serve
 
@@ -145,6 +159,10 @@ def _run(args: argparse.Namespace) -> int:
 
         answer = rag.ask(args.question)
         print(json.dumps(answer.to_json(), ensure_ascii=False, indent=2) if args.json else answer_text(answer))
+        return 0
+    if args.conversations:
+        report = dialogues.report(conversations, rag.ask, rag.retrieve, args.failures)
+        print(json.dumps(report, ensure_ascii=False) if args.json else dialogues.table(report))
         return 0
     if args.baselines:
         from rag.baselines import compare, markdown

@@ -92,6 +92,9 @@ class RefusalPolicy:
     min_standout: float = 1.5
     strong_standout: float = 3.0
     min_sentence: float = 0.75
+    min_follow_up_coverage: float = 0.5
+    """Share of a follow-up's own key-term weight that the cited document must hold: "주말에는?"
+    after a weekday figure carries every word but 주말, which the article lacks."""
     absent_sense_power: float = 1.0
     """An English word none of whose translations the corpus holds weighs the unseen idf divided
     by (its number of translations) ** this: a word of many senses ("fall", "new") is weaker

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import re
 import threading
@@ -12,6 +13,7 @@ from rag.answer import ExtractiveAnswerer
 from rag.answerability import Answerability
 from rag.bridge import Bridge
 from rag.config import MAX_QUESTION_CHARS, Settings
+from rag.conversation import FollowUps
 from rag.corpus import CorpusLoad
 from rag.embeddings import Embedder
 from rag.errors import QuestionError
@@ -66,6 +68,7 @@ class _Live:
     index: VectorIndex
     retriever: HybridRetriever
     answerability: Answerability
+    follow_ups: FollowUps
 
 
 class RagPipeline:
@@ -97,7 +100,8 @@ class RagPipeline:
             retriever.bridge = Bridge(self.lexicon, retriever.bm25.vocab, names)
         answerability = Answerability(indexed.index.passages, indexed.index.terms, retriever.bm25,
                                       self.settings.refusal)
-        return _Live(indexed.corpus, indexed.index, retriever, answerability)
+        follow_ups = FollowUps(retriever.bm25.vocab, retriever.bridge)
+        return _Live(indexed.corpus, indexed.index, retriever, answerability, follow_ups)
 
     @classmethod
     def load(cls, corpus_dir: str | Path | None = None, index_dir: str | Path | None = None,
@@ -143,20 +147,30 @@ class RagPipeline:
     def documents(self) -> list[Document]:
         return self._live.corpus.documents
 
-    def retrieve(self, question: str, k: int | None = None) -> list[Citation]:
-        """Ranked passages for a question, best first, as citations with their scores."""
+    def retrieve(self, question: str, k: int | None = None, history: object = None) -> list[Citation]:
+        """Ranked passages for a question (completed from ``history``, as in :meth:`ask`), best
+        first, as citations with their scores."""
         question = validate_question(question)
         if k is not None and k < 1:
             raise QuestionError(f"k must be at least 1, got {k}")
-        return [Citation.of(h.passage, round(h.score, 4)) for h in self._live.retriever.rank(question, k).hits]
+        live = self._live
+        searched = live.follow_ups.complete(question, history).searched
+        return [Citation.of(h.passage, round(h.score, 4)) for h in live.retriever.rank(searched, k).hits]
 
-    def ask(self, question: str) -> Answer:
-        """A short answer quoted from the corpus with numbered citations, or an honest refusal."""
+    def ask(self, question: str, history: object = None) -> Answer:
+        """A short answer quoted from the corpus with numbered citations, or an honest refusal.
+
+        ``history`` is the conversation so far, oldest first, as ``{"role": "user"|"assistant",
+        "content": str}`` messages: a follow-up ("그럼 영업이익은?") is completed from it before
+        retrieval, and ``Answer.searched_for`` says what was searched."""
         question = validate_question(question)
         live = self._live
-        ranking = live.retriever.rank(question)
-        verdict = live.answerability.assess(ranking)
-        return self.answerer.answer(question, ranking, verdict.supported, verdict.hit)
+        completed = live.follow_ups.complete(question, history)
+        ranking = completed.stay_on(live.retriever.rank(completed.searched))
+        own = live.retriever.terms(completed.own) if completed.searched != question else None
+        verdict = live.answerability.assess(ranking, own)
+        answer = self.answerer.answer(completed.searched, ranking, verdict.supported, verdict.hit)
+        return dataclasses.replace(answer, question=question, searched_for=completed.searched)
 
     def info(self) -> CorpusInfo:
         live = self._live

@@ -64,6 +64,8 @@ def answer_html(answer: Answer) -> str:
     parts = [f'<div class="answer">{text(answer.text)}</div>']
     if answer.short:  # the direct answer first, the quote that holds it after
         parts.insert(0, f'<div class="direct"><strong>{text(answer.short.display)}</strong></div>')
+    if answer.searched_for != answer.question:  # a follow-up, completed from the conversation
+        parts.append(f'<div class="searched">Searched for: {text(answer.searched_for)}</div>')
     if answer.citations:
         items = "".join(citation_html(c, n, True, prefix, answer.short if n == 1 else None)
                         for n, c in enumerate(answer.citations, 1))
@@ -79,6 +81,8 @@ def answer_text(answer: Answer, width: int = 80) -> str:
     """The answer for a terminal: wrapped at ``width`` columns, sources numbered under it, each
     quote indented on every line."""
     lines = textwrap.wrap(answer.text, width) or [answer.text]
+    if answer.searched_for != answer.question:
+        lines += textwrap.wrap(f"(searched for: {answer.searched_for})", width)
     if answer.short:
         lines = textwrap.wrap(f"Answer: {answer.short.display}", width) + [""] + lines
     shown = answer.citations or answer.related

@@ -109,16 +109,20 @@ class HybridRetriever:
         self.bm25 = BM25([t.all() for t in index.terms])
         self.bridge = bridge
 
-    def rank(self, query: str, k: int | None = None) -> Ranking:
-        k = k or self.k
-        n = len(self.index.passages)
-        analysed = analyse(query)
-        share = hangul_share(query)
+    def terms(self, query: str) -> Ranking:
+        """What a question says, in corpus terms, without searching: a ranking with no hits."""
         bridged = self.bridge.translate(query) if self.bridge is not None and LATIN.search(query) else None
         if bridged is not None and all(g.state == "unknown" for g in bridged.groups):
             bridged = None  # the lexicon knows none of its words: ranked and judged as without it
+        return Ranking(analyse(query), hangul_share(query), [], np.zeros(0, np.float32), bridged)
+
+    def rank(self, query: str, k: int | None = None) -> Ranking:
+        k = k or self.k
+        n = len(self.index.passages)
+        said = self.terms(query)
+        analysed, share, bridged = said.query, said.hangul_share, said.bridged
         if n == 0:
-            return Ranking(analysed, share, [], np.zeros(0, np.float32), bridged)
+            return said
         want = min(n, max(50, 4 * k))
         qv = self.embedder.encode_queries([query])[0]
         scores, ids = self.index.search(qv, want)

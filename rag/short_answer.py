@@ -30,7 +30,7 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("thing", re.compile(r"무엇|뭐|무슨|어떤|어느|이름|\bwhat\b|\bwhich\b", re.I)),
 )
 _TIME_UNITS = frozenset({"년", "월", "일", "분기", "시", "주"})
-_TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})
+TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})
 _LATIN = re.compile(r"[A-Za-z]+")
 _WHICH = re.compile(r"어느|어떤|\bwhich\b", re.I)
 _NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
@@ -123,7 +123,7 @@ def _amounts(tokens: Sequence) -> Iterable[_Span]:
 
 def _is_unit(tok) -> bool:
     return (tok.tag in ("NNB", "SL") or tok.form in ("%", "배")
-            or (tok.tag == "NNG" and len(tok.form) <= 2 and tok.form not in _TIME_WORDS))
+            or (tok.tag == "NNG" and len(tok.form) <= 2 and tok.form not in TIME_WORDS))
 
 
 def _gap(tokens: Sequence, i: int) -> int:
@@ -161,7 +161,7 @@ def _candidates(tokens: Sequence, kind: Kind) -> list[_Span]:
         for span in _runs(tokens, lambda t: t.tag == "SN" or (t.tag in ("NNB", "NNG") and t.form in _TIME_UNITS)):
             if any(f in _TIME_UNITS for f in span.forms) and span.forms[0].isdigit():
                 spans.append(span)
-        spans += [_span(tokens, i, i) for i, t in enumerate(tokens) if t.form in _TIME_WORDS]
+        spans += [_span(tokens, i, i) for i, t in enumerate(tokens) if t.form in TIME_WORDS]
         return spans
     if kind == "amount":
         return [s for s in _amounts(tokens) if s.forms[-1] not in _TIME_UNITS and not _followed_by_unit(tokens, s)]
@@ -193,7 +193,8 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     spans = _narrow(question, kind, spans, tokens)
     # For a figure, the noun that names it ("영업이익", "profit") says which of the figures it is.
     focus = FIGURE_NOUNS if kind == "amount" else frozenset()
-    best = max(spans, key=lambda s: (_next_to(s, tokens, head) + _closeness(s, tokens, sets, focus), -s.first))
+    best = max(spans, key=lambda s: (_owned(s, tokens, asked & focus), _next_to(s, tokens, head)
+                                     + _closeness(s, tokens, sets, focus), -s.first))
     text = quote[best.start:best.end]
     return ShortAnswer(text, display(text, kind, lang), quote_start + best.start, quote_start + best.end)
 
@@ -236,6 +237,13 @@ def _next_to(span: _Span, tokens: Sequence, head: str | None) -> float:
     after = span.first + len(span.forms)
     inside = head in span.forms[1:]
     return 1.0 if inside or (after < len(tokens) and tokens[after].form == head) else 0.0
+
+
+def _owned(span: _Span, tokens: Sequence, figures: frozenset[str]) -> bool:
+    """Whether the figure noun nearest before a number is one the question asks about: in
+    "매출이 … 2조425억원, 영업이익은 … 1135억원", 1135억원 is the 영업이익's."""
+    owner = next((t.form.lower() for t in reversed(tokens[:span.first]) if t.form.lower() in FIGURE_NOUNS), None)
+    return bool(figures) and owner in figures
 
 
 def _closeness(span: _Span, tokens: Sequence, sets: Sequence[frozenset[str]], focus: frozenset[str]) -> float:

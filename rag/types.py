@@ -108,6 +108,13 @@ class Answer:
     short: ShortAnswer | None = None
     """The span of the first citation's quote that answers, shown first; None when refused or
     when no span of the kind asked for is there (the quote still stands)."""
+    searched_for: str = ""
+    """The standalone question retrieval used: ``question`` completed from the conversation
+    ("그럼 영업이익은?" -> "카카오 2분기 영업이익은?"), or ``question`` itself."""
+
+    def __post_init__(self) -> None:
+        if not self.searched_for:
+            object.__setattr__(self, "searched_for", self.question)
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -115,6 +122,7 @@ class Answer:
             "text": self.text,
             "answerable": self.answerable,
             "short": self.short.to_json() if self.short else None,
+            "searched_for": self.searched_for,
             "citations": [c.to_json() for c in self.citations],
             "related": [c.to_json() for c in self.related],
         }

@@ -55,10 +55,11 @@ def build(rag: RagPipeline) -> gr.Blocks:
     def bot_turn(question: str, history: list[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
         # An extractive answer arrives whole: say that it is being looked up, then show it. (It
         # used to be re-split word by word, which only pretended to stream.)
+        earlier = history[:-1]  # the conversation before this question: follow-ups are completed from it
         history = history + [{"role": "assistant", "content": render.text("Searching the articles…")}]
         yield history
         try:
-            answer = rag.ask(question)
+            answer = rag.ask(question, earlier)
         except QuestionError as exc:
             history[-1]["content"] = render.text(str(exc))
             yield history
@@ -71,9 +72,11 @@ def build(rag: RagPipeline) -> gr.Blocks:
         history[-1]["content"] = render.answer_html(answer)
         yield history
 
-    def api_ask(question: str) -> dict:
-        """Answer a question; returns the answer text, whether it is answerable, and citations."""
-        return rag.ask(question).to_json()
+    def api_ask(question: str, history: list[dict[str, str]] | None = None) -> dict:
+        """Answer a question, a follow-up when ``history`` (earlier turns as role/content messages)
+        is given; returns the answer text, whether it is answerable, the direct answer, what was
+        searched for, and citations."""
+        return rag.ask(question, history).to_json()
 
     def refresh() -> str:
         started = time.perf_counter()
@@ -92,9 +95,11 @@ def build(rag: RagPipeline) -> gr.Blocks:
         box = gr.Textbox(elem_id="question", show_label=False, submit_btn=True, max_lines=6,
                          placeholder="예: 카카오 AI 모델은 언제 나와? / When is the AI model coming?")
         gr.Examples(EXAMPLES, inputs=box, label="Try")
+        new_button = gr.Button("New conversation", elem_id="new-conversation", size="sm")
         question = gr.State("")
         box.submit(user_turn, [box, chatbot], [box, chatbot, question], queue=False, api_visibility="private") \
             .then(bot_turn, [question, chatbot], chatbot, api_visibility="private", concurrency_id="rag")
+        new_button.click(lambda: [], None, chatbot, queue=False, api_visibility="private")
         refresh_button.click(refresh, None, info, api_visibility="private", concurrency_limit=1)
         gr.api(api_ask, api_name="ask", concurrency_id="rag")
     demo.queue(default_concurrency_limit=CONCURRENCY, max_size=256)
@@ -106,6 +111,7 @@ CSS = """
 .citations.related .citation { opacity: .8; }
 mark { background: #fff1a8; padding: 0 .1em; }
 .direct { font-size: 1.15em; margin-bottom: .3em; }
+.searched { font-size: .85em; opacity: .75; margin-top: .2em; }
 """
 
 

@@ -118,3 +118,14 @@ def test_index_exits_0_with_skipped_files_unless_strict(tmp_path):
     done = subprocess.run(args, capture_output=True, text=True, timeout=600)
     assert done.returncode == 0 and "skipped: bad.txt: is not valid UTF-8" in done.stderr
     assert subprocess.run([*args, "--strict"], capture_output=True, text=True, timeout=600).returncode == 1
+
+
+@pytest.mark.slow
+def test_eval_conversations_scores_follow_ups_with_history_and_alone(tmp_path):
+    out = subprocess.run([sys.executable, "-m", "rag.cli", "--index", str(tmp_path / "index"), "eval",
+                          "--conversations", "--split", "dev", "--json", "--failures"],
+                         capture_output=True, text=True, timeout=600)
+    assert out.returncode == 0, out.stderr
+    report = json.loads(out.stdout)
+    assert report["dialogues"] == 12 and set(report) >= {"with_history", "alone"}
+    assert all("searched_for" in f for f in report["with_history"]["failures"])

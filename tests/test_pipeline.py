@@ -99,3 +99,24 @@ def test_damaged_index_is_rebuilt(tmp_path, pipeline_dirs, caplog):
         rag = RagPipeline.load(corpus, tmp_path / "index")
     assert any("damaged" in r.getMessage() for r in caplog.records)
     assert rag.ask("When is the AI model coming?").answerable
+
+
+def test_without_history_or_with_an_empty_one_nothing_changes(pipeline):
+    from pathlib import Path
+
+    from rag.evaluation import load_golden
+
+    for item in load_golden(Path(__file__).resolve().parent / "golden" / "qa.jsonl")[:20]:
+        alone, empty = pipeline.ask(item.question), pipeline.ask(item.question, [])
+        assert alone == empty and alone.searched_for == item.question
+
+
+def test_a_follow_up_is_completed_for_ask_and_retrieve(pipeline):
+    first = pipeline.ask("카카오 2분기 매출은 얼마였어?")
+    history = [{"role": "user", "content": first.question}, {"role": "assistant", "content": first.text}]
+    follow_up = pipeline.ask("그럼 영업이익은?", history)
+    assert follow_up.question == "그럼 영업이익은?" and follow_up.searched_for == "카카오 2분기 영업이익은?"
+    assert follow_up.answerable and "1135억원" in follow_up.text and follow_up.to_json()["searched_for"]
+    assert "1135억원" in pipeline.retrieve("그럼 영업이익은?", 1, history)[0].text
+    assert not pipeline.ask("순이익은?", history).answerable  # the article has no net profit
+    assert not pipeline.ask("네이버는?", history).answerable  # another subject: not answered about Kakao

@@ -59,3 +59,12 @@ def test_direct_answer_comes_first_in_bold_and_is_marked_inside_the_quote():
     assert answer_text(answer).startswith("Answer: evidence (근거)\n\n핵심 & 근거. [1]")
     outside = ShortAnswer("뒤", "뒤", 32, 33)  # not inside the quote: the quote is left unmarked
     assert "<mark>핵심 &amp; 근거.</mark>" in answer_html(Answer("q", "핵심 & 근거. [1]", True, [C], short=outside))
+
+
+def test_a_completed_follow_up_says_what_was_searched():
+    from rag.render import answer_text
+
+    answer = Answer("그럼 영업이익은?", "핵심. [1]", True, [C], searched_for="카카오 2분기 영업이익은?")
+    assert '<div class="searched">Searched for: 카카오 2분기 영업이익은?</div>' in answer_html(answer)
+    assert "(searched for: 카카오 2분기 영업이익은?)" in answer_text(answer)
+    assert "searched" not in answer_html(Answer("q", "핵심. [1]", True, [C]))

@@ -171,3 +171,17 @@ def test_the_readme_http_example_runs_and_shows_the_real_keys(server):
     assert set(result["citations"][0]) <= shown, "every key of a citation is shown"
     assert "2조425억원" in result["text"] and result["related"]
     assert result["short"]["text"] == "2조425억원"
+
+
+def test_follow_up_is_answered_from_the_conversation_and_new_conversation_clears_it(page):
+    page.click("#new-conversation button, button#new-conversation")
+    page.wait_for_function("() => document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
+    _ask(page, "카카오 2분기 매출은 얼마야?")
+    _ask(page, "그럼 영업이익은?")
+    bot = _last_bot(page)
+    assert "1135억원" in bot.locator(".answer").inner_text()
+    assert bot.locator(".searched").inner_text() == "Searched for: 카카오 2분기 영업이익은?"
+    page.click("#new-conversation button, button#new-conversation")
+    page.wait_for_function("() => document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
+    _ask(page, "그럼 영업이익은?")  # alone, nothing is carried over
+    assert _last_bot(page).locator(".searched").count() == 0

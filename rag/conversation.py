@@ -1,0 +1,298 @@
+"""Follow-up questions completed from the earlier turns, without an LLM.
+
+"그럼 영업이익은?" after "카카오 2분기 매출은 얼마였어?" means "카카오 2분기 영업이익은?". Chat RAG
+systems rewrite a follow-up with an LLM (LangChain's history-aware retriever); here Kiwi's analysis
+and the corpus vocabulary decide instead:
+
+* a question is a follow-up when it opens with a conjunction (그럼, And, What about), points back
+  (그, 그거, 거기, it, they, he) or says too little to stand alone (two nouns or fewer);
+* it gets back the words of the last answered question that it does not say itself: subject, time
+  and topic. A figure it names (영업이익, margin) replaces the figure asked before (매출, profit);
+* a person it points to (그 사람, he, she) is the person the last answer quoted;
+* a question that names a subject the corpus never mentions ("네이버는?", "What about Naver?") is
+  about that subject: it is left alone, so it is refused rather than answered about Kakao.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import html
+import re
+from dataclasses import dataclass
+from html.parser import HTMLParser
+from typing import Mapping, Sequence
+
+from rag.bridge import STOP_LEMMAS, Bridge
+from rag.errors import QuestionError
+from rag.kiwi import kiwi
+from rag.lexical import CONTENT_TAGS
+from rag.lexicon import lemma
+from rag.retrieval import Ranking
+from rag.short_answer import FIGURE_NOUNS, TIME_WORDS, person_name
+
+MAX_TURNS = 20
+"""Only the latest turns are read: a follow-up refers to what was just said."""
+
+_REFUSALS = ("기사에는 이에 대한 내용이 없습니다", "The article does not say")
+_WORD_TAGS = frozenset({"NNG", "NNP", "SN", "NR", "SL", "SH", "XR", "XSN", "NNB", "W_SERIAL"})
+_ASKING = frozenset({"얼마", "무엇", "뭐", "언제", "어디", "누구", "몇", "이유", "알", "어떻", "정도"})
+"""Question words and their stems: what a question asks, never what it is about."""
+_ASKING_PRONOUNS = frozenset({"뭐", "무엇", "누구", "어디", "언제"})
+_DEMONSTRATIVES = frozenset({"그", "이", "저", "그런", "이런", "저런", "그러한", "이러한"})
+_TITLES = frozenset({"대표", "회장", "사장", "부사장", "의원", "대통령", "장관", "총리", "교수", "위원장", "이사", "전무",
+                     "상무", "본부장", "센터장", "총괄", "CIO", "CEO", "CFO", "씨", "감독", "선수", "기자", "대변인"})
+"""Korean titles that follow a person's name ("홍 대표", "배재현 … 총괄대표")."""
+_LEAD_EN = re.compile(r"^\s*(?:and|so|but|then|also|ok(?:ay)?|(?:and\s+)?(?:what|how)\s+about)\b[\s,]*", re.I)
+_POINTER_EN = re.compile(r"\b(?:it|its|they|them|their|that|those|these|this|there)\b", re.I)
+_PERSON_EN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
+_PERSON_KO = re.compile(r"그\s*(?:사람|분|이)|그가|그녀|그는")
+_TIME_EN = frozenset("year month week day quarter half end start beginning today yesterday tomorrow earlier later "
+                     "january february march april may june july august september october november december".split())
+_CITATION_MARK = re.compile(r"\s*\[\d+\]")
+_WORD_EN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
+
+
+@dataclass(frozen=True)
+class Completion:
+    searched: str
+    """The standalone question retrieval uses."""
+    own: str
+    """What the follow-up says itself, without conjunctions and the phrases that point back
+    ("그 모델 이름은?" -> "이름은?"): what answerability checks in the cited document."""
+    previous: str | None = None
+    """The last answer's text, when the follow-up names no topic of its own ("By how much?",
+    "왜?"): its answer is most likely in the passage that answer quoted."""
+
+    def stay_on(self, ranking: Ranking) -> Ranking:
+        """``ranking`` with the passage the last answer quoted first, when it is among the hits."""
+        if not self.previous:
+            return ranking
+        quote = _CITATION_MARK.sub("", self.previous).strip()
+        first = next((i for i, h in enumerate(ranking.hits) if quote and quote[:80] in h.passage.text), None)
+        if not first:
+            return ranking
+        hits = [ranking.hits[first], *ranking.hits[:first], *ranking.hits[first + 1:]]
+        return dataclasses.replace(ranking, hits=hits)
+
+
+@dataclass(frozen=True)
+class Turn:
+    question: str
+    answer: str | None
+    """The assistant's reply as plain text, None when there was none."""
+
+    @property
+    def answered(self) -> bool:
+        return self.answer is None or not any(r in self.answer for r in _REFUSALS)
+
+
+def turns(history: object) -> list[Turn]:
+    """The user questions of ``history`` with the replies to them, oldest first. ``history`` is
+    a list of ``{"role": "user"|"assistant", "content": str}`` (Gradio's and OpenAI's messages)."""
+    if history is None:
+        return []
+    if not isinstance(history, (list, tuple)):
+        raise QuestionError("history must be a list of {'role': 'user'|'assistant', 'content': str} messages")
+    result: list[Turn] = []
+    for message in list(history)[-2 * MAX_TURNS:]:
+        if not isinstance(message, Mapping) or message.get("role") not in ("user", "assistant"):
+            raise QuestionError("each history message needs a role of 'user' or 'assistant' and a content")
+        content = _content_text(message.get("content"))
+        if content is None:
+            continue  # files or components of a chat: nothing to read
+        if message["role"] == "user":
+            result.append(Turn(_answer_text(content).strip(), None))
+        elif result and result[-1].answer is None:
+            result[-1] = Turn(result[-1].question, _answer_text(content))
+    return [t for t in result if t.question]
+
+
+def _content_text(content: object) -> str | None:
+    """A message's text: a string, or Gradio's and OpenAI's list of content blocks."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, list):
+        texts = [b.get("text") for b in content if isinstance(b, Mapping) and b.get("type") == "text"]
+        return "\n".join(t for t in texts if isinstance(t, str)) or None
+    return None
+
+
+class _AnswerText(HTMLParser):
+    """The text of an answer rendered by :mod:`rag.render`: its ``answer`` block when there is one
+    (citations quote whole passages, full of other names), else all of it."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.all: list[str] = []
+        self.answer: list[str] = []
+        self._depth = 0  # >0 inside <div class="answer">
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        if self._depth:
+            self._depth += tag == "div"
+        elif tag == "div" and ("class", "answer") in attrs:
+            self._depth = 1
+
+    def handle_endtag(self, tag: str) -> None:
+        if self._depth and tag == "div":
+            self._depth -= 1
+
+    def handle_data(self, data: str) -> None:
+        self.all.append(data)
+        if self._depth:
+            self.answer.append(data)
+
+
+def _answer_text(content: str) -> str:
+    if "<" not in content:
+        return html.unescape(content)
+    parser = _AnswerText()
+    parser.feed(content)
+    return "".join(parser.answer or parser.all)
+
+
+@dataclass(frozen=True)
+class _Context:
+    question: str
+    """The standalone form of the last answered question."""
+    answer: str | None
+
+
+class FollowUps:
+    """Completes follow-up questions against one corpus's vocabulary (and names, for English)."""
+
+    def __init__(self, vocabulary: Mapping[str, int], bridge: Bridge | None = None) -> None:
+        self.vocabulary = vocabulary
+        self.bridge = bridge
+
+    def complete(self, question: str, history: object = None) -> Completion:
+        """The standalone question that retrieval should use: ``question`` itself when nothing is
+        carried over."""
+        context: _Context | None = None
+        for turn in turns(history):
+            standalone = self._complete(turn.question, context).searched
+            if turn.answered:
+                context = _Context(standalone, turn.answer)
+        return self._complete(question, context)
+
+    def _complete(self, question: str, context: _Context | None) -> Completion:
+        alone = Completion(question, question)
+        if context is None:
+            return alone
+        english = _latin(question)
+        tokens = kiwi().tokenize(question)
+        if self._names_another_subject(question, tokens, english):
+            return alone
+        lead = _LEAD_EN.match(question) if english else None
+        opens = bool(lead) or bool(tokens and tokens[0].tag == "MAJ")
+        points = (bool(_POINTER_EN.search(question) or _PERSON_EN.search(question)) if english
+                  else any(_points_back(t) for t in tokens))
+        asked = _words(question, tokens, english)
+        if not (opens or points or len(asked) <= 2):
+            return alone
+        said = {k for w in asked for k in w.keys}
+        figure = bool(said & FIGURE_NOUNS)
+        # A follow-up with a topic of its own ("그 사람은 로컬 서비스에 대해선?") keeps only the names
+        # and times of the question before; an elliptic one ("게임은?") keeps its topic too.
+        own_topic = sum(not w.anchor for w in asked) >= 2
+        carried = []
+        for word in _words(context.question, kiwi().tokenize(context.question), _latin(context.question)):
+            if word.keys & said or (figure and word.keys & FIGURE_NOUNS) or (own_topic and not word.anchor):
+                continue
+            carried.append(word.surface)
+        if (_PERSON_EN.search(question) if english else _PERSON_KO.search(question)) and context.answer:
+            person = _person(context.answer)
+            if person:
+                carried.insert(0, person_name(person) if english else person)
+        if not carried:
+            return alone
+        rest = question[lead.end():] if lead else question
+        if tokens and tokens[0].tag == "MAJ":
+            rest = question[tokens[0].start + tokens[0].len:]
+        elliptic = all(w.anchor for w in asked)
+        return Completion(" ".join([*dict.fromkeys(carried), rest.strip()]), _own(rest, english),
+                          context.answer if elliptic else None)
+
+    def _names_another_subject(self, question: str, tokens: Sequence, english: bool) -> bool:
+        """A name the corpus never mentions: the follow-up is about something else."""
+        if any(t.tag == "NNP" and t.form.lower() not in self.vocabulary for t in tokens):
+            return True
+        return bool(english and self.bridge is not None and self.bridge.translate(question).unknown_names)
+
+
+def _own(rest: str, english: bool) -> str:
+    """The follow-up without what points back: "그 서비스 요금은 얼마래?" -> "요금은 얼마래?"."""
+    if english:
+        return _POINTER_EN.sub(" ", _PERSON_EN.sub(" ", rest)).strip()
+    tokens = kiwi().tokenize(rest)
+    drop = []
+    for i, tok in enumerate(tokens):
+        if tok.tag == "MM" and tok.form in _DEMONSTRATIVES:  # 그 모델, 그 사람: the earlier turn's
+            j = i + 1
+            while j < len(tokens) and tokens[j].tag in ("NNG", "NNP", "NNB", "XSN"):
+                j += 1
+            drop.append((tok.start, _particles_end(tokens, j - 1)))
+        elif tok.tag == "NP" and tok.form not in _ASKING_PRONOUNS:
+            drop.append((tok.start, _particles_end(tokens, i)))
+    for start, end in reversed(drop):
+        rest = rest[:start] + " " + rest[end:]
+    return " ".join(rest.split())
+
+
+def _points_back(tok) -> bool:
+    """그거, 거기, 그 (모델): a pronoun or demonstrative, not a question word (뭐, 몇, 어느)."""
+    return (tok.tag == "NP" and tok.form not in _ASKING_PRONOUNS) or (tok.tag == "MM" and tok.form in _DEMONSTRATIVES)
+
+
+def _particles_end(tokens: Sequence, i: int) -> int:
+    """Where token ``i`` ends with its particles: 그 사람|은, 거기|서."""
+    while i + 1 < len(tokens) and tokens[i + 1].tag.startswith("J"):
+        i += 1
+    return tokens[i].start + tokens[i].len
+
+
+def _latin(text: str) -> bool:
+    return not re.search(r"[\uac00-\ud7a3]", text)
+
+
+@dataclass(frozen=True)
+class _Word:
+    surface: str
+    keys: frozenset[str]
+    """Kiwi morphemes or English lemmas, lower-cased."""
+    anchor: bool
+    """A name or a time (카카오, 2분기, 하반기, Kakao, Q2): what a follow-up with a topic of its own
+    still shares with the question before it."""
+
+
+def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
+    """The question's content words as written; question words and function words left out."""
+    if english:
+        return [_Word(w, frozenset({w.lower(), lemma(w)}),
+                      w[:1].isupper() or any(c.isdigit() for c in w) or lemma(w) in _TIME_EN)
+                for w in _WORD_EN.findall(question)
+                if lemma(w) not in STOP_LEMMAS and w.lower() not in STOP_LEMMAS]
+    result = []
+    run: list = []
+    for tok in [*tokens, None]:
+        if tok is not None and tok.tag in _WORD_TAGS and (not run or tok.start == run[-1].start + run[-1].len):
+            run.append(tok)
+            continue
+        keys = frozenset(t.form.lower() for k, t in enumerate(run) if t.tag in CONTENT_TAGS and t.form not in _ASKING
+                         and (t.tag != "NNB" or (k and run[k - 1].tag in ("SN", "NR"))))  # 거, 중; but 1200만명
+        if keys:
+            anchor = any(t.tag in ("NNP", "SN") or t.form in TIME_WORDS or t.form[:1].isupper() for t in run)
+            result.append(_Word(question[run[0].start:run[-1].start + run[-1].len], keys, anchor))
+        run = [tok] if tok is not None and tok.tag in _WORD_TAGS else []
+    return result
+
+
+def _person(answer: str) -> str | None:
+    """The first person the answer names: a proper noun followed by a title ("홍 대표", "배재현 …
+    투자총괄대표")."""
+    tokens = kiwi().tokenize(answer)
+    for i, tok in enumerate(tokens):
+        title = next((t.form for t in tokens[i + 1:i + 4] if t.form in _TITLES or t.form[-2:] in _TITLES), None)
+        if tok.tag == "NNP" and title:
+            return tok.form if len(tok.form) > 1 else f"{tok.form} {title}"  # 배재현; 홍 대표
+    return None

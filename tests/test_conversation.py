@@ -1,0 +1,81 @@
+"""Completing follow-ups from the conversation (Kiwi only; no embedding model)."""
+
+import pytest
+
+from rag.conversation import FollowUps, turns
+from rag.errors import QuestionError
+from rag.lexical import tokenize
+
+ARTICLE = ("3일 카카오는 2분기 매출이 지난해 2분기보다 12% 늘어난 2조425억원을 기록했다. 영업이익은 1135억원이다. "
+           "홍 대표는 로컬 서비스 공간을 마련할 계획이라고 말했다. 카카오톡 친구탭 이용자 수는 3000만명이다.")
+VOCAB = {term: 1 for term in tokenize([ARTICLE])[0]}
+
+
+def _history(*pairs):
+    messages = []
+    for question, answer in pairs:
+        messages += [{"role": "user", "content": question}, {"role": "assistant", "content": answer}]
+    return messages
+
+
+@pytest.fixture(scope="module")
+def follow_ups():
+    return FollowUps(VOCAB)
+
+
+def test_without_history_nothing_changes(follow_ups):
+    done = follow_ups.complete("그럼 영업이익은?")
+    assert done.searched == done.own == "그럼 영업이익은?" and done.previous is None
+
+
+def test_an_elliptic_follow_up_gets_subject_and_time_and_its_figure_replaces_the_old_one(follow_ups):
+    history = _history(("카카오 2분기 매출은 얼마였어?", "3일 카카오는 2분기 매출이 … 2조425억원을 기록했다. [1]"))
+    done = follow_ups.complete("그럼 영업이익은?", history)
+    assert done.searched == "카카오 2분기 영업이익은?"
+    assert done.own == "영업이익은?"
+
+
+def test_a_follow_up_naming_a_subject_the_corpus_lacks_is_left_alone(follow_ups):
+    history = _history(("카카오 2분기 매출은 얼마였어?", "… 2조425억원을 기록했다. [1]"))
+    assert follow_ups.complete("네이버는?", history).searched == "네이버는?"
+
+
+def test_a_question_that_stands_alone_is_left_alone(follow_ups):
+    history = _history(("카카오 2분기 매출은 얼마였어?", "… 2조425억원을 기록했다. [1]"))
+    question = "카카오톡 친구탭 이용자 수는 몇 명이야?"
+    assert follow_ups.complete(question, history).searched == question
+
+
+def test_a_refused_turn_is_skipped_and_a_person_pointed_to_comes_from_the_last_answer(follow_ups):
+    history = _history(("로컬 서비스는 누가 발표했어?", '<div class="direct"><strong>홍</strong></div>'
+                                                   '<div class="answer">홍 대표는 로컬 서비스 공간을 마련할 계획이라고 말했다. [1]</div>'
+                                                   '<div class="citations">배재현 카카오 투자총괄대표는 …</div>'),
+                       ("주가는?", "기사에는 이에 대한 내용이 없습니다."))
+    done = follow_ups.complete("그 사람은 로컬 서비스에 대해선 뭐라고 했어?", history)
+    assert done.searched.startswith("홍 대표 ") and "배재현" not in done.searched
+    assert "사람" not in done.own and "로컬 서비스" in done.own
+
+
+def test_english_follow_ups_keep_the_subject_and_replace_the_figure(follow_ups):
+    history = _history(("What was Kakao's Q2 operating profit?", "… 1135억원이다. [1]"))
+    done = follow_ups.complete("And the operating margin?", history)
+    assert done.searched.startswith("Kakao") and "Q2" in done.searched and "profit" not in done.searched
+    assert done.searched.endswith("the operating margin?")
+
+
+def test_a_follow_up_with_no_topic_of_its_own_stays_on_the_quoted_passage(follow_ups):
+    history = _history(("카카오 2분기 매출은 얼마였어?", "3일 카카오는 2분기 매출이 지난해 2분기보다 12% 늘어난 2조425억원을 기록했다. [1]"))
+    done = follow_ups.complete("왜?", history)
+    assert done.previous and "2조425억원" in done.previous
+
+
+def test_history_messages_are_checked_and_content_blocks_read():
+    with pytest.raises(QuestionError):
+        turns("not a list")
+    with pytest.raises(QuestionError):
+        turns([{"role": "system", "content": "x"}])
+    read = turns([{"role": "user", "content": [{"type": "text", "text": "카카오 매출은?"}]},
+                  {"role": "assistant", "content": [{"type": "text", "text": "2조425억원 [1]"}]},
+                  {"role": "user", "content": "a &lt; b"}])
+    assert [(t.question, t.answer) for t in read] == [("카카오 매출은?", "2조425억원 [1]"), ("a < b", None)]
+    assert read[0].answered and not turns(_history(("q", "The article does not say.")))[0].answered
