@@ -1,4 +1,5 @@
-# make run   - set up (first time) and start the chat page (HOST=, PORT= to change where)
+# make run   - set up (first time) and start the chat page (HOST=, PORT= to change where;
+#              RUN_ARGS="--allow-upload --auth USER:PASSWORD" to add articles from the page)
 # make test  - set up (first time) and run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv
@@ -18,7 +19,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 run: $(STAMP)
-	$(BIN)/python app.py --host $(HOST) --port $(PORT)
+	$(BIN)/python app.py --host $(HOST) --port $(PORT) $(RUN_ARGS)
 
 index: $(STAMP)
 	$(BIN)/rag index

@@ -1,19 +1,18 @@
-"""Start the chat page: ``python app.py [--host H] [--port P]``."""
+"""Start the chat page: ``python app.py [--host H] [--port P] [--allow-upload] [--auth USER:PASSWORD]``."""
 
 import argparse
 import logging
 import sys
 import time
 
-from rag.serving import port_problem
+from rag import serving
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Korean news Q&A chat page")
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=7860)
+    serving.add_arguments(parser)
     args = parser.parse_args()
-    problem = port_problem(args.host, args.port)  # before seconds of loading
+    problem, auth = serving.check(args)  # before seconds of loading
     if problem:
         print(f"app.py: error: {problem}", file=sys.stderr)
         sys.exit(1)
@@ -24,7 +23,7 @@ def main() -> None:
 
     rag = RagPipeline.load(progress=True)
     logging.getLogger("app").info("Model and index ready in %.1f s", time.perf_counter() - started)
-    serve(rag, args.host, args.port)
+    serve(rag, args.host, args.port, allow_upload=args.allow_upload, auth=auth)
 
 
 if __name__ == "__main__":

@@ -42,8 +42,9 @@ def _parser() -> argparse.ArgumentParser:
     sub.add_parser("chat", help="chat in the terminal: follow-ups build on earlier questions; /new, Ctrl-D")
 
     p_serve = sub.add_parser("serve", help="start the chat page")
-    p_serve.add_argument("--host", default="127.0.0.1")
-    p_serve.add_argument("--port", type=int, default=7860)
+    from rag.serving import add_arguments
+
+    add_arguments(p_serve)
 
     p_eval = sub.add_parser("eval", help="score the golden Q&A set")
     p_eval.add_argument("--golden", type=Path, default=GOLDEN, help=f"golden JSONL file (default: {GOLDEN})")
@@ -98,6 +99,14 @@ def _fail(args: argparse.Namespace, message: str) -> int:
 def _run(args: argparse.Namespace) -> int:
     if args.command == "bench":
         return _bench(args)
+    auth = None
+    if args.command == "serve":
+        from rag.errors import RagError
+        from rag.serving import check
+
+        problem, auth = check(args)  # before seconds of loading
+        if problem:
+            raise RagError(problem)
     from rag.pipeline import RagPipeline
 
     corpus_dir = args.corpus
@@ -121,13 +130,6 @@ def _run(args: argparse.Namespace) -> int:
         from rag.pipeline import validate_question
 
         validate_question(args.question)  # fail fast, before loading the model
-    if args.command == "serve":
-        from rag.errors import RagError
-        from rag.serving import port_problem
-
-        problem = port_problem(args.host, args.port)  # before seconds of loading
-        if problem:
-            raise RagError(problem)
     if args.command == "index" and args.retry_export:
         _forget_export_failure(args)
     rag = RagPipeline.load(corpus_dir, args.index, args.model, rebuild=getattr(args, "rebuild", False),
@@ -152,7 +154,7 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from rag.web import serve
 
-        serve(rag, args.host, args.port)
+        serve(rag, args.host, args.port, allow_upload=args.allow_upload, auth=auth)
         return 0
     if args.command == "ask":
         from rag.render import answer_text

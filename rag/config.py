@@ -154,6 +154,8 @@ class Settings:
     fusion: FusionWeights = field(default_factory=FusionWeights)
     refusal: RefusalPolicy = field(default_factory=RefusalPolicy)
     quote: QuotePolicy = field(default_factory=QuotePolicy)
+    max_corpus_files: int = 10_000
+    """Articles the page may hold: uploads past it are refused (``RAG_MAX_CORPUS_FILES``)."""
     bridge: bool = True
     """Translate the Latin-script words of questions through the Korean-English lexicon
     (``rag.bridge``); off gives the retrieval without it, for comparison."""
@@ -163,6 +165,8 @@ class Settings:
             raise ValueError(f"max_passage_chars must be at least 50, got {self.max_passage_chars}")
         if self.top_k < 1:
             raise ValueError(f"top_k must be at least 1, got {self.top_k}")
+        if self.max_corpus_files < 1:
+            raise ValueError(f"max_corpus_files must be at least 1, got {self.max_corpus_files}")
         if not self.embedding_model.strip():
             raise ValueError("embedding_model must not be empty")
         if self.embedding_backend not in EMBEDDING_BACKENDS:
@@ -175,7 +179,7 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
         """Defaults, overridden by ``RAG_CORPUS_DIR``/``RAG_INDEX_DIR``/``RAG_EMBEDDING_MODEL``/
-        ``RAG_EMBEDDING_BACKEND``, overridden by explicit non-None arguments."""
+        ``RAG_EMBEDDING_BACKEND``/``RAG_MAX_CORPUS_FILES``, overridden by explicit non-None arguments."""
         values: dict[str, object] = {}
         env = {
             "corpus_dir": os.environ.get("RAG_CORPUS_DIR"),
@@ -184,5 +188,11 @@ class Settings:
             "embedding_backend": os.environ.get("RAG_EMBEDDING_BACKEND"),
         }
         values.update({k: v for k, v in env.items() if v})
+        limit = os.environ.get("RAG_MAX_CORPUS_FILES")
+        if limit:
+            try:
+                values["max_corpus_files"] = int(limit)
+            except ValueError:
+                raise ValueError(f"RAG_MAX_CORPUS_FILES must be a whole number, got {limit!r}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

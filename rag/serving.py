@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import argparse
+import ipaddress
+import os
 import socket
 
 
@@ -23,3 +26,49 @@ def port_problem(host: str, port: int) -> str | None:
             return (f"port {port} on {host} is in use or not allowed ({exc.strerror}): "
                     "pass another with --port (PORT=… for make run)")
     return None
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """``--host``, ``--port``, ``--allow-upload`` and ``--auth``: the same for ``app.py`` and ``rag serve``."""
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--allow-upload", action="store_true",
+                        help="let logged-in users add and remove articles from the page (off by default)")
+    parser.add_argument("--auth", default=os.environ.get("RAG_AUTH"), metavar="USER:PASSWORD",
+                        help="require this login for the page (default: $RAG_AUTH); needed for uploads "
+                             "on any host but 127.0.0.1")
+
+
+def parse_auth(value: str | None) -> tuple[str, str] | None:
+    """``USER:PASSWORD`` as Gradio's ``auth``; :class:`ValueError` naming the problem, never the password."""
+    if not value:
+        return None
+    user, sep, password = value.partition(":")
+    if not sep or not user.strip() or not password:
+        raise ValueError("--auth (or RAG_AUTH) must be USER:PASSWORD with both parts non-empty")
+    return user.strip(), password
+
+
+def is_loopback(host: str) -> bool:
+    try:
+        return ipaddress.ip_address(socket.gethostbyname(host)).is_loopback
+    except (OSError, ValueError):
+        return False
+
+
+def upload_problem(host: str, allow_upload: bool, auth: tuple[str, str] | None) -> str | None:
+    """Why the page must not start: uploads write to this machine's disk, so on an address other
+    machines can reach they need a login."""
+    if allow_upload and auth is None and not is_loopback(host):
+        return (f"--allow-upload on {host} needs a login: pass --auth USER:PASSWORD (or set RAG_AUTH), "
+                "or serve on 127.0.0.1")
+    return None
+
+
+def check(args: argparse.Namespace) -> tuple[str | None, tuple[str, str] | None]:
+    """The problem that stops the page from starting (one line), else the parsed login."""
+    try:
+        auth = parse_auth(args.auth)
+    except ValueError as exc:
+        return str(exc), None
+    return upload_problem(args.host, args.allow_upload, auth) or port_problem(args.host, args.port), auth

@@ -14,6 +14,8 @@ import gradio as gr  # noqa: E402
 from rag import render  # noqa: E402
 from rag.errors import QuestionError  # noqa: E402
 from rag.pipeline import RagPipeline  # noqa: E402
+from rag.upload_panel import add_panel  # noqa: E402
+from rag.uploads import MAX_BYTES_PER_UPLOAD, CorpusWriter  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -29,25 +31,27 @@ CONCURRENCY = 4
 """Questions answered at once; each takes tens of milliseconds, so more only adds contention."""
 
 
-def corpus_markdown(rag: RagPipeline) -> str:
+def corpus_html(rag: RagPipeline) -> str:
+    """The side panel's corpus list. Plain escaped text, not Markdown: a title such as
+    ``[x](https://…)`` or ``![](https://…)`` (anyone with a login may upload one) stays text."""
     info = rag.info()
-    lines = ["### Corpus"]
+    items = []
     for d in info.documents:
         meta = " · ".join(x for x in (d.get("outlet", ""), d.get("date", "")) if x)
-        lines.append(f"- **{render.text(d['title'])}**" + (f"  \n  {render.text(meta)}" if meta else ""))
-    lines += [
-        "",
-        f"**Passages:** {info.passages}  ",
-        f"**Embedding model:** `{info.model}`  ",
-        f"**Index:** {info.index_type}, built {info.built_at}",
-    ]
+        items.append(f"<li><b>{render.text(d['title'])}</b>" + (f"<br><small>{render.text(meta)}</small>" if meta else "")
+                     + "</li>")
+    parts = [f"<h3>Corpus</h3><ul>{''.join(items)}</ul>",
+             f"<p><b>Passages:</b> {info.passages}<br><b>Embedding model:</b> <code>{render.text(info.model)}</code><br>"
+             f"<b>Index:</b> {render.text(info.index_type)}, built {render.text(info.built_at)}</p>"]
     if info.errors:
-        lines += ["", "**Skipped files:**"] + [f"- {render.text(e)}" for e in info.errors]
-    return "\n".join(lines)
+        parts.append("<p><b>Skipped files:</b></p><ul>" + "".join(f"<li>{render.text(e)}</li>" for e in info.errors)
+                     + "</ul>")
+    return "".join(parts)
 
 
-def build(rag: RagPipeline) -> gr.Blocks:
-    """The page: chat with cited answers; a side panel about the corpus."""
+def build(rag: RagPipeline, writer: CorpusWriter | None = None) -> gr.Blocks:
+    """The page: chat with cited answers; a side panel about the corpus, where ``writer`` (only
+    with ``--allow-upload``) adds and removes articles."""
 
     def user_turn(message: str, history: list[dict[str, Any]]):
         return "", history + [{"role": "user", "content": render.text(message or "")}], message or ""
@@ -82,12 +86,14 @@ def build(rag: RagPipeline) -> gr.Blocks:
         started = time.perf_counter()
         rebuilt = rag.refresh()
         log.info("Refresh: index %s in %.1f s", "rebuilt" if rebuilt else "unchanged", time.perf_counter() - started)
-        return corpus_markdown(rag)
+        return corpus_html(rag)
 
     with gr.Blocks(title="Korean news Q&A") as demo:
         with gr.Sidebar(position="left", open=True):
-            info = gr.Markdown(corpus_markdown(rag), elem_id="corpus-info")
+            info = gr.HTML(corpus_html(rag), elem_id="corpus-info")
             refresh_button = gr.Button("Re-read corpus", elem_id="refresh", size="sm")
+            if writer is not None:
+                add_panel(writer, info, lambda: corpus_html(rag))
         gr.Markdown("## Ask the news\nAnswers quote the article and cite it; "
                     "when the article does not say, the bot says so.")
         chatbot = gr.Chatbot(elem_id="chat", height=520, render_markdown=False, sanitize_html=True,
@@ -112,12 +118,20 @@ CSS = """
 mark { background: #fff1a8; padding: 0 .1em; }
 .direct { font-size: 1.15em; margin-bottom: .3em; }
 .searched { font-size: .85em; opacity: .75; margin-top: .2em; }
+.upload-status .refused, .upload-status.refused { color: #b00020; }
 """
 
 
-def serve(rag: RagPipeline, host: str = "127.0.0.1", port: int = 7860, block: bool = True) -> gr.Blocks:
-    demo = build(rag)
-    log.info("Serving on http://%s:%d", host, port)
-    demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block,
-                css=CSS, footer_links=["api"], ssr_mode=False)
+def serve(rag: RagPipeline, host: str = "127.0.0.1", port: int = 7860, block: bool = True,
+          allow_upload: bool = False, auth: tuple[str, str] | None = None) -> gr.Blocks:
+    """Start the page. ``auth`` (user, password) puts Gradio's login in front of all of it;
+    ``allow_upload`` adds the upload panel (check :func:`rag.serving.upload_problem` first)."""
+    writer = CorpusWriter(rag) if allow_upload else None
+    if allow_upload and auth is None:
+        log.warning("Uploads are allowed without a login: anyone who can reach %s:%d can change the corpus", host, port)
+    demo = build(rag, writer)
+    log.info("Serving on http://%s:%d%s%s", host, port, " (login required)" if auth else "",
+             ", uploads allowed" if allow_upload else "")
+    demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block, auth=auth,
+                css=CSS, footer_links=["api"], ssr_mode=False, max_file_size=MAX_BYTES_PER_UPLOAD)
     return demo

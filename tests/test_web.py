@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -44,13 +45,14 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="module")
-def server(tmp_path_factory):
+@contextlib.contextmanager
+def start_app(folder: Path, *args: str, env: dict[str, str] | None = None):
+    """Run ``app.py`` on a free port with its index (and log) in ``folder``; yield its URL."""
     port = _free_port()
-    log = tmp_path_factory.mktemp("app") / "app.log"
-    env = dict(os.environ, RAG_INDEX_DIR=str(tmp_path_factory.mktemp("index")), PYTHONUNBUFFERED="1")
+    log = folder / "app.log"
+    env = dict(os.environ, RAG_INDEX_DIR=str(folder / "index"), PYTHONUNBUFFERED="1", **(env or {}))
     with log.open("w") as fh:
-        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port)], cwd=ROOT, env=env,
+        proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), *args], cwd=ROOT, env=env,
                                 stdout=fh, stderr=subprocess.STDOUT)
     url = f"http://127.0.0.1:{port}/"
     deadline = time.monotonic() + 240
@@ -65,9 +67,17 @@ def server(tmp_path_factory):
     else:
         proc.kill()
         pytest.fail(f"app did not start:\n{log.read_text()}")
-    yield url
-    proc.terminate()
-    proc.wait(timeout=30)
+    try:
+        yield url
+    finally:
+        proc.terminate()
+        proc.wait(timeout=30)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory):
+    with start_app(tmp_path_factory.mktemp("app")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")
@@ -185,3 +195,11 @@ def test_follow_up_is_answered_from_the_conversation_and_new_conversation_clears
     page.wait_for_function("() => document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
     _ask(page, "그럼 영업이익은?")  # alone, nothing is carried over
     assert _last_bot(page).locator(".searched").count() == 0
+
+
+def test_without_allow_upload_there_is_no_upload_panel_and_no_upload_api(page, server):
+    from gradio_client import Client
+
+    assert page.locator("#upload").count() == 0 and page.locator("#upload-files").count() == 0
+    endpoints = Client(server, verbose=False).view_api(print_info=False, return_format="dict")["named_endpoints"]
+    assert list(endpoints) == ["/ask"]  # nothing that writes, not even a hidden one
