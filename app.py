@@ -21,8 +21,12 @@ def main() -> None:
     from rag.pipeline import RagPipeline
     from rag.web import serve
 
-    rag = RagPipeline.load(progress=True)
+    rag = RagPipeline.load(progress=True, read_only=args.replica)
     logging.getLogger("app").info("Model and index ready in %.1f s", time.perf_counter() - started)
+    if args.replica:
+        from rag.replica import IndexFollower
+
+        IndexFollower(rag).start()
     serve(rag, args.host, args.port, allow_upload=args.allow_upload, auth=auth)
 
 

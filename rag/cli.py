@@ -134,7 +134,7 @@ def _run(args: argparse.Namespace) -> int:
         _forget_export_failure(args)
     rag = RagPipeline.load(corpus_dir, args.index, args.model, rebuild=getattr(args, "rebuild", False),
                            progress=args.command == "index" or bool(getattr(args, "squad", None)),
-                           backend=args.backend)
+                           backend=args.backend, read_only=bool(getattr(args, "replica", False)))
     if args.command == "index":
         info = rag.info()
         print(f"Indexed {len(info.documents)} document(s), {info.passages} passages "
@@ -154,6 +154,10 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "serve":
         from rag.web import serve
 
+        if args.replica:
+            from rag.replica import IndexFollower
+
+            IndexFollower(rag).start()
         serve(rag, args.host, args.port, allow_upload=args.allow_upload, auth=auth)
         return 0
     if args.command == "ask":

@@ -154,6 +154,8 @@ class Settings:
     fusion: FusionWeights = field(default_factory=FusionWeights)
     refusal: RefusalPolicy = field(default_factory=RefusalPolicy)
     quote: QuotePolicy = field(default_factory=QuotePolicy)
+    follow_seconds: float = 2.0
+    """How often a replica (``--replica``) looks for a new index version (``RAG_FOLLOW_SECONDS``)."""
     max_corpus_files: int = 10_000
     """Articles the page may hold: uploads past it are refused (``RAG_MAX_CORPUS_FILES``)."""
     bridge: bool = True
@@ -165,6 +167,8 @@ class Settings:
             raise ValueError(f"max_passage_chars must be at least 50, got {self.max_passage_chars}")
         if self.top_k < 1:
             raise ValueError(f"top_k must be at least 1, got {self.top_k}")
+        if self.follow_seconds <= 0:
+            raise ValueError(f"follow_seconds must be positive, got {self.follow_seconds}")
         if self.max_corpus_files < 1:
             raise ValueError(f"max_corpus_files must be at least 1, got {self.max_corpus_files}")
         if not self.embedding_model.strip():
@@ -179,7 +183,7 @@ class Settings:
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
         """Defaults, overridden by ``RAG_CORPUS_DIR``/``RAG_INDEX_DIR``/``RAG_EMBEDDING_MODEL``/
-        ``RAG_EMBEDDING_BACKEND``/``RAG_MAX_CORPUS_FILES``, overridden by explicit non-None arguments."""
+        ``RAG_EMBEDDING_BACKEND``/``RAG_MAX_CORPUS_FILES``/``RAG_FOLLOW_SECONDS``, overridden by explicit non-None arguments."""
         values: dict[str, object] = {}
         env = {
             "corpus_dir": os.environ.get("RAG_CORPUS_DIR"),
@@ -188,11 +192,13 @@ class Settings:
             "embedding_backend": os.environ.get("RAG_EMBEDDING_BACKEND"),
         }
         values.update({k: v for k, v in env.items() if v})
-        limit = os.environ.get("RAG_MAX_CORPUS_FILES")
-        if limit:
-            try:
-                values["max_corpus_files"] = int(limit)
-            except ValueError:
-                raise ValueError(f"RAG_MAX_CORPUS_FILES must be a whole number, got {limit!r}") from None
+        for name, key, kind in (("RAG_MAX_CORPUS_FILES", "max_corpus_files", int),
+                                ("RAG_FOLLOW_SECONDS", "follow_seconds", float)):
+            raw = os.environ.get(name)
+            if raw:
+                try:
+                    values[key] = kind(raw)
+                except ValueError:
+                    raise ValueError(f"{name} must be a {'whole ' if kind is int else ''}number, got {raw!r}") from None
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)  # type: ignore[arg-type]

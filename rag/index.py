@@ -166,7 +166,7 @@ class VectorIndex:
         except BaseException:
             shutil.rmtree(staging, ignore_errors=True)
             raise
-        previous = _current_name(folder)
+        previous = current_version(folder)
         pointer_tmp = folder / f".{POINTER}.{uuid.uuid4().hex[:8]}"
         pointer_tmp.write_text(name + "\n", encoding="utf-8")
         os.replace(pointer_tmp, folder / POINTER)
@@ -232,7 +232,8 @@ def writing(folder: Path) -> Iterator[None]:
         yield
 
 
-def _current_name(folder: Path) -> str | None:
+def current_version(folder: Path) -> str | None:
+    """The version folder ``CURRENT`` names, or None when there is none yet."""
     try:
         return (folder / POINTER).read_text(encoding="utf-8", errors="replace").strip() or None
     except OSError:

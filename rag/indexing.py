@@ -104,6 +104,20 @@ def load_or_build(settings: Settings, embedder: Embedder, rebuild: bool = False,
     return IndexedCorpus(corpus, index)
 
 
+def load_stored(settings: Settings, embedder: Embedder) -> IndexedCorpus:
+    """The version ``CURRENT`` names, as it is, for a replica that must never build: it may be
+    older than the corpus folder until the index job builds the next one. It must still have been
+    built with this model, backend and chunking; :class:`IndexInvalid` when there is none or it
+    is damaged."""
+    corpus = load_corpus(settings.corpus_dir)
+    expect = expected_manifest(settings, corpus, str(getattr(embedder, "backend", "torch")))
+    index = VectorIndex.load(settings.index_dir, {k: v for k, v in expect.items() if k not in ("corpus", "corpus_dir")})
+    if index.manifest.get("corpus") != expect["corpus"]:
+        log.info("Serving the index as built (%d passages); the corpus folder has changed since, "
+                 "and the index job will build the next version", len(index.passages))
+    return IndexedCorpus(corpus, index)
+
+
 def _stored(settings: Settings, expect: dict[str, object], reuse: bool
             ) -> "VectorIndex | StoredVectors | str | None":
     """The stored index if it is current; else (with ``reuse``) its reusable vectors if only the

@@ -18,7 +18,7 @@ from rag.corpus import CorpusLoad
 from rag.embeddings import Embedder
 from rag.errors import QuestionError
 from rag.index import VectorIndex
-from rag.indexing import IndexedCorpus, load_or_build
+from rag.indexing import IndexedCorpus, load_or_build, load_stored
 from rag.lexicon import Lexicon, load_lexicon
 from rag.names import NameIndex
 from rag.retrieval import HybridRetriever, LangChainRetriever
@@ -71,6 +71,13 @@ class _Live:
     follow_ups: FollowUps
 
 
+def _indexed(settings: Settings, embedder: Embedder, read_only: bool, rebuild: bool, progress: bool
+             ) -> IndexedCorpus:
+    if read_only:
+        return load_stored(settings, embedder)
+    return load_or_build(settings, embedder, rebuild=rebuild, progress=progress)
+
+
 class RagPipeline:
     """Corpus -> passages -> index -> hybrid retrieval -> answerability -> extractive answer.
 
@@ -80,8 +87,10 @@ class RagPipeline:
     """
 
     def __init__(self, settings: Settings, embedder: Embedder, corpus: CorpusLoad, index: VectorIndex,
-                 lexicon: Lexicon | None = None) -> None:
+                 lexicon: Lexicon | None = None, read_only: bool = False) -> None:
         self.settings = settings
+        self.read_only = read_only
+        """Never build or write the index: serve the version ``CURRENT`` names (a replica)."""
         self.embedder = embedder
         self.answerer = ExtractiveAnswerer(settings.quote)
         self._lock = threading.Lock()
@@ -91,7 +100,7 @@ class RagPipeline:
     def with_settings(self, settings: Settings) -> "RagPipeline":
         """The same corpus, index, model and lexicon answered with other tunables (for comparisons;
         the corpus, index and model settings must stay the same)."""
-        return RagPipeline(settings, self.embedder, self.corpus, self.index, self.lexicon)
+        return RagPipeline(settings, self.embedder, self.corpus, self.index, self.lexicon, self.read_only)
 
     def _make_live(self, indexed: IndexedCorpus) -> _Live:
         retriever = HybridRetriever(indexed.index, self.embedder, k=self.settings.top_k, weights=self.settings.fusion)
@@ -106,19 +115,23 @@ class RagPipeline:
     @classmethod
     def load(cls, corpus_dir: str | Path | None = None, index_dir: str | Path | None = None,
              model: str | None = None, rebuild: bool = False, progress: bool = False,
-             settings: Settings | None = None, backend: str | None = None) -> "RagPipeline":
+             settings: Settings | None = None, backend: str | None = None, read_only: bool = False
+             ) -> "RagPipeline":
+        """``read_only`` serves the stored index as it is and never builds (page replicas sharing
+        an index folder that a separate ``rag index`` job updates)."""
         settings = settings or Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir, embedding_model=model,
                                                  embedding_backend=backend)
         embedder = Embedder(settings.embedding_model, batch_size=settings.batch_size,
                             backend=settings.embedding_backend)
-        indexed = load_or_build(settings, embedder, rebuild=rebuild, progress=progress)
-        return cls(settings, embedder, indexed.corpus, indexed.index)
+        indexed = _indexed(settings, embedder, read_only, rebuild, progress)
+        return cls(settings, embedder, indexed.corpus, indexed.index, read_only=read_only)
 
     def refresh(self, rebuild: bool = False, progress: bool = False) -> bool:
-        """Pick up corpus changes without a restart; True when the index was rebuilt."""
+        """Pick up corpus changes without a restart (read-only: the index job's latest version);
+        True when the index was rebuilt."""
         with self._lock:
             before = self._live.index.manifest
-            indexed = load_or_build(self.settings, self.embedder, rebuild=rebuild, progress=progress)
+            indexed = _indexed(self.settings, self.embedder, self.read_only, rebuild, progress)
             self._live = self._make_live(indexed)
             after = indexed.index.manifest
             return (after.get("built_at"), after.get("corpus")) != (before.get("built_at"), before.get("corpus"))

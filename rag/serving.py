@@ -34,6 +34,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--port", type=int, default=7860)
     parser.add_argument("--allow-upload", action="store_true",
                         help="let logged-in users add and remove articles from the page (off by default)")
+    parser.add_argument("--replica", action="store_true",
+                        help="serve the index folder read-only and follow the versions a separate `rag index` "
+                             "builds (several replicas may share one folder)")
     parser.add_argument("--auth", default=os.environ.get("RAG_AUTH"), metavar="USER:PASSWORD",
                         help="require this login for the page (default: $RAG_AUTH); needed for uploads "
                              "on any host but 127.0.0.1")
@@ -56,9 +59,11 @@ def is_loopback(host: str) -> bool:
         return False
 
 
-def upload_problem(host: str, allow_upload: bool, auth: tuple[str, str] | None) -> str | None:
+def upload_problem(host: str, allow_upload: bool, auth: tuple[str, str] | None, replica: bool = False) -> str | None:
     """Why the page must not start: uploads write to this machine's disk, so on an address other
     machines can reach they need a login."""
+    if allow_upload and replica:
+        return "--allow-upload writes the corpus and the index; a --replica only reads them"
     if allow_upload and auth is None and not is_loopback(host):
         return (f"--allow-upload on {host} needs a login: pass --auth USER:PASSWORD (or set RAG_AUTH), "
                 "or serve on 127.0.0.1")
@@ -71,4 +76,5 @@ def check(args: argparse.Namespace) -> tuple[str | None, tuple[str, str] | None]
         auth = parse_auth(args.auth)
     except ValueError as exc:
         return str(exc), None
-    return upload_problem(args.host, args.allow_upload, auth) or port_problem(args.host, args.port), auth
+    return (upload_problem(args.host, args.allow_upload, auth, args.replica) or port_problem(args.host, args.port),
+            auth)

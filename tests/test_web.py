@@ -47,10 +47,12 @@ def _free_port() -> int:
 
 @contextlib.contextmanager
 def start_app(folder: Path, *args: str, env: dict[str, str] | None = None):
-    """Run ``app.py`` on a free port with its index (and log) in ``folder``; yield its URL."""
+    """Run ``app.py`` on a free port with its index (unless ``env`` names one) and its log in
+    ``folder``; yield its URL."""
+    folder.mkdir(parents=True, exist_ok=True)
     port = _free_port()
     log = folder / "app.log"
-    env = dict(os.environ, RAG_INDEX_DIR=str(folder / "index"), PYTHONUNBUFFERED="1", **(env or {}))
+    env = {**os.environ, "RAG_INDEX_DIR": str(folder / "index"), "PYTHONUNBUFFERED": "1", **(env or {})}
     with log.open("w") as fh:
         proc = subprocess.Popen([sys.executable, str(ROOT / "app.py"), "--port", str(port), *args], cwd=ROOT, env=env,
                                 stdout=fh, stderr=subprocess.STDOUT)
