@@ -28,13 +28,15 @@ class ExtractiveAnswerer:
     def __init__(self, policy: QuotePolicy | None = None) -> None:
         self.policy = policy or QuotePolicy()
 
-    def answer(self, question: str, ranking: Ranking, supported: bool, first: int = 0) -> Answer:
+    def answer(self, question: str, ranking: Ranking, supported: bool, first: int = 0, need_span: bool = False
+               ) -> Answer:
         """``first`` is the hit whose document supports the question: the quote comes from it or from
-        the next hits of the same document."""
+        the next hits of the same document. ``need_span``: refuse when the question asks for a time,
+        an amount or a person and the quote holds none (a follow-up finds its topic's passage even
+        when that passage lacks what it asks: "그건 언제 나오는데?")."""
         lang = "ko" if ranking.hangul_share >= 0.5 else "en"
         if not supported or not ranking.hits:
-            related = [Citation.of(h.passage, round(h.score, 4)) for h in ranking.hits]
-            return Answer(question, NOT_IN_ARTICLE[lang], False, [], related)
+            return self._refusal(question, ranking, lang)
         # Translated passage ranking is weaker (no shared terms): its quote may come from more passages.
         reach = self.policy.passages_translated if ranking.translated else self.policy.passages
         # The headline helps pick the main fact where lexical evidence is thin (translated questions);
@@ -51,8 +53,15 @@ class ExtractiveAnswerer:
         others = [h for h in ranking.hits if h is not top]
         asked = [*ranking.term_sets, *((t,) for t in ranking.query.terms)]
         short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang)
+        if need_span and short is None and short_answer.kind_of(question) in ("time", "amount", "person"):
+            return self._refusal(question, ranking, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)
+
+    @staticmethod
+    def _refusal(question: str, ranking: Ranking, lang: str) -> Answer:
+        related = [Citation.of(h.passage, round(h.score, 4)) for h in ranking.hits]
+        return Answer(question, NOT_IN_ARTICLE[lang], False, [], related)
 
     def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], headline_bonus: float
                         ) -> tuple[list[tuple[int, int]], float]:

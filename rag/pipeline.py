@@ -182,7 +182,8 @@ class RagPipeline:
         ranking = completed.stay_on(live.retriever.rank(completed.searched))
         own = live.retriever.terms(completed.own) if completed.searched != question else None
         verdict = live.answerability.assess(ranking, own)
-        answer = self.answerer.answer(completed.searched, ranking, verdict.supported, verdict.hit)
+        answer = self.answerer.answer(completed.searched, ranking, verdict.supported, verdict.hit,
+                                      need_span=own is not None)
         return dataclasses.replace(answer, question=question, searched_for=completed.searched)
 
     def info(self) -> CorpusInfo:

@@ -120,3 +120,13 @@ def test_a_follow_up_is_completed_for_ask_and_retrieve(pipeline):
     assert "1135억원" in pipeline.retrieve("그럼 영업이익은?", 1, history)[0].text
     assert not pipeline.ask("순이익은?", history).answerable  # the article has no net profit
     assert not pipeline.ask("네이버는?", history).answerable  # another subject: not answered about Kakao
+
+
+def test_a_follow_up_asking_for_a_time_the_quote_lacks_is_refused(pipeline):
+    def follow(first, question):
+        answer = pipeline.ask(first)
+        return pipeline.ask(question, [{"role": "user", "content": first}, {"role": "assistant", "content": answer.text}])
+
+    assert not follow("로컬 서비스는 뭘 해준대?", "그건 언제 나오는데?").answerable  # the article gives no date
+    model = follow("카카오브레인 AI 모델은 뭘 공개한대?", "그건 언제 나오는데?")
+    assert model.answerable and model.short and model.short.text == "10월"
