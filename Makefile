@@ -1,5 +1,5 @@
 # make run   - set up (first time) and start the chat page (HOST=, PORT= to change where;
-#              RUN_ARGS="--allow-upload --auth USER:PASSWORD" to add articles from the page)
+#              RAG_AUTH=USER:PASSWORD make run RUN_ARGS=--allow-upload to add articles from the page)
 # make test  - set up (first time) and run the whole test suite
 PYTHON ?= python3
 VENV   ?= .venv

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import math
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -167,7 +168,7 @@ class Settings:
             raise ValueError(f"max_passage_chars must be at least 50, got {self.max_passage_chars}")
         if self.top_k < 1:
             raise ValueError(f"top_k must be at least 1, got {self.top_k}")
-        if self.follow_seconds <= 0:
+        if not math.isfinite(self.follow_seconds) or self.follow_seconds <= 0:
             raise ValueError(f"follow_seconds must be positive, got {self.follow_seconds}")
         if self.max_corpus_files < 1:
             raise ValueError(f"max_corpus_files must be at least 1, got {self.max_corpus_files}")

@@ -22,22 +22,26 @@ from dataclasses import dataclass
 from html.parser import HTMLParser
 from typing import Mapping, Sequence
 
+from rag.answer import NOT_IN_ARTICLE
 from rag.bridge import STOP_LEMMAS, Bridge
+from rag.config import MAX_QUESTION_CHARS
 from rag.errors import QuestionError
 from rag.kiwi import kiwi
 from rag.lexical import CONTENT_TAGS
 from rag.lexicon import lemma
-from rag.retrieval import Ranking
+from rag.retrieval import Ranking, hangul_share
 from rag.short_answer import FIGURE_NOUNS, TIME_WORDS, person_name
 
 MAX_TURNS = 20
 """Only the latest turns are read: a follow-up refers to what was just said."""
 
-_REFUSALS = ("기사에는 이에 대한 내용이 없습니다", "The article does not say")
+MAX_ANSWER_CHARS = 4000
+"""Of an earlier answer, only the start is read: enough for its quote, bounded for any client."""
 _WORD_TAGS = frozenset({"NNG", "NNP", "SN", "NR", "SL", "SH", "XR", "XSN", "NNB", "W_SERIAL"})
 _ASKING = frozenset({"얼마", "무엇", "뭐", "언제", "어디", "누구", "몇", "이유", "알", "어떻", "정도"})
 """Question words and their stems: what a question asks, never what it is about."""
 _ASKING_PRONOUNS = frozenset({"뭐", "무엇", "누구", "어디", "언제"})
+_PERSONS = frozenset({"사람", "분", "이", "사람들", "분들"})
 _DEMONSTRATIVES = frozenset({"그", "이", "저", "그런", "이런", "저런", "그러한", "이러한"})
 _TITLES = frozenset({"대표", "회장", "사장", "부사장", "의원", "대통령", "장관", "총리", "교수", "위원장", "이사", "전무",
                      "상무", "본부장", "센터장", "총괄", "CIO", "CEO", "CFO", "씨", "감독", "선수", "기자", "대변인"})
@@ -45,7 +49,6 @@ _TITLES = frozenset({"대표", "회장", "사장", "부사장", "의원", "대�
 _LEAD_EN = re.compile(r"^\s*(?:and|so|but|then|also|ok(?:ay)?|(?:and\s+)?(?:what|how)\s+about)\b[\s,]*", re.I)
 _POINTER_EN = re.compile(r"\b(?:it|its|they|them|their|that|those|these|this|there)\b", re.I)
 _PERSON_EN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
-_PERSON_KO = re.compile(r"그\s*(?:사람|분|이)|그가|그녀|그는")
 _TIME_EN = frozenset("year month week day quarter half end start beginning today yesterday tomorrow earlier later "
                      "january february march april may june july august september october november december".split())
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
@@ -83,7 +86,7 @@ class Turn:
 
     @property
     def answered(self) -> bool:
-        return self.answer is None or not any(r in self.answer for r in _REFUSALS)
+        return self.answer is None or not any(r.rstrip(".") in self.answer for r in NOT_IN_ARTICLE.values())
 
 
 def turns(history: object) -> list[Turn]:
@@ -101,9 +104,9 @@ def turns(history: object) -> list[Turn]:
         if content is None:
             continue  # files or components of a chat: nothing to read
         if message["role"] == "user":
-            result.append(Turn(_answer_text(content).strip(), None))
+            result.append(Turn(_answer_text(content[:4 * MAX_QUESTION_CHARS])[:MAX_QUESTION_CHARS].strip(), None))
         elif result and result[-1].answer is None:
-            result[-1] = Turn(result[-1].question, _answer_text(content))
+            result[-1] = Turn(result[-1].question, _answer_text(content[:8 * MAX_ANSWER_CHARS])[:MAX_ANSWER_CHARS])
     return [t for t in result if t.question]
 
 
@@ -144,10 +147,12 @@ class _AnswerText(HTMLParser):
 
 
 def _answer_text(content: str) -> str:
+    """A message as plain text: the page's messages are HTML (escaped text, ``<br>`` for newlines)."""
     if "<" not in content:
         return html.unescape(content)
     parser = _AnswerText()
-    parser.feed(content)
+    parser.feed(re.sub(r"<br\s*/?>", "\n", content))
+    parser.close()
     return "".join(parser.answer or parser.all)
 
 
@@ -179,7 +184,7 @@ class FollowUps:
         alone = Completion(question, question)
         if context is None:
             return alone
-        english = _latin(question)
+        english = _english(question)
         tokens = kiwi().tokenize(question)
         if self._names_another_subject(question, tokens, english):
             return alone
@@ -196,11 +201,11 @@ class FollowUps:
         # and times of the question before; an elliptic one ("게임은?") keeps its topic too.
         own_topic = sum(not w.anchor for w in asked) >= 2
         carried = []
-        for word in _words(context.question, kiwi().tokenize(context.question), _latin(context.question)):
+        for word in _words(context.question, kiwi().tokenize(context.question), _english(context.question)):
             if word.keys & said or (figure and word.keys & FIGURE_NOUNS) or (own_topic and not word.anchor):
                 continue
             carried.append(word.surface)
-        if (_PERSON_EN.search(question) if english else _PERSON_KO.search(question)) and context.answer:
+        if (_PERSON_EN.search(question) if english else _points_to_person(tokens)) and context.answer:
             person = _person(context.answer)
             if person:
                 carried.insert(0, person_name(person) if english else person)
@@ -218,6 +223,10 @@ class FollowUps:
         if any(t.tag == "NNP" and t.form.lower() not in self.vocabulary for t in tokens):
             return True
         return bool(english and self.bridge is not None and self.bridge.translate(question).unknown_names)
+
+
+def _english(text: str) -> bool:
+    return hangul_share(text) == 0
 
 
 def _own(rest: str, english: bool) -> str:
@@ -239,6 +248,16 @@ def _own(rest: str, english: bool) -> str:
     return " ".join(rest.split())
 
 
+def _points_to_person(tokens: Sequence) -> bool:
+    """그 사람, 그분, 그녀, 그가 (the pronoun 그): not 그 이유, 그 분기."""
+    for i, tok in enumerate(tokens):
+        if tok.tag == "NP" and tok.form in ("그", "그녀", "그분"):
+            return True
+        if tok.tag == "MM" and tok.form == "그" and i + 1 < len(tokens) and tokens[i + 1].form in _PERSONS:
+            return True
+    return False
+
+
 def _points_back(tok) -> bool:
     """그거, 거기, 그 (모델): a pronoun or demonstrative, not a question word (뭐, 몇, 어느)."""
     return (tok.tag == "NP" and tok.form not in _ASKING_PRONOUNS) or (tok.tag == "MM" and tok.form in _DEMONSTRATIVES)
@@ -249,10 +268,6 @@ def _particles_end(tokens: Sequence, i: int) -> int:
     while i + 1 < len(tokens) and tokens[i + 1].tag.startswith("J"):
         i += 1
     return tokens[i].start + tokens[i].len
-
-
-def _latin(text: str) -> bool:
-    return not re.search(r"[\uac00-\ud7a3]", text)
 
 
 @dataclass(frozen=True)

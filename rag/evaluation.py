@@ -28,6 +28,20 @@ class GoldenItem:
     split: str = "train"
 
 
+def golden_item(row: object, where: str, split: str | None = None) -> GoldenItem:
+    """One golden row, checked; :class:`RagError` naming ``where`` when it is malformed."""
+    missing = _KEYS - set(row) if isinstance(row, dict) else _KEYS
+    if missing:
+        raise RagError(f"{where}: missing keys {sorted(missing)}")
+    assert isinstance(row, dict)
+    if row["lang"] not in ("ko", "en") or not isinstance(row["answers"], list):
+        raise RagError(f"{where}: lang must be 'ko' or 'en' and answers a list")
+    if bool(row["answerable"]) != bool(row["evidence"]) or bool(row["answerable"]) != bool(row["answers"]):
+        raise RagError(f"{where}: answerable items need answers and evidence; unanswerable ones neither")
+    return GoldenItem(str(row["id"]), str(row["question"]), row["lang"], tuple(map(str, row["answers"])),
+                      str(row["evidence"]), bool(row["answerable"]), split or str(row.get("split", "train")))
+
+
 def load_golden(path: Path) -> list[GoldenItem]:
     """Read a golden JSONL file, rejecting malformed lines with their line number."""
     try:
@@ -42,15 +56,7 @@ def load_golden(path: Path) -> list[GoldenItem]:
             row = json.loads(line)
         except json.JSONDecodeError as exc:
             raise RagError(f"{path}:{number}: not valid JSON ({exc.msg})") from exc
-        missing = _KEYS - set(row) if isinstance(row, dict) else _KEYS
-        if missing:
-            raise RagError(f"{path}:{number}: missing keys {sorted(missing)}")
-        if row["lang"] not in ("ko", "en") or not isinstance(row["answers"], list):
-            raise RagError(f"{path}:{number}: lang must be 'ko' or 'en' and answers a list")
-        if bool(row["answerable"]) != bool(row["evidence"]) or bool(row["answerable"]) != bool(row["answers"]):
-            raise RagError(f"{path}:{number}: answerable items need answers and evidence; unanswerable ones neither")
-        items.append(GoldenItem(str(row["id"]), str(row["question"]), row["lang"], tuple(map(str, row["answers"])),
-                                str(row["evidence"]), bool(row["answerable"]), str(row.get("split", "train"))))
+        items.append(golden_item(row, f"{path}:{number}"))
     if not items:
         raise RagError(f"golden file {path} has no questions")
     return items

@@ -167,8 +167,9 @@ class RagPipeline:
         if k is not None and k < 1:
             raise QuestionError(f"k must be at least 1, got {k}")
         live = self._live
-        searched = live.follow_ups.complete(question, history).searched
-        return [Citation.of(h.passage, round(h.score, 4)) for h in live.retriever.rank(searched, k).hits]
+        completed = live.follow_ups.complete(question, history)
+        ranking = completed.stay_on(live.retriever.rank(completed.searched, k))
+        return [Citation.of(h.passage, round(h.score, 4)) for h in ranking.hits]
 
     def ask(self, question: str, history: object = None) -> Answer:
         """A short answer quoted from the corpus with numbered citations, or an honest refusal.

@@ -60,4 +60,7 @@ class IndexFollower:
 
     def _run(self) -> None:
         while not self._stop.wait(self.interval):
-            self.check()
+            try:
+                self.check()
+            except Exception:  # noqa: BLE001 - the follower must outlive any one failed look; the log keeps it
+                log.exception("Looking for a new index version failed; trying again in %.1f s", self.interval)

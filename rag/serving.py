@@ -38,8 +38,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
                         help="serve the index folder read-only and follow the versions a separate `rag index` "
                              "builds (several replicas may share one folder)")
     parser.add_argument("--auth", default=os.environ.get("RAG_AUTH"), metavar="USER:PASSWORD",
-                        help="require this login for the page (default: $RAG_AUTH); needed for uploads "
-                             "on any host but 127.0.0.1")
+                        help="require this login for the page (default: $RAG_AUTH, which, unlike this flag, "
+                             "does not show in the process list); needed for uploads on any host but 127.0.0.1")
 
 
 def parse_auth(value: str | None) -> tuple[str, str] | None:

@@ -12,6 +12,7 @@ from typing import Any, Callable
 import gradio as gr
 
 from rag import render
+from rag.errors import RagError
 from rag.uploads import CorpusWriter, Result, UploadError
 
 
@@ -39,11 +40,12 @@ def add_panel(writer: CorpusWriter, info: gr.HTML, corpus_html: Callable[[], str
         results: list[Result] = []
         try:
             if files:
+                writer.check_upload([Path(f).stat().st_size for f in files], user)  # before reading any
                 uploaded = [(Path(f).name, Path(f).read_bytes()) for f in files]
                 results += writer.add(uploaded, replace=replace, user=user)
             if (title or "").strip() or (body or "").strip():
                 results.append(writer.add_text(title, body, replace=replace, user=user))
-        except UploadError as exc:
+        except (UploadError, RagError, OSError) as exc:
             return _status(str(exc)), corpus_html(), choices(), None
         if not results:
             return _status("Choose .txt or .md files, or paste an article with its title."), corpus_html(), \

@@ -29,11 +29,13 @@ from rag.corpus import MAX_FILE_BYTES, SUFFIXES, corpus_files, parse_document
 from rag.errors import CorpusError, RagError
 from rag.pipeline import RagPipeline
 
+log = logging.getLogger(__name__)
 audit = logging.getLogger("rag.audit")
 
 MAX_FILES_PER_UPLOAD = 20
 MAX_BYTES_PER_UPLOAD = 20_000_000
-MAX_NAME_CHARS = 100
+MAX_NAME_BYTES = 200
+"""Of a file name's stem, in UTF-8: under the 255 bytes file systems allow, with room for the suffix."""
 _RESERVED = re.compile(r"^(?:con|prn|aux|nul|com[0-9]|lpt[0-9])$", re.I)
 _UNSAFE = re.compile(r"[^\w.\- ]+")
 
@@ -49,10 +51,6 @@ class Result:
     message: str
     bytes: int = 0
 
-    @property
-    def ok(self) -> bool:
-        return self.outcome != "refused"
-
 
 class UploadError(RagError):
     """A whole upload refused (too many files, too large, corpus full)."""
@@ -67,13 +65,20 @@ def safe_name(name: str) -> str:
     stem, dot, suffix = base.rpartition(".")
     if not dot or f".{suffix.lower()}" not in SUFFIXES:
         stem, suffix = base, "txt"
-    stem = _UNSAFE.sub("_", stem).strip(" ._")
-    stem = re.sub(r"_+", "_", stem)[:MAX_NAME_CHARS].strip(" ._")
+    stem = re.sub(r"_+", "_", _UNSAFE.sub("_", stem)).strip(" ._")
+    while len(stem.encode("utf-8")) > MAX_NAME_BYTES:  # file systems count bytes: Hangul takes three
+        stem = stem[:-1]
+    stem = stem.strip(" ._")
     if not stem:
         raise ValueError(f"{name!r} has no usable file name")
     if _RESERVED.match(stem.split(".")[0]):
         stem = f"_{stem}"
     return f"{stem}.{suffix.lower()}"
+
+
+def _key(name: str) -> str:
+    """A name as a case-insensitive, normalising file system compares it: Kakao.txt is kakao.txt."""
+    return unicodedata.normalize("NFC", name).casefold()
 
 
 def _write_atomically(path: Path, data: bytes) -> None:
@@ -96,6 +101,8 @@ class CorpusWriter:
 
     def __init__(self, rag: RagPipeline, max_corpus_files: int | None = None) -> None:
         """``max_corpus_files`` defaults to the pipeline's ``Settings.max_corpus_files``."""
+        if getattr(rag, "read_only", False):
+            raise ValueError("a read-only pipeline (a replica) cannot take uploads")
         limit = rag.settings.max_corpus_files if max_corpus_files is None else max_corpus_files
         if limit < 1:
             raise ValueError(f"max_corpus_files must be at least 1, got {limit}")
@@ -112,25 +119,35 @@ class CorpusWriter:
         """Check, write and index ``files`` (name, bytes); each gets a :class:`Result`. The whole
         upload is refused (:class:`UploadError`) when it breaks a limit; one bad file is refused
         alone, and the others and the existing corpus are untouched."""
-        if not files:
-            raise UploadError("no files in the upload")
-        if len(files) > MAX_FILES_PER_UPLOAD:
-            raise self._refuse_all(user, f"{len(files)} files; at most {MAX_FILES_PER_UPLOAD} per upload")
-        total = sum(len(data) for _, data in files)
-        if total > MAX_BYTES_PER_UPLOAD:
-            raise self._refuse_all(user, f"{total:,} bytes; at most {MAX_BYTES_PER_UPLOAD:,} per upload")
+        self.check_upload([len(data) for _, data in files], user)
         with self._lock:
-            existing = len(self.articles())
-            results = []
-            for name, data in files:
-                result = self._add_one(name, data, replace, existing)
-                existing += result.outcome == "added"
-                audit.info("user=%s file=%r bytes=%d outcome=%s %s", user, result.name, len(data), result.outcome,
-                           result.message)
-                results.append(result)
-            if any(r.outcome in ("added", "replaced") for r in results):
-                self.rag.refresh()
+            articles = self.articles()
+            taken = {_key(a): a for a in articles}  # names already there, as the file system may compare them
+            existing, written, results = len(articles), set(), []
+            try:
+                for name, data in files:
+                    result = self._add_one(name, data, replace, existing, taken, written)
+                    if result.outcome in ("added", "replaced"):
+                        written.add(_key(result.name))
+                        taken[_key(result.name)] = result.name
+                        existing += result.outcome == "added"
+                    audit.info("user=%s file=%r bytes=%d outcome=%s %s", user, result.name, len(data),
+                               result.outcome, result.message)
+                    results.append(result)
+            finally:
+                if written:  # whatever happened after them, the files written are indexed
+                    self._refresh(results)
             return results
+
+    def check_upload(self, sizes: Sequence[int], user: str = "-") -> None:
+        """:class:`UploadError` for an upload of files of these sizes that breaks a limit (checked
+        before the files are read)."""
+        if not sizes:
+            raise UploadError("no files in the upload")
+        if len(sizes) > MAX_FILES_PER_UPLOAD:
+            raise self._refuse_all(user, f"{len(sizes)} files; at most {MAX_FILES_PER_UPLOAD} per upload")
+        if sum(sizes) > MAX_BYTES_PER_UPLOAD:
+            raise self._refuse_all(user, f"{sum(sizes):,} bytes; at most {MAX_BYTES_PER_UPLOAD:,} per upload")
 
     def add_text(self, title: str, text: str, replace: bool = False, user: str = "-") -> Result:
         """A pasted article: its title becomes its first line and its file name."""
@@ -144,19 +161,24 @@ class CorpusWriter:
     def remove(self, name: str, user: str = "-") -> Result:
         """Delete one article file and update the index; its passages are no longer cited."""
         with self._lock:
-            path = (self.folder / name).resolve()
-            if name not in self.articles() or not path.is_relative_to(self.folder.resolve()):
+            articles = self.articles()
+            path = self.folder / name
+            if name not in articles:
                 result = Result(name, "refused", "is not an article of the corpus")
+            elif len(articles) == 1:
+                result = Result(name, "refused", "is the last article; add another before removing it")
             else:
-                size = path.stat().st_size
-                path.unlink()
-                self.rag.refresh()
-                result = Result(name, "removed", "removed; it is no longer cited", size)
+                size = path.lstat().st_size
+                path.unlink()  # the link itself if it is one, never what it points to
+                results = [Result(name, "removed", "removed; it is no longer cited", size)]
+                self._refresh(results)
+                result = results[-1] if len(results) > 1 else results[0]
             audit.info("user=%s file=%r bytes=%d outcome=%s %s", user, name, result.bytes, result.outcome,
                        result.message)
             return result
 
-    def _add_one(self, name: str, data: bytes, replace: bool, existing: int) -> Result:
+    def _add_one(self, name: str, data: bytes, replace: bool, existing: int, taken: dict[str, str],
+                 written: set[str]) -> Result:
         try:
             safe = safe_name(name)
         except ValueError as exc:
@@ -169,18 +191,32 @@ class CorpusWriter:
             parse_document(safe, data)  # the checks and cleaning of corpus/, before anything is written
         except CorpusError as exc:
             return Result(safe, "refused", exc.reason)
-        path = self.folder / safe
-        if path.exists():
-            if path.read_bytes() == data:
-                return Result(safe, "unchanged", "is already in the corpus", len(data))
-            if not replace:
-                return Result(safe, "refused", "already exists with other content; choose to replace it")
+        key = _key(safe)
+        if key in written:
+            return Result(safe, "refused", "has the same name as another file of this upload")
+        path = self.folder / taken.get(key, safe)
+        try:
+            if key in taken:
+                if path.read_bytes() == data:
+                    return Result(path.name, "unchanged", "is already in the corpus", len(data))
+                if not replace:
+                    return Result(path.name, "refused", "already exists with other content; choose to replace it")
+                _write_atomically(path, data)
+                return Result(path.name, "replaced", "replaced", len(data))
+            if existing >= self.max_corpus_files:
+                return Result(safe, "refused", f"the corpus is full ({self.max_corpus_files:,} files)")
             _write_atomically(path, data)
-            return Result(safe, "replaced", "replaced", len(data))
-        if existing >= self.max_corpus_files:
-            return Result(safe, "refused", f"the corpus is full ({self.max_corpus_files:,} files)")
-        _write_atomically(path, data)
+        except OSError as exc:
+            return Result(safe, "refused", f"could not be written ({exc.strerror or exc})")
         return Result(safe, "added", "added", len(data))
+
+    def _refresh(self, results: list[Result]) -> None:
+        """Update the index; a failure is reported as a result, and the old index stays live."""
+        try:
+            self.rag.refresh()
+        except RagError as exc:
+            log.error("Index update after an upload failed: %s", exc)
+            results.append(Result("(index)", "refused", f"the index could not be updated: {exc}"))
 
     @staticmethod
     def _refuse_all(user: str, why: str) -> UploadError:

@@ -12,10 +12,11 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")  # no network here, a
 import gradio as gr  # noqa: E402
 
 from rag import render  # noqa: E402
+from rag.corpus import MAX_FILE_BYTES  # noqa: E402
 from rag.errors import QuestionError  # noqa: E402
 from rag.pipeline import RagPipeline  # noqa: E402
 from rag.upload_panel import add_panel  # noqa: E402
-from rag.uploads import MAX_BYTES_PER_UPLOAD, CorpusWriter  # noqa: E402
+from rag.uploads import CorpusWriter  # noqa: E402
 
 log = logging.getLogger(__name__)
 
@@ -133,5 +134,5 @@ def serve(rag: RagPipeline, host: str = "127.0.0.1", port: int = 7860, block: bo
     log.info("Serving on http://%s:%d%s%s", host, port, " (login required)" if auth else "",
              ", uploads allowed" if allow_upload else "")
     demo.launch(server_name=host, server_port=port, prevent_thread_lock=not block, quiet=not block, auth=auth,
-                css=CSS, footer_links=["api"], ssr_mode=False, max_file_size=MAX_BYTES_PER_UPLOAD)
+                css=CSS, footer_links=["api"], ssr_mode=False, max_file_size=MAX_FILE_BYTES)
     return demo

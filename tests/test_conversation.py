@@ -79,3 +79,15 @@ def test_history_messages_are_checked_and_content_blocks_read():
                   {"role": "user", "content": "a &lt; b"}])
     assert [(t.question, t.answer) for t in read] == [("카카오 매출은?", "2조425억원 [1]"), ("a < b", None)]
     assert read[0].answered and not turns(_history(("q", "The article does not say.")))[0].answered
+
+
+def test_only_a_person_pointed_to_brings_the_quoted_person(follow_ups):
+    history = _history(("로컬 서비스는 누가 발표했어?", "홍 대표는 로컬 서비스 공간을 마련할 계획이라고 말했다. [1]"))
+    assert "홍 대표" not in follow_ups.complete("그 이유는 뭐야?", history).searched
+    assert follow_ups.complete("그분은 또 뭐라고 했어?", history).searched.startswith("홍 대표")
+
+
+def test_history_messages_are_read_within_bounds():
+    read = turns([{"role": "user", "content": "가" * 50_000}, {"role": "assistant", "content": "나" * 100_000}])
+    assert len(read[0].question) == 2000 and len(read[0].answer) == 4000
+    assert turns([{"role": "user", "content": "첫 줄<br>둘째 줄"}])[0].question == "첫 줄\n둘째 줄"

@@ -20,7 +20,7 @@ ARTICLE = ("한빛전자, 3분기 영업이익 512억원…신형 배터리 11�
     ("article.txt", "article.txt"), ("../../etc/passwd.txt", "passwd.txt"), ("..\\..\\x.md", "x.md"),
     ("a/b/c.TXT", "c.txt"), (".hidden.txt", "hidden.txt"), ("con.txt", "_con.txt"), ("LPT1.md", "_LPT1.md"),
     ("a\x00b\x1fc.txt", "abc.txt"), ("카카오 실적 (2분기).txt", "카카오 실적 _2분기.txt"), ("notes", "notes.txt"),
-    ("x" * 300 + ".txt", "x" * 100 + ".txt"),
+    ("x" * 300 + ".txt", "x" * 200 + ".txt"), ("가" * 100 + ".txt", "가" * 66 + ".txt"),
 ])
 def test_safe_names_never_leave_the_folder_or_name_a_device(given, safe):
     assert safe_name(given) == safe
@@ -98,6 +98,27 @@ def test_limits_refuse_the_whole_upload_or_a_full_corpus(writer):
         writer.add([("big.txt", b"x" * 4_000_000)] * 6)
     results = writer.add([("a.txt", ARTICLE), ("b.txt", ARTICLE + b" "), ("c.txt", ARTICLE + b"  ")])
     assert [r.outcome for r in results] == ["added", "added", "refused"] and "full" in results[2].message
+
+
+def test_names_that_clash_as_the_file_system_compares_them_are_not_two_articles(writer):
+    results = writer.add([("b?.txt", ARTICLE), ("b*.txt", ARTICLE + b" ")], replace=True)
+    assert [r.outcome for r in results] == ["added", "refused"] and "same name" in results[1].message
+    assert writer.add([("B.TXT", ARTICLE + b"  ")])[0].outcome == "refused"  # b.txt is there already
+    assert sorted(writer.articles()) == ["b.txt", SEED.name]
+
+
+def test_a_long_korean_title_fits_the_file_system(writer):
+    pasted = writer.add_text("카카오 " * 80, ARTICLE.decode())
+    assert pasted.outcome == "added" and len(pasted.name.encode()) <= 255
+
+
+def test_the_last_article_is_not_removed_and_a_link_is_removed_not_its_target(writer, tmp_path):
+    assert writer.remove(SEED.name).outcome == "refused" and SEED.name in writer.articles()
+    outside = tmp_path / "outside.txt"
+    outside.write_bytes(ARTICLE)
+    (writer.folder / "link.txt").symlink_to(outside)
+    assert writer.remove("link.txt").outcome == "removed"
+    assert outside.exists() and not (writer.folder / "link.txt").exists()
 
 
 def test_pasted_articles_need_a_title_and_removal_only_takes_corpus_files(writer):
