@@ -200,8 +200,12 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
 
 
 def _head(q_tokens: Sequence) -> str | None:
-    """The noun a question without a question word asks for: "지명수배 된 날은?" -> 날,
-    "나온 대학교는?" -> 대학교; None unless it ends in the noun and a topic or subject particle."""
+    """The noun a question asks for: the one after 어떤/무슨/어느 ("어떤 효과가 있대?" -> 효과), or, in
+    a question without a question word, the one it ends in before a topic or subject particle
+    ("지명수배 된 날은?" -> 날, "나온 대학교는?" -> 대학교); else None."""
+    for i, tok in enumerate(q_tokens[:-1]):
+        if tok.form in ("어떤", "무슨", "어느") and q_tokens[i + 1].tag in ("NNG", "NNP"):
+            return q_tokens[i + 1].form
     tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
     if len(tail) >= 2 and tail[-1].tag in ("JX", "JKS") and tail[-2].tag in ("NNG", "NNB", "NNP"):
         return tail[-2].form

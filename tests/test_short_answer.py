@@ -29,3 +29,12 @@ def test_english_questions_see_figures_and_dates_in_english():
 
 def test_no_span_of_the_kind_is_none():
     assert find("언제 나와?", [("모델",)], "모델을 공개한다.", 0, "ko") is None
+
+
+def test_the_noun_asked_for_picks_its_apposition():
+    quote = "노무현 대통령과 참여정부 각료들은 북한에 대해 유화정책을 추구했다."
+    short = find("노무현 정부는 북한에 대해 어떤 정책을 추구했나?", [("노무현",), ("정부",), ("북한",), ("정책",)], quote, 0, "ko")
+    assert short and "유화" in short.text
+    dated = find("임종석이 지명수배 된 날은?", [("임종석",), ("지명",), ("수배",)],
+                 "임종석은 1989년 2월 15일 지명수배 되었다.", 0, "ko")
+    assert dated and dated.text == "1989년 2월 15일"
