@@ -76,6 +76,10 @@ def safe_name(name: str) -> str:
     return f"{stem}.{suffix.lower()}"
 
 
+def _audit(user: str, result: Result, size: int) -> None:
+    audit.info("user=%s file=%r bytes=%d outcome=%s %s", user, result.name, size, result.outcome, result.message)
+
+
 def _key(name: str) -> str:
     """A name as a case-insensitive, normalising file system compares it: Kakao.txt is kakao.txt."""
     return unicodedata.normalize("NFC", name).casefold()
@@ -131,8 +135,7 @@ class CorpusWriter:
                         written.add(_key(result.name))
                         taken[_key(result.name)] = result.name
                         existing += result.outcome == "added"
-                    audit.info("user=%s file=%r bytes=%d outcome=%s %s", user, result.name, len(data),
-                               result.outcome, result.message)
+                    _audit(user, result, len(data))
                     results.append(result)
             finally:
                 if written:  # whatever happened after them, the files written are indexed
@@ -154,7 +157,7 @@ class CorpusWriter:
         title = " ".join((title or "").split())
         if not title:
             result = Result("(pasted)", "refused", "a pasted article needs a title")
-            audit.info("user=%s file=%r bytes=%d outcome=refused %s", user, result.name, len(text or ""), result.message)
+            _audit(user, result, len(text or ""))
             return result
         return self.add([(f"{title}.txt", f"{title}\n\n{text or ''}".encode("utf-8"))], replace, user)[0]
 
@@ -172,9 +175,8 @@ class CorpusWriter:
                 path.unlink()  # the link itself if it is one, never what it points to
                 results = [Result(name, "removed", "removed; it is no longer cited", size)]
                 self._refresh(results)
-                result = results[-1] if len(results) > 1 else results[0]
-            audit.info("user=%s file=%r bytes=%d outcome=%s %s", user, name, result.bytes, result.outcome,
-                       result.message)
+                result = results[-1]  # the index update's failure, if it failed
+            _audit(user, result, result.bytes)
             return result
 
     def _add_one(self, name: str, data: bytes, replace: bool, existing: int, taken: dict[str, str],
