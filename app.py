@@ -1,4 +1,4 @@
-"""Start the chat page: ``python app.py [--host H] [--port P] [--allow-upload] [--auth USER:PASSWORD]``."""
+"""Start the chat page: ``python app.py [--host H] [--port P] [--allow-upload] [--auth USER:PASSWORD] [--store milvus]``."""
 
 import argparse
 import logging
@@ -6,11 +6,13 @@ import sys
 import time
 
 from rag import serving
+from rag.config import STORES
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description="Korean news Q&A chat page")
     serving.add_arguments(parser)
+    parser.add_argument("--store", choices=STORES, help="faiss (default, or RAG_STORE) or milvus (RAG_MILVUS_URI)")
     args = parser.parse_args()
     problem, auth = serving.check(args)  # before seconds of loading
     if problem:
@@ -21,7 +23,7 @@ def main() -> None:
     from rag.pipeline import RagPipeline
     from rag.web import serve
 
-    rag = RagPipeline.load(progress=True, read_only=args.replica)
+    rag = RagPipeline.load(progress=True, read_only=args.replica, store=args.store)
     logging.getLogger("app").info("Model and index ready in %.1f s", time.perf_counter() - started)
     if args.replica:
         from rag.replica import IndexFollower

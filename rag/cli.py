@@ -9,7 +9,7 @@ import sys
 from pathlib import Path
 from typing import Sequence
 
-from rag.config import EMBEDDING_BACKENDS, PROJECT_ROOT
+from rag.config import EMBEDDING_BACKENDS, PROJECT_ROOT, STORES
 
 GOLDEN = PROJECT_ROOT / "tests" / "golden" / "qa.jsonl"
 CONVERSATIONS = PROJECT_ROOT / "tests" / "golden" / "conversations.jsonl"
@@ -26,6 +26,9 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--backend", choices=EMBEDDING_BACKENDS,
                         help="embedding backend (default: RAG_EMBEDDING_BACKEND or auto: ONNX Runtime when the model "
                              "can be exported, else torch; onnx-int8 is faster but shifts the metrics)")
+    parser.add_argument("--store", choices=STORES, help="where passages and vectors are kept (default: RAG_STORE "
+                                                        "or faiss; milvus uses RAG_MILVUS_URI, by default a Milvus "
+                                                        "Lite file in the index folder)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
 
@@ -65,6 +68,8 @@ def _parser() -> argparse.ArgumentParser:
     p_bench.add_argument("--out", type=Path, help="folder for the report files (default: benchmarks/results/)")
     p_bench.add_argument("--sizes", help="corpus sizes for the scale section, e.g. 1k,10k,100k,1M "
                                          "(default: those four; quick: 1k,5k)")
+    p_bench.add_argument("--store-sizes", help="corpus sizes for the FAISS-against-Milvus-Lite section "
+                                               "(default 1k,10k,100k; quick 1k)")
     p_bench.add_argument("--questions", type=int, help="warm calls per measured function (default 252; quick 20)")
     p_bench.add_argument("--no-serve", action="store_true", help="do not start app.py to measure its memory")
     return parser
@@ -134,11 +139,13 @@ def _run(args: argparse.Namespace) -> int:
         _forget_export_failure(args)
     rag = RagPipeline.load(corpus_dir, args.index, args.model, rebuild=getattr(args, "rebuild", False),
                            progress=args.command == "index" or bool(getattr(args, "squad", None)),
-                           backend=args.backend, read_only=bool(getattr(args, "replica", False)))
+                           backend=args.backend, read_only=bool(getattr(args, "replica", False)), store=args.store)
     if args.command == "index":
         info = rag.info()
         print(f"Indexed {len(info.documents)} document(s), {info.passages} passages "
-              f"with {info.model} ({info.index_type}) in {rag.settings.index_dir}, built {info.built_at}.")
+              f"with {info.model} ({info.index_type}) in "
+              f"{rag.settings.milvus_uri if rag.settings.store == 'milvus' else rag.settings.index_dir}, "
+              f"built {info.built_at}.")
         if info.update:
             u = info.update
             print(f"That build embedded {u.get('passages_embedded')} passages and {u.get('sentences_embedded')} "
@@ -216,7 +223,7 @@ def _bench(args: argparse.Namespace) -> int:
     settings = Settings.from_env(corpus_dir=args.corpus, index_dir=args.index, embedding_model=args.model,
                                  embedding_backend=args.backend)
     options = bench.options_from(args.quick, args.out, args.sizes, args.questions, settings,
-                                 serve=False if args.no_serve else None)
+                                 serve=False if args.no_serve else None, store_sizes=args.store_sizes)
     report = bench.run(options)
     bench.print_summary(report, options.out)
     return 0

@@ -5,6 +5,7 @@ from __future__ import annotations
 import hashlib
 import math
 import os
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,9 @@ EMBEDDING_BACKENDS = ("auto", "torch", "onnx", "onnx-int8")
 """``auto`` picks the fastest backend verified for the model (see ``rag.embeddings.Embedder``)."""
 
 MAX_QUESTION_CHARS = 2000
+
+STORES = ("faiss", "milvus")
+"""Where passages and vectors are kept (``rag.store``): FAISS and JSON files, or Milvus."""
 
 
 def default_cache_dir() -> Path:
@@ -159,6 +163,14 @@ class Settings:
     """How often a replica (``--replica``) looks for a new index version (``RAG_FOLLOW_SECONDS``)."""
     max_corpus_files: int = 10_000
     """Articles the page may hold: uploads past it are refused (``RAG_MAX_CORPUS_FILES``)."""
+    store: str = "faiss"
+    """Where passages and vectors are kept: ``faiss`` (files in ``index_dir``) or ``milvus`` (``RAG_STORE``)."""
+    milvus_uri: str | None = None
+    """Milvus Lite file or server address (``RAG_MILVUS_URI``): a path such as ``index.db`` runs Milvus
+    Lite in-process, ``http://host:19530`` talks to a server. None: ``milvus.db`` in ``index_dir``."""
+    milvus_collection: str = "rag"
+    """Prefix of the store's three collections (``RAG_MILVUS_COLLECTION``): corpora sharing one server
+    need different ones."""
     bridge: bool = True
     """Translate the Latin-script words of questions through the Korean-English lexicon
     (``rag.bridge``); off gives the retrieval without it, for comparison."""
@@ -172,6 +184,10 @@ class Settings:
             raise ValueError(f"follow_seconds must be positive, got {self.follow_seconds}")
         if self.max_corpus_files < 1:
             raise ValueError(f"max_corpus_files must be at least 1, got {self.max_corpus_files}")
+        if self.store not in STORES:
+            raise ValueError(f"store must be one of {', '.join(STORES)}, got {self.store!r}")
+        if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", self.milvus_collection):
+            raise ValueError(f"milvus_collection must be letters, digits and _, got {self.milvus_collection!r}")
         if not self.embedding_model.strip():
             raise ValueError("embedding_model must not be empty")
         if self.embedding_backend not in EMBEDDING_BACKENDS:
@@ -180,17 +196,23 @@ class Settings:
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
         index_dir = default_index_dir(self.corpus_dir) if self.index_dir is None else Path(self.index_dir)
         object.__setattr__(self, "index_dir", index_dir)
+        if not self.milvus_uri:
+            object.__setattr__(self, "milvus_uri", str(index_dir / "milvus.db"))
 
     @classmethod
     def from_env(cls, **overrides: object) -> "Settings":
         """Defaults, overridden by ``RAG_CORPUS_DIR``/``RAG_INDEX_DIR``/``RAG_EMBEDDING_MODEL``/
-        ``RAG_EMBEDDING_BACKEND``/``RAG_MAX_CORPUS_FILES``/``RAG_FOLLOW_SECONDS``, overridden by explicit non-None arguments."""
+        ``RAG_EMBEDDING_BACKEND``/``RAG_STORE``/``RAG_MILVUS_URI``/``RAG_MILVUS_COLLECTION``/
+        ``RAG_MAX_CORPUS_FILES``/``RAG_FOLLOW_SECONDS``, overridden by explicit non-None arguments."""
         values: dict[str, object] = {}
         env = {
             "corpus_dir": os.environ.get("RAG_CORPUS_DIR"),
             "index_dir": os.environ.get("RAG_INDEX_DIR"),
             "embedding_model": os.environ.get("RAG_EMBEDDING_MODEL"),
             "embedding_backend": os.environ.get("RAG_EMBEDDING_BACKEND"),
+            "store": os.environ.get("RAG_STORE"),
+            "milvus_uri": os.environ.get("RAG_MILVUS_URI"),
+            "milvus_collection": os.environ.get("RAG_MILVUS_COLLECTION"),
         }
         values.update({k: v for k, v in env.items() if v})
         for name, key, kind in (("RAG_MAX_CORPUS_FILES", "max_corpus_files", int),

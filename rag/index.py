@@ -25,7 +25,7 @@ import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Iterator, Sequence
+from typing import Any, Iterator, Mapping, Sequence
 
 import faiss
 import numpy as np
@@ -34,6 +34,7 @@ from rag import cache
 from rag.cache import sha256
 from rag.errors import IndexInvalid
 from rag.lexical import PassageTerms, passage_terms
+from rag.store import check_manifest
 from rag.types import Passage
 
 log = logging.getLogger(__name__)
@@ -79,7 +80,8 @@ def choose_index(dim: int, count: int) -> tuple[faiss.Index, str]:
 
 @dataclass
 class VectorIndex:
-    """Passages, their vectors in FAISS, their sentences' vectors, and the manifest.
+    """Passages, their vectors in FAISS, their sentences' vectors, and the manifest: the default
+    :class:`rag.store.PassageStore`.
 
     Passage vectors find candidates; sentence vectors (one row per passage sentence, in
     passage order) score the candidates' sentences, which is what answers quote.
@@ -119,6 +121,13 @@ class VectorIndex:
     def sentences_of(self, passage_id: int) -> np.ndarray:
         """Vectors of one passage's sentences."""
         return self.sentence_vectors[self.sentence_start[passage_id] : self.sentence_start[passage_id + 1]]
+
+    def sentence_scores(self, query: np.ndarray, passage_ids: Sequence[int]) -> list[np.ndarray]:
+        return [self.sentences_of(int(i)) @ query for i in passage_ids]
+
+    def lexical_search(self, weights: Mapping[str, float], k: int) -> None:
+        """FAISS keeps no lexical index: the retriever's in-memory BM25 ranks every passage."""
+        return None
 
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         """Top-``k`` (scores, passage ids) for one query vector."""
@@ -196,11 +205,7 @@ class VectorIndex:
             manifest = json.loads((version / "manifest.json").read_text(encoding="utf-8"))
         except (OSError, UnicodeDecodeError, json.JSONDecodeError) as exc:
             raise IndexInvalid(f"manifest unreadable: {exc}") from exc
-        if not isinstance(manifest, dict) or manifest.get("format") != FORMAT_VERSION:
-            raise IndexInvalid("manifest has an unknown format")
-        for key, value in expect.items():
-            if manifest.get(key) != value:
-                raise IndexInvalid(f"index is stale: {key} was {manifest.get(key)!r}, now {value!r}")
+        manifest = check_manifest(manifest, FORMAT_VERSION, expect)
         files = manifest.get("files")
         if not isinstance(files, dict) or set(files) != set(FILES):
             raise IndexInvalid("manifest lists the wrong files")

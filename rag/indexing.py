@@ -25,7 +25,8 @@ from rag.embeddings import Embedder
 from rag.errors import IndexInvalid, IndexOfAnotherCorpus, RagError
 from rag.index import VectorIndex, writing
 from rag.kiwi import analyser_version
-from rag.lexical import passage_terms
+from rag.lexical import PassageTerms, passage_terms
+from rag.store import PassageStore
 from rag.types import Document, Passage
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,7 @@ class IndexedCorpus:
     """A corpus as read from its folder and the index that matches it."""
 
     corpus: CorpusLoad
-    index: VectorIndex
+    index: PassageStore
 
 
 def passage_context(p: Passage) -> str:
@@ -81,6 +82,8 @@ def load_or_build(settings: Settings, embedder: Embedder, rebuild: bool = False,
     """
     corpus = load_corpus(settings.corpus_dir)
     expect = expected_manifest(settings, corpus, str(getattr(embedder, "backend", "torch")))
+    if settings.store == "milvus":
+        return IndexedCorpus(corpus, _load_or_build_milvus(settings, corpus, embedder, expect, rebuild, progress))
     if not rebuild:
         current = _stored(settings, expect, reuse=False)
         if isinstance(current, VectorIndex):
@@ -111,7 +114,14 @@ def load_stored(settings: Settings, embedder: Embedder) -> IndexedCorpus:
     is damaged."""
     corpus = load_corpus(settings.corpus_dir)
     expect = expected_manifest(settings, corpus, str(getattr(embedder, "backend", "torch")))
-    index = VectorIndex.load(settings.index_dir, {k: v for k, v in expect.items() if k not in ("corpus", "corpus_dir")})
+    built_with = {k: v for k, v in expect.items() if k not in ("corpus", "corpus_dir")}
+    index: PassageStore
+    if settings.store == "milvus":
+        from rag.milvus_store import MilvusStore, connect
+
+        index = MilvusStore.load(connect(str(settings.milvus_uri)), settings.milvus_collection, built_with)
+    else:
+        index = VectorIndex.load(settings.index_dir, built_with)
     if index.manifest.get("corpus") != expect["corpus"]:
         log.info("Serving the index as built (%d passages); the corpus folder has changed since, "
                  "and the index job will build the next version", len(index.passages))
@@ -141,25 +151,50 @@ def _stored(settings: Settings, expect: dict[str, object], reuse: bool
     return StoredVectors(index) if reuse else None
 
 
-class StoredVectors:
-    """An earlier build's passages and vectors, for an update that embeds only new text.
+def _load_or_build_milvus(settings: Settings, corpus: CorpusLoad, embedder: Embedder, expect: dict[str, object],
+                          rebuild: bool, progress: bool) -> PassageStore:
+    """:func:`load_or_build` on Milvus: the same checks, lock and messages; an update inserts only
+    the passages the store lacks and deletes those that are gone."""
+    from rag.milvus_store import MilvusStore, connect
 
-    Vectors are looked up by the exact text that was embedded, not by position, so edits,
-    insertions and deletions anywhere keep every vector whose text did not change. Passages
-    are looked up by document, so unchanged documents are not cut (by Kiwi) again.
-    """
+    client = connect(str(settings.milvus_uri))
+    built_with = {k: v for k, v in expect.items() if k not in ("corpus", "corpus_dir")}
+    with writing(settings.index_dir):  # the corpus's index folder holds the lock, as on FAISS
+        stored: MilvusStore | None = None
+        try:
+            stored = None if rebuild else MilvusStore.load(client, settings.milvus_collection, built_with)
+        except IndexInvalid as exc:
+            if str(exc).startswith("no index"):
+                log.info("Building the Milvus store (first run) at %s", settings.milvus_uri)
+            else:
+                log.warning("Rebuilding the Milvus store at %s: %s", settings.milvus_uri, exc)
+        if stored is not None and stored.manifest.get("corpus_dir") != expect["corpus_dir"]:
+            raise IndexOfAnotherCorpus(
+                f"The Milvus store {settings.milvus_collection}_* at {settings.milvus_uri} holds the index of "
+                f"another corpus, not of {settings.corpus_dir}. Set RAG_MILVUS_COLLECTION or RAG_MILVUS_URI "
+                "for this corpus, or pass --rebuild to replace it.")
+        if stored is not None and stored.manifest.get("corpus") == expect["corpus"]:
+            log.info("Loaded the Milvus store at %s (%d passages)", settings.milvus_uri, len(stored.passages))
+            return stored
+        if stored is not None:
+            log.warning("Updating the Milvus store: the corpus changed; unchanged passages are kept")
+        if not corpus.documents:
+            raise RagError(f"No usable documents in {settings.corpus_dir}: add UTF-8 .txt or .md articles.")
+        passages, terms, keys = cut(corpus, settings, StoredPassages(stored) if stored else None)
+        return MilvusStore.write(client, settings.milvus_collection, passages, terms, keys, embedder, dict(expect),
+                                 stored, progress)
 
-    def __init__(self, index: VectorIndex) -> None:
-        self.passage_vectors = index.vectors()
-        self.sentence_vectors = index.sentence_vectors
-        self.passage_rows = {passage_context(p): i for i, p in enumerate(index.passages)}
-        sentences = (s for p in index.passages for s in p.sentence_texts())
-        self.sentence_rows = {text: i for i, text in enumerate(sentences)}
-        self.terms = {_terms_key(p): t for p, t in zip(index.passages, index.terms)}
-        keys = index.manifest.get("documents")
+
+class StoredPassages:
+    """An earlier build's passages and terms, looked up by document, so that an update does not
+    cut (with Kiwi) or analyse unchanged documents again."""
+
+    def __init__(self, store: PassageStore) -> None:
+        self.terms = {_terms_key(p): t for p, t in zip(store.passages, store.terms)}
+        keys = store.manifest.get("documents")
         self._document_keys: dict[str, object] = keys if isinstance(keys, dict) else {}
         self._passages: dict[str, list[Passage]] = {}
-        for p in index.passages:
+        for p in store.passages:
             self._passages.setdefault(p.source, []).append(p)
 
     def passages_of(self, document: Document, key: str) -> list[Passage] | None:
@@ -171,6 +206,37 @@ class StoredVectors:
         if any(p.title != document.title or document.text[p.start : p.end] != p.text for p in kept):
             return None
         return kept
+
+
+class StoredVectors(StoredPassages):
+    """An earlier FAISS build's passages and vectors, for an update that embeds only new text.
+
+    Vectors are looked up by the exact text that was embedded, not by position, so edits,
+    insertions and deletions anywhere keep every vector whose text did not change.
+    """
+
+    def __init__(self, index: VectorIndex) -> None:
+        super().__init__(index)
+        self.passage_vectors = index.vectors()
+        self.sentence_vectors = index.sentence_vectors
+        self.passage_rows = {passage_context(p): i for i, p in enumerate(index.passages)}
+        sentences = (s for p in index.passages for s in p.sentence_texts())
+        self.sentence_rows = {text: i for i, text in enumerate(sentences)}
+
+
+def cut(corpus: CorpusLoad, settings: Settings, reuse: StoredPassages | None
+        ) -> tuple[list[Passage], list[PassageTerms], dict[str, str]]:
+    """Every document's passages and their terms, reusing those of unchanged documents; and each
+    document's key (what its passages depend on)."""
+    keys = {d.source: document_key(d) for d in corpus.documents}
+    passages: list[Passage] = []
+    for d in corpus.documents:
+        kept = reuse.passages_of(d, keys[d.source]) if reuse else None
+        passages.extend(kept if kept is not None else split_passages(d, settings.max_passage_chars))
+    known = reuse.terms if reuse else {}
+    wanted = [_terms_key(p) for p in passages]
+    fresh = iter(passage_terms([p for p, key in zip(passages, wanted) if key not in known]))
+    return passages, [known[key] if key in known else next(fresh) for key in wanted], keys
 
 
 def _embed(embedder: Embedder, texts: list[str], stored: np.ndarray | None, rows: dict[str, int],
@@ -196,11 +262,7 @@ def build_index(corpus: CorpusLoad, embedder: Embedder, settings: Settings, mani
     text reaches the embedder; the index is the same as one built without it.
     """
     started = time.perf_counter()
-    keys = {d.source: document_key(d) for d in corpus.documents}
-    passages: list[Passage] = []
-    for d in corpus.documents:
-        kept = reuse.passages_of(d, keys[d.source]) if reuse else None
-        passages.extend(kept if kept is not None else split_passages(d, settings.max_passage_chars))
+    passages, terms, keys = cut(corpus, settings, reuse)
     contexts = [passage_context(p) for p in passages]
     # Sentences are embedded bare: a shared heading made every sentence under it look alike.
     sentences = [s for p in passages for s in p.sentence_texts()]
@@ -214,10 +276,6 @@ def build_index(corpus: CorpusLoad, embedder: Embedder, settings: Settings, mani
              p_reused, p_embedded, s_reused, s_embedded)
     update = {"passages_reused": p_reused, "passages_embedded": p_embedded,
               "sentences_reused": s_reused, "sentences_embedded": s_embedded}
-    known = reuse.terms if reuse else {}
-    wanted = [_terms_key(p) for p in passages]
-    fresh = iter(passage_terms([p for p, key in zip(passages, wanted) if key not in known]))
-    terms = [known[key] if key in known else next(fresh) for key in wanted]
     seconds = time.perf_counter() - started
     build = {"seconds": round(seconds, 2),
              "texts_per_s": round((p_embedded + s_embedded) / seconds, 1) if seconds else 0.0}

@@ -141,10 +141,22 @@ def _compounds(tokens: Sequence) -> list[tuple[str, ...]]:
     return runs
 
 
+K1, B = 1.2, 0.75
+
+
+def document_weights(terms: Sequence[str], avgdl: float, k1: float = K1, b: float = B) -> dict[str, float]:
+    """A document's BM25 term weights without the idf: ``tf (k1+1) / (tf + k1 (1-b+b len/avgdl))``.
+
+    A sparse-vector engine stores these; :meth:`BM25.query_weights` puts the idf on the query side,
+    and their inner product is the document's BM25 score."""
+    norm = k1 * (1 - b + b * len(terms) / avgdl)
+    return {t: tf * (k1 + 1) / (tf + norm) for t, tf in Counter(terms).items()}
+
+
 class BM25:
     """Okapi BM25 kept as a sparse term-weight matrix: a query is one sparse product."""
 
-    def __init__(self, documents: Sequence[Sequence[str]], k1: float = 1.2, b: float = 0.75) -> None:
+    def __init__(self, documents: Sequence[Sequence[str]], k1: float = K1, b: float = B) -> None:
         if k1 < 0 or not 0 <= b <= 1:
             raise ValueError(f"BM25 needs k1 >= 0 and 0 <= b <= 1, got k1={k1}, b={b}")
         self.vocab: dict[str, int] = {}
@@ -168,6 +180,23 @@ class BM25:
         self.norms = (k1 * (1 - b + b * lengths / avg)).astype(np.float32)
         self.k1 = k1
         self.size = n
+
+    def query_weights(self, query_terms: Sequence[str]) -> dict[str, float]:
+        """The query side of :meth:`scores` as a sparse vector: each known term's count times its idf."""
+        return {t: n * float(self.idf[self.vocab[t]]) for t, n in Counter(query_terms).items() if t in self.vocab}
+
+    def set_query_weights(self, term_sets: Sequence[Sequence[str]], weights: Sequence[float]) -> dict[str, float]:
+        """:meth:`set_scores` as a sparse vector, for finding candidates: every member of a set weighs the
+        set's weight times its idf. Members' frequencies add up instead of saturating together, so
+        candidates are re-scored with :meth:`set_scores`."""
+        out: dict[str, float] = {}
+        for members, weight in zip(term_sets, weights, strict=True):
+            rows, _ = self._set_counts(members)
+            if len(rows):
+                for t in members:
+                    if t in self.vocab:
+                        out[t] = out.get(t, 0.0) + weight * float(self._idf_of(len(rows)))
+        return out
 
     def scores(self, query_terms: Sequence[str]) -> np.ndarray:
         """BM25 score of every document for the query (zeros when no term is known)."""

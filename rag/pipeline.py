@@ -17,11 +17,11 @@ from rag.conversation import FollowUps
 from rag.corpus import CorpusLoad
 from rag.embeddings import Embedder
 from rag.errors import QuestionError
-from rag.index import VectorIndex
 from rag.indexing import IndexedCorpus, load_or_build, load_stored
 from rag.lexicon import Lexicon, load_lexicon
 from rag.names import NameIndex
 from rag.retrieval import HybridRetriever, LangChainRetriever
+from rag.store import PassageStore
 from rag.types import Answer, Citation, Document, Passage
 
 log = logging.getLogger(__name__)
@@ -65,7 +65,7 @@ class _Live:
     """Everything one request reads, swapped as a whole so that it never sees two versions."""
 
     corpus: CorpusLoad
-    index: VectorIndex
+    index: PassageStore
     retriever: HybridRetriever
     answerability: Answerability
     follow_ups: FollowUps
@@ -86,7 +86,7 @@ class RagPipeline:
     the live state in one assignment, so requests in flight finish on the old one.
     """
 
-    def __init__(self, settings: Settings, embedder: Embedder, corpus: CorpusLoad, index: VectorIndex,
+    def __init__(self, settings: Settings, embedder: Embedder, corpus: CorpusLoad, index: PassageStore,
                  lexicon: Lexicon | None = None, read_only: bool = False) -> None:
         self.settings = settings
         self.read_only = read_only
@@ -115,12 +115,13 @@ class RagPipeline:
     @classmethod
     def load(cls, corpus_dir: str | Path | None = None, index_dir: str | Path | None = None,
              model: str | None = None, rebuild: bool = False, progress: bool = False,
-             settings: Settings | None = None, backend: str | None = None, read_only: bool = False
-             ) -> "RagPipeline":
+             settings: Settings | None = None, backend: str | None = None, read_only: bool = False,
+             store: str | None = None) -> "RagPipeline":
         """``read_only`` serves the stored index as it is and never builds (page replicas sharing
-        an index folder that a separate ``rag index`` job updates)."""
+        an index folder that a separate ``rag index`` job updates); ``store`` is ``faiss`` (the
+        default) or ``milvus`` (at ``RAG_MILVUS_URI``)."""
         settings = settings or Settings.from_env(corpus_dir=corpus_dir, index_dir=index_dir, embedding_model=model,
-                                                 embedding_backend=backend)
+                                                 embedding_backend=backend, store=store)
         embedder = Embedder(settings.embedding_model, batch_size=settings.batch_size,
                             backend=settings.embedding_backend)
         indexed = _indexed(settings, embedder, read_only, rebuild, progress)
@@ -137,7 +138,7 @@ class RagPipeline:
             return (after.get("built_at"), after.get("corpus")) != (before.get("built_at"), before.get("corpus"))
 
     @property
-    def index(self) -> VectorIndex:
+    def index(self) -> PassageStore:
         return self._live.index
 
     @property

@@ -24,8 +24,8 @@ from pydantic import ConfigDict
 from rag.bridge import Bridge, Bridged
 from rag.config import FusionWeights
 from rag.embeddings import Embedder
-from rag.index import VectorIndex
 from rag.lexical import BM25, LATIN, QueryTerms, analyse
+from rag.store import PassageStore
 from rag.types import Passage
 
 _HANGUL = re.compile(r"[\uac00-\ud7a3\u3131-\u318e]")
@@ -96,9 +96,9 @@ class Ranking:
 
 
 class HybridRetriever:
-    """Ranks the passages of a :class:`VectorIndex` by dense, best-sentence and BM25 scores."""
+    """Ranks the passages of a :class:`PassageStore` by dense, best-sentence and BM25 scores."""
 
-    def __init__(self, index: VectorIndex, embedder: Embedder, k: int = 5, weights: FusionWeights | None = None,
+    def __init__(self, index: PassageStore, embedder: Embedder, k: int = 5, weights: FusionWeights | None = None,
                  bridge: Bridge | None = None) -> None:
         if k < 1:
             raise ValueError(f"k must be at least 1, got {k}")
@@ -129,16 +129,22 @@ class HybridRetriever:
         query_ranking = Ranking(analysed, share, [], qv, bridged)
         if not query_ranking.translated:
             bm25 = self.bm25.scores(analysed.terms)
+            lexical = self.index.lexical_search(self.bm25.query_weights(analysed.terms), want)
         else:
             assert bridged is not None
             sets = query_ranking.term_sets
             weights = bridged.set_weights(self.weights.ambiguity)
-            bm25 = self.bm25.set_scores(sets, (1.0,) * (len(sets) - len(weights)) + weights)
-        bm25_top = np.argpartition(-bm25, want - 1)[:want] if want < n else np.arange(n)  # O(n), not a full sort
+            weights = (1.0,) * (len(sets) - len(weights)) + weights
+            bm25 = self.bm25.set_scores(sets, weights)
+            lexical = self.index.lexical_search(self.bm25.set_query_weights(sets, weights), want)
+        if lexical is not None:  # the store's lexical index found the candidates; bm25 scores them exactly
+            bm25_top = lexical
+        else:
+            bm25_top = np.argpartition(-bm25, want - 1)[:want] if want < n else np.arange(n)  # O(n), not a full sort
         candidates = np.union1d(ids, bm25_top[bm25[bm25_top] > 0]).astype(np.int64)
 
         dense = dict(zip(ids.tolist(), scores.tolist()))
-        per_sentence = [self.index.sentences_of(int(i)) @ qv for i in candidates]
+        per_sentence = self.index.sentence_scores(qv, candidates)
         sentence = np.array([s.max() for s in per_sentence], dtype=np.float32)
         dense_c = np.array([dense.get(int(i), float("nan")) for i in candidates], dtype=np.float32)
         dense_c = np.where(np.isnan(dense_c), sentence, dense_c)  # lexical-only candidates

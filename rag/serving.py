@@ -76,5 +76,9 @@ def check(args: argparse.Namespace) -> tuple[str | None, tuple[str, str] | None]
         auth = parse_auth(args.auth)
     except ValueError as exc:
         return str(exc), None
+    store = getattr(args, "store", None) or os.environ.get("RAG_STORE") or "faiss"
+    if args.replica and store != "faiss":
+        return ("--replica follows the versions of a FAISS index folder; Milvus replicas share the server "
+                "instead (see the README's deployment section)"), auth
     return (upload_problem(args.host, args.allow_upload, auth, args.replica) or port_problem(args.host, args.port),
             auth)

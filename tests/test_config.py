@@ -30,3 +30,19 @@ def test_tunables_are_validated():
     assert FusionWeights().lexical(1.0) == FusionWeights().lexical_ko
     assert FusionWeights().lexical(0.0, translated=True) == FusionWeights().lexical_en
     assert isinstance(Settings().index_dir, Path)
+
+
+def test_the_store_and_its_address_come_from_arguments_then_the_environment(tmp_path, monkeypatch):
+    monkeypatch.delenv("RAG_STORE", raising=False)
+    monkeypatch.delenv("RAG_MILVUS_URI", raising=False)
+    plain = Settings.from_env(index_dir=tmp_path / "ix")
+    assert plain.store == "faiss" and plain.milvus_uri == str(tmp_path / "ix" / "milvus.db")
+    monkeypatch.setenv("RAG_STORE", "milvus")
+    monkeypatch.setenv("RAG_MILVUS_URI", "http://milvus.internal:19530")
+    env = Settings.from_env(index_dir=tmp_path / "ix")
+    assert (env.store, env.milvus_uri) == ("milvus", "http://milvus.internal:19530")
+    assert Settings.from_env(store="faiss").store == "faiss"
+    with pytest.raises(ValueError, match="store must be one of faiss, milvus"):
+        Settings(store="chroma")
+    with pytest.raises(ValueError, match="milvus_collection"):
+        Settings(milvus_collection="news; drop")

@@ -44,10 +44,45 @@ ONE_QUESTION = {"hit@1": 1 / 28, "mrr": 1 / 28, "answer_accuracy": 1 / 28, "refu
 one of them."""
 
 
+STORES = ("faiss", "milvus")
+"""Every figure holds on both stores (issue 18): Milvus Lite must rank, refuse and answer as FAISS does."""
+
+
 @pytest.fixture(scope="module")
-def report(pipeline):
-    outcomes = evaluation.run(evaluation.load_golden(GOLDEN), pipeline.ask, pipeline.retrieve)
-    return evaluation.summarise(outcomes, [p.text for p in pipeline.passages])
+def store_pipelines(pipeline, pipeline_dirs, tmp_path_factory):
+    """The session's FAISS pipeline, and the same corpus and model on a Milvus Lite store."""
+    from dataclasses import replace
+
+    from rag import RagPipeline
+    from rag.indexing import load_or_build
+
+    folder = tmp_path_factory.mktemp("milvus")
+    settings = replace(pipeline.settings, store="milvus", index_dir=folder, milvus_uri=str(folder / "milvus.db"))
+    indexed = load_or_build(settings, pipeline.embedder)
+    return {"faiss": pipeline, "milvus": RagPipeline(settings, pipeline.embedder, indexed.corpus, indexed.index)}
+
+
+@pytest.fixture(scope="module")
+def reports(store_pipelines):
+    out = {}
+    for store, rag in store_pipelines.items():
+        outcomes = evaluation.run(evaluation.load_golden(GOLDEN), rag.ask, rag.retrieve)
+        out[store] = evaluation.summarise(outcomes, [p.text for p in rag.passages])
+    return out
+
+
+@pytest.fixture(scope="module", params=STORES)
+def report(request, reports):
+    return reports[request.param]
+
+
+def test_milvus_gives_the_faiss_figures(reports):
+    """Issue 18: the same metrics on both stores, within 0.01."""
+    for lang in ("ko", "en"):
+        faiss, milvus = reports["faiss"]["by_lang"][lang], reports["milvus"]["by_lang"][lang]
+        for metric, value in faiss.items():
+            if isinstance(value, float) and metric != "p50_ms":
+                assert milvus[metric] == pytest.approx(value, abs=0.01), f"{lang} {metric}"
 
 
 def _cases():

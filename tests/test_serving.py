@@ -53,3 +53,20 @@ def test_max_corpus_files_comes_from_the_environment(monkeypatch):
     monkeypatch.setenv("RAG_MAX_CORPUS_FILES", "many")
     with pytest.raises(ValueError, match="whole number"):
         Settings.from_env()
+
+
+def test_a_replica_follows_faiss_versions_only(monkeypatch):
+    import argparse
+
+    from rag.serving import add_arguments, check
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    parser.add_argument("--store")
+    monkeypatch.delenv("RAG_STORE", raising=False)
+    monkeypatch.delenv("RAG_AUTH", raising=False)
+    problem, _ = check(parser.parse_args(["--replica", "--store", "milvus", "--port", "0"]))
+    assert problem and "FAISS" in problem
+    monkeypatch.setenv("RAG_STORE", "milvus")
+    assert check(parser.parse_args(["--replica", "--port", "0"]))[0] == problem
+    assert "FAISS" not in (check(parser.parse_args(["--port", "0"]))[0] or "")
