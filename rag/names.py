@@ -13,7 +13,7 @@ from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
-from rag.romanize import consonant_key, letters, romanize, sound
+from rag.romanize import consonant_key, letters, onset, romanize, sound
 
 _HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
 
@@ -28,6 +28,10 @@ KEY_SIMILARITY = 85
 SPELLING_SIMILARITY = 65
 """A skeleton match must also sound alike, vowels included (``romanize.sound``): local / 로컬 73,
 music / 뮤직 91, partner / 파트너 77; sales / 출시 60, coming / 감안 36."""
+
+
+def _same_onset(a: str, b: str) -> bool:
+    return a == b or not a or not b
 
 
 class NameIndex:
@@ -76,6 +80,8 @@ class NameIndex:
             candidates = self._keys[close[0]] if close else []
         else:
             candidates = self._keys.get(key, [])
-        # The skeleton alone meets unrelated words (sales / 출시 chulsi): the sound must agree too.
-        fitting = [w for w in candidates if fuzz.ratio(sound(target), sound(romanize(w))) >= SPELLING_SIMILARITY]
+        # The skeleton alone meets unrelated words (sales / 출시 chulsi): the sound must agree too,
+        # and so must a first stop's aspiration (Coupang / 기반 giban).
+        fitting = [w for w in candidates if fuzz.ratio(sound(target), sound(romanize(w))) >= SPELLING_SIMILARITY
+                   and _same_onset(onset(target), onset(romanize(w)))]
         return self._parts[min(fitting, key=len)] if fitting else None

@@ -82,3 +82,16 @@ def consonant_key(latin: str) -> str:
     """
     key = "".join(ch for ch in sound(latin) if ch not in _VOWEL and ch not in "hw")
     return re.sub(r"(.)\1+", r"\1", key)
+
+
+def onset(latin: str) -> str:
+    """Whether a Latin-script word starts with a lenis stop (b, d, g, v: ㅂ ㄷ ㄱ in Korean loans and in
+    Revised Romanization) or an aspirated one (p, t, k, hard c, q, f: ㅍ ㅌ ㅋ), else "". Loanwords keep
+    this contrast (game 게임, cake 케이크; partner 파트너, brain 브레인) where the consonant skeleton
+    does not: Coupang (쿠팡) and 기반 (giban) share the skeleton k-p-n."""
+    word = letters(latin)
+    if not word or (word[0] == "c" and word[1:2] in ("e", "i", "y")):
+        return ""
+    if word[0] in "bdgv":
+        return "lenis"
+    return "aspirated" if word[0] in "ptkcqf" else ""

@@ -96,3 +96,13 @@ def test_phrase_heads_stand_in(bridge):
 def test_weights_follow_ambiguity(bridge):
     bridged = bridge.translate("release model")
     assert bridged.set_weights(0.5) == pytest.approx((3 ** -0.5, 1.0))
+
+
+def test_a_name_sharing_only_the_skeleton_of_a_korean_word_is_unknown():
+    """Coupang (쿠팡) and 기반 (giban) share the skeleton k-p-n; loanwords keep a first stop's aspiration."""
+    vocab = dict(VOCAB, 기반=len(VOCAB), 파트너=len(VOCAB) + 1)
+    names = NameIndex(vocab, COMPOUNDS)
+    assert names.match("Coupang") is None
+    assert names.match("brain", capitalised=False) == ("브레인",)
+    assert names.match("Partner") == ("파트너",)
+    assert [g.state for g in Bridge(LEXICON, vocab, names).translate("And Coupang's?").groups] == ["unknown-name"]

@@ -30,3 +30,11 @@ def test_sound_tells_a_loanword_from_a_chance_skeleton():
     # music / 뮤직 sound alike; sales / 출시 (chulsi) share only the skeleton "sls".
     assert consonant_key(romanize("출시")) == consonant_key("sales")
     assert fuzz.ratio(sound("music"), sound(romanize("뮤직"))) > fuzz.ratio(sound("sales"), sound(romanize("출시"))) + 20
+
+
+def test_onset_tells_lenis_from_aspirated_stops():
+    from rag.romanize import onset, romanize
+
+    assert onset("Coupang") == onset(romanize("쿠팡")) == "aspirated"
+    assert onset(romanize("기반")) == onset("game") == onset(romanize("게임")) == "lenis"
+    assert onset("cinema") == onset("Open") == ""
