@@ -8,6 +8,7 @@ that did not change, so adding one article to a large corpus embeds only that ar
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import logging
@@ -123,8 +124,14 @@ def load_stored(settings: Settings, embedder: Embedder) -> IndexedCorpus:
     else:
         index = VectorIndex.load(settings.index_dir, built_with)
     if index.manifest.get("corpus") != expect["corpus"]:
-        log.info("Serving the index as built (%d passages); the corpus folder has changed since, "
-                 "and the index job will build the next version", len(index.passages))
+        # Only the documents this version was built from can be answered from: list no others.
+        keys = index.manifest.get("documents")
+        keys = keys if isinstance(keys, dict) else {}
+        built = [d for d in corpus.documents if keys.get(d.source) == document_key(d)]
+        log.info("Serving the index as built (%d passages, %d of the folder's %d documents); the corpus "
+                 "folder has changed since, and the index job will build the next version",
+                 len(index.passages), len(built), len(corpus.documents))
+        corpus = dataclasses.replace(corpus, documents=built)
     return IndexedCorpus(corpus, index)
 
 

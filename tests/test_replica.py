@@ -104,3 +104,4 @@ def test_a_read_only_pipeline_never_builds(tmp_path):
     replica.refresh()
     assert current_version(index) == version and len(replica.passages) == len(built.passages)
     assert not replica.ask("한빛전자 3분기 영업이익은 얼마야?").answerable
+    assert [d["source"] for d in replica.info().documents] == [SEED.name], "the new article is not listed yet"
