@@ -110,20 +110,29 @@ class MilvusStore:
 
     # -- searching ---------------------------------------------------------------------------
 
+    def _search(self, collection: str, **kwargs: Any) -> list[Any]:
+        """One search; a server that fails or went away becomes one clear :class:`RagError`."""
+        from pymilvus.exceptions import MilvusException
+
+        try:
+            return self.client.search(f"{self.prefix}_{collection}", **kwargs)[0]
+        except MilvusException as exc:
+            raise RagError(f"The Milvus store failed to search {self.prefix}_{collection}: {exc.message}") from exc
+
     def search(self, query: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
         k = min(k, len(self.passages))
         if k <= 0:
             return np.zeros(0, np.float32), np.zeros(0, np.int64)
-        hits = self.client.search(f"{self.prefix}_passages", data=[np.asarray(query, np.float32).tolist()],
-                                  anns_field="vector", limit=k, search_params=_params("IP"))[0]
+        hits = self._search("passages", data=[np.asarray(query, np.float32).tolist()], anns_field="vector",
+                            limit=k, search_params=_params("IP"))
         return self._ids_and_scores(hits)
 
     def lexical_search(self, weights: Mapping[str, float], k: int) -> np.ndarray:
         vector = sparse(weights)
         if not vector or not self.passages:
             return np.zeros(0, np.int64)
-        hits = self.client.search(f"{self.prefix}_passages", data=[vector], anns_field="sparse",
-                                  limit=min(k, len(self.passages)), search_params={"metric_type": "IP"})[0]
+        hits = self._search("passages", data=[vector], anns_field="sparse", limit=min(k, len(self.passages)),
+                            search_params={"metric_type": "IP"})
         return self._ids_and_scores(hits)[1]
 
     def sentence_scores(self, query: np.ndarray, passage_ids: Sequence[int]) -> list[np.ndarray]:
@@ -134,9 +143,9 @@ class MilvusStore:
             return out
         slot = {int(self.keys[i]): j for j, i in enumerate(ids)}
         total = sum(len(o) for o in out)
-        hits = self.client.search(f"{self.prefix}_sentences", data=[np.asarray(query, np.float32).tolist()],
-                                  anns_field="vector", limit=total, filter=f"passage in {list(slot)}",
-                                  output_fields=["passage", "position"], search_params=_params("IP"))[0]
+        hits = self._search("sentences", data=[np.asarray(query, np.float32).tolist()], anns_field="vector",
+                            limit=total, filter=f"passage in {list(slot)}", output_fields=["passage", "position"],
+                            search_params=_params("IP"))
         for h in hits:
             entity = h["entity"]
             out[slot[int(entity["passage"])]][int(entity["position"])] = h["distance"]

@@ -146,3 +146,19 @@ def test_passage_keys_depend_on_text_and_offsets(both):
     assert passage_key(p) == int(store.keys[0])
     assert passage_key(replace(p, start=p.start + 1)) != passage_key(p)
     assert passage_key(replace(p, text=p.text + ".")) != passage_key(p)
+
+
+def test_a_failing_server_is_one_clear_error(both):
+    from pymilvus.exceptions import MilvusException
+
+    from rag.errors import RagError
+
+    _, store, _, _ = both
+
+    class Down:
+        def search(self, *args, **kwargs):
+            raise MilvusException(message="connection refused")
+
+    store.client = Down()
+    with pytest.raises(RagError, match="failed to search rag_passages: connection refused"):
+        store.search(np.ones(32, np.float32), 3)
