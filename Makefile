@@ -40,4 +40,4 @@ test-quick: $(STAMP)
 	$(BIN)/python -m pytest -m "not slow"
 
 clean:
-	rm -rf $(VENV) index/CURRENT index/v-* index/.build-*
+	rm -rf $(VENV) index/CURRENT index/v-* index/.build-* index/milvus.db

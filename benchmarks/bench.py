@@ -10,6 +10,8 @@ Measures, in one run, on this machine:
 - scale: FAISS search latency, recall@10 against exact search and memory at several corpus
   sizes (synthetic vectors built from real passage embeddings), and BM25 at the same sizes
   (synthetic Zipf token lists);
+- stores: FAISS against Milvus Lite on the same synthetic passages: write and load time, the
+  store's share of ``retrieve`` (p50) and memory;
 - peak RSS of a process that serves answers (and of ``app.py`` in a full run).
 
 Writes ``report.json``, ``report.md`` and ``latency_vs_size.png`` to ``benchmarks/results/``
@@ -38,6 +40,7 @@ from benchmarks.latency import bridge_cost, cold_start, index_build, serving_rss
 from benchmarks.measure import golden_questions  # noqa: E402
 from benchmarks.report import markdown, plot, print_summary, targets  # noqa: E402
 from benchmarks.scale import scale  # noqa: E402
+from benchmarks.stores import stores  # noqa: E402
 from benchmarks.throughput import BACKENDS, ceiling, embedding_throughput, golden_metrics, throughput_passages  # noqa: E402
 from rag.config import PROJECT_ROOT, Settings  # noqa: E402
 
@@ -46,6 +49,8 @@ log = logging.getLogger(__name__)
 DEFAULT_OUT = PROJECT_ROOT / "benchmarks" / "results"
 FULL_SIZES = (1_000, 10_000, 100_000, 1_000_000)
 QUICK_SIZES = (1_000, 5_000)
+STORE_SIZES = (1_000, 10_000, 100_000)
+"""Milvus Lite writes about 1,400 passages (with their sentences) a second here: 1M takes ``--store-sizes``."""
 
 
 @dataclass
@@ -61,14 +66,15 @@ class BenchOptions:
     passages: int = 2_000
     """Passages for the embedding-throughput comparison."""
     scale_queries: int = 200
+    store_sizes: tuple[int, ...] = STORE_SIZES
     serve: bool = True
     """Also start ``app.py`` and read its peak RSS after a few answers."""
     settings: Settings = field(default_factory=Settings.from_env)
 
     @classmethod
     def quick_defaults(cls, **overrides: Any) -> "BenchOptions":
-        values: dict[str, Any] = dict(quick=True, sizes=QUICK_SIZES, questions=20, cold_repeats=1, passages=32,
-                                      scale_queries=50, serve=False)
+        values: dict[str, Any] = dict(quick=True, sizes=QUICK_SIZES, store_sizes=(1_000,), questions=20,
+                                      cold_repeats=1, passages=32, scale_queries=50, serve=False)
         values.update({k: v for k, v in overrides.items() if v is not None})
         return cls(**values)
 
@@ -122,6 +128,9 @@ def run(options: BenchOptions) -> dict[str, Any]:
         save_partial()
         log.info("Scale: %s", options.sizes)
         report["scale"] = scale(options.sizes, reference, options.scale_queries, lexical_len, work)
+        save_partial()
+        log.info("Stores: FAISS and Milvus Lite at %s", options.store_sizes)
+        report["stores"] = stores(options.store_sizes, reference, options.scale_queries, work)
     report["targets"] = targets(report)
     report["seconds"] = round(time.perf_counter() - started, 1)
     (options.out / "report.json").write_text(json.dumps(report, ensure_ascii=False, indent=2), encoding="utf-8")
@@ -162,9 +171,12 @@ def parse_sizes(text: str) -> tuple[int, ...]:
 
 
 def options_from(quick: bool, out: Path | None, sizes: str | None, questions: int | None,
-                 settings: Settings | None = None, serve: bool | None = None) -> BenchOptions:
+                 settings: Settings | None = None, serve: bool | None = None, store_sizes: str | None = None
+                 ) -> BenchOptions:
     """Options from command-line values (None: the default of the full or the quick run)."""
     values: dict[str, Any] = {}
+    if store_sizes:
+        values["store_sizes"] = parse_sizes(store_sizes)
     if out is not None:
         values["out"] = Path(out)
     if sizes:

@@ -129,8 +129,28 @@ def markdown(report: dict[str, Any]) -> str:
                      f"{_fmt(c['p95_ms'])} | {_fmt(c['recall@10'])} | {_fmt(c['index_mb'])} ({_fmt(c['rss_delta_mb'])}) | "
                      f"{_fmt(e['p50_ms'])} | {_fmt(lx['p50_ms'])} | {_fmt(lx['p95_ms'])} | {_fmt(lx['build_s'])} | "
                      f"{_fmt(lx['rss_delta_mb'])} |")
+    lines += stores_table(report.get("stores", []))
     lines += ["", f"Total benchmark time: {report['seconds']} s", ""]
     return "\n".join(lines)
+
+
+def stores_table(rows: Sequence[dict[str, Any]]) -> list[str]:
+    """FAISS against Milvus Lite on the same synthetic passages (``benchmarks.stores``)."""
+    if not rows:
+        return []
+    lines = ["", "## Stores: FAISS against Milvus Lite (synthetic passages, 2 sentences each)", "",
+             "The store's share of `retrieve`: dense top 50, lexical candidates, exact BM25 of the candidates and "
+             "their sentence scores; load and memory in a fresh process.", "",
+             "| passages | store | index | write s | load s | retrieve p50 ms | p95 ms | RSS after load MB | peak RSS MB |",
+             "|---|---|---|---|---|---|---|---|---|"]
+    for r in rows:
+        if "error" in r:
+            lines.append(f"| {r['passages']:,} | {r['store']} | error: {r['error'][-80:]!r} | | | | | | |")
+            continue
+        lines.append(f"| {r['passages']:,} | {r['store']} | {r.get('index_type')} | {_fmt(r.get('write_s'))} | "
+                     f"{_fmt(r['load_s'])} | {_fmt(r['p50_ms'])} | {_fmt(r['p95_ms'])} | {_fmt(r['rss_loaded_mb'])} | "
+                     f"{_fmt(r['peak_rss_mb'])} |")
+    return lines
 
 
 def plot(rows: Sequence[dict[str, Any]], path: Path, width: int = 760, height: int = 480) -> None:

@@ -52,6 +52,19 @@ def test_scale_one_small(tmp_path):
     assert {"p50_ms", "p95_ms", "build_s", "vocabulary"} <= set(row["lexical"])
 
 
+def test_both_stores_serve_the_same_synthetic_passages(tmp_path):
+    from benchmarks import stores
+
+    rng = np.random.default_rng(0)
+    base = rng.standard_normal((40, 32)).astype(np.float32)
+    np.save(tmp_path / "base.npy", base / np.linalg.norm(base, axis=1, keepdims=True), allow_pickle=False)
+    wrote = stores.write(300, str(tmp_path / "base.npy"), str(tmp_path))
+    assert wrote["faiss_write_s"] >= 0 and wrote["milvus_write_s"] > 0
+    rows = [stores.serve(s, 300, str(tmp_path / "base.npy"), str(tmp_path), 10) for s in ("faiss", "milvus")]
+    assert [r["index_type"] for r in rows] == ["IndexFlatIP", "Milvus FLAT"]
+    assert all(r["n"] == 10 and r["p50_ms"] > 0 and r["load_s"] > 0 for r in rows)
+
+
 def test_model_flops_per_token_of_multilingual_e5_small():
     config = {"hidden_size": 384, "intermediate_size": 1536, "num_hidden_layers": 12}
     assert throughput.model_mflop_per_token(config) == pytest.approx(42.47, abs=0.01)
@@ -96,6 +109,9 @@ def test_quick_benchmark_writes_the_report(tmp_path):
     assert len(report["targets"]) == 8
     assert "| figure | measured | target | met |" in (out / "report.md").read_text(encoding="utf-8")
     assert (out / "latency_vs_size.png").read_bytes()[:4] == b"\x89PNG"
+    assert [(r["store"], r["passages"]) for r in report["stores"]] == [("faiss", 1000), ("milvus", 1000)]
+    assert all(r["p50_ms"] > 0 and r["load_s"] > 0 for r in report["stores"]), report["stores"]
+    assert "## Stores: FAISS against Milvus Lite" in (out / "report.md").read_text(encoding="utf-8")
 
 
 def test_index_type_switches_by_size_and_is_recorded(tmp_path, monkeypatch):

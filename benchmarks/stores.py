@@ -1,0 +1,171 @@
+"""Stores at scale: FAISS (files) against Milvus Lite on the same synthetic passages.
+
+For each size, one process writes both stores (synthetic passage and sentence vectors shaped like
+real embeddings, Zipf terms as their Kiwi terms), then a fresh process per store loads it and
+times the store's share of ``retrieve``: dense search for 50 candidates, lexical candidates,
+exact BM25 of the candidates (in memory, as the retriever computes it on both stores) and the
+candidates' sentence scores. Load time, that p50 and the loading process's memory are reported.
+Run ``python -m benchmarks.stores SIZE BASE.npy WORK QUERIES`` for one size.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import subprocess
+import sys
+import time
+from pathlib import Path
+from typing import Any, Sequence
+
+import numpy as np
+
+from benchmarks.measure import peak_rss_mb, rss_mb, summary
+from benchmarks.scale import synthetic_vectors, zipf_corpus, zipf_queries
+from rag.config import PROJECT_ROOT
+
+log = logging.getLogger(__name__)
+
+SENTENCES = 2
+"""Sentences per synthetic passage (the seed article has 4, KorQuAD's about 5; fewer keeps 1M writable)."""
+LEXICAL_LEN = 30.0
+
+
+class _Lookup:
+    """An embedder that hands back precomputed vectors by text: the store writes what it is given."""
+
+    def __init__(self, vectors: dict[str, np.ndarray], dimension: int) -> None:
+        self.vectors, self.dimension = vectors, dimension
+
+    def encode_passages(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        return np.stack([self.vectors[t] for t in texts]) if texts else np.zeros((0, self.dimension), np.float32)
+
+
+def _synthetic(n: int, base: np.ndarray) -> tuple[list[Any], list[Any], np.ndarray, np.ndarray]:
+    from rag.lexical import PassageTerms
+    from rag.types import Passage
+
+    docs, _ = zipf_corpus(n, LEXICAL_LEN, seed=0)
+    passages, terms = [], []
+    for i, words in enumerate(docs):
+        half = max(1, len(words) // SENTENCES)
+        parts = [words[:half], words[half:] or words[:1]]
+        texts = [f"{i}-{j} " + " ".join(p) for j, p in enumerate(parts)]
+        spans, at = [], 0
+        for t in texts:
+            spans.append((at, at + len(t)))
+            at += len(t) + 1
+        passages.append(Passage(" ".join(texts), f"d{i // 10:06d}.txt", "t", 0 + 10_000 * (i % 10),
+                                10_000 * (i % 10) + at - 1, tuple((a + 10_000 * (i % 10), b + 10_000 * (i % 10))
+                                                                  for a, b in spans)))
+        terms.append(PassageTerms((), tuple(tuple(p) for p in parts)))
+    return passages, terms, synthetic_vectors(base, n, seed=0), synthetic_vectors(base, SENTENCES * n, seed=3)
+
+
+def write(n: int, base_path: str, work: str) -> dict[str, Any]:
+    """Both stores of one size, written from the same synthetic passages."""
+    from rag.index import VectorIndex
+    from rag.indexing import passage_context
+    from rag.milvus_store import MilvusStore, connect
+
+    base = np.load(base_path, allow_pickle=False)
+    passages, terms, vectors, sentence_vectors = _synthetic(n, base)
+    folder = Path(work) / f"stores-{n}"
+    start = time.perf_counter()
+    VectorIndex.build(passages, vectors, sentence_vectors, {"model": "synthetic"}, terms).save(folder / "faiss")
+    faiss_s = time.perf_counter() - start
+    lookup = {passage_context(p): v for p, v in zip(passages, vectors)}
+    lookup.update(zip((s for p in passages for s in p.sentence_texts()), sentence_vectors))
+    start = time.perf_counter()
+    MilvusStore.write(connect(str(folder / "milvus.db")), "bench", passages, terms, {},
+                      _Lookup(lookup, vectors.shape[1]), {"model": "synthetic"}, None)
+    milvus_s = time.perf_counter() - start
+    return {"faiss_write_s": round(faiss_s, 2), "milvus_write_s": round(milvus_s, 2)}
+
+
+def serve(store: str, n: int, base_path: str, work: str, queries: int) -> dict[str, Any]:
+    """Load one store in this (fresh) process and time the store's share of retrieval."""
+    from rag.index import VectorIndex
+    from rag.lexical import BM25
+    from rag.milvus_store import MilvusStore, connect
+
+    base = np.load(base_path, allow_pickle=False)
+    qv = synthetic_vectors(base, queries, seed=1)
+    folder = Path(work) / f"stores-{n}"
+    before = rss_mb()
+    start = time.perf_counter()
+    loaded: Any = (VectorIndex.load(folder / "faiss", {}) if store == "faiss"
+                   else MilvusStore.load(connect(str(folder / "milvus.db")), "bench", {}))
+    bm25 = BM25([t.all() for t in loaded.terms])
+    load_s = time.perf_counter() - start
+    loaded_mb = rss_mb() - before
+    lexical = zipf_queries(queries, len(bm25.vocab), seed=2)
+    ms = []
+    for i in range(queries):
+        t = time.perf_counter()
+        _, ids = loaded.search(qv[i], 50)
+        exact = bm25.scores(lexical[i])
+        found = loaded.lexical_search(bm25.query_weights(lexical[i]), 50)
+        if found is None:
+            found = np.argpartition(-exact, min(50, n - 1))[:50]
+        candidates = np.union1d(ids, found[exact[found] > 0]).astype(np.int64)
+        loaded.sentence_scores(qv[i], candidates)
+        ms.append((time.perf_counter() - t) * 1000)
+    return {"store": store, "passages": n, "load_s": round(load_s, 2), "rss_loaded_mb": round(loaded_mb, 1),
+            "peak_rss_mb": round(peak_rss_mb(), 1), "index_type": loaded.manifest.get("index_type"),
+            **summary(ms)}
+
+
+def stores(sizes: Sequence[int], base: np.ndarray, queries: int, work: Path) -> list[dict[str, Any]]:
+    """Each size written once, then each store loaded in a fresh process; failures are recorded."""
+    base_path = work / "stores_base.npy"
+    np.save(base_path, np.asarray(base, dtype=np.float32), allow_pickle=False)
+    rows: list[dict[str, Any]] = []
+    for n in sizes:
+        log.info("Stores: writing %d passages to FAISS and Milvus Lite", n)
+        wrote = _run("write", n, base_path, work, queries)
+        for store in ("faiss", "milvus"):
+            row = _run(store, n, base_path, work, queries) if "error" not in wrote else {"error": wrote["error"]}
+            rows.append({"store": store, "passages": n,
+                         "write_s": wrote.get(f"{store}_write_s"), **row})
+    return rows
+
+
+def _run(what: str, n: int, base_path: Path, work: Path, queries: int) -> dict[str, Any]:
+    done = subprocess.run([sys.executable, "-m", "benchmarks.stores", what, str(n), str(base_path), str(work),
+                           str(queries)], capture_output=True, text=True, cwd=PROJECT_ROOT,
+                          env=dict(os.environ, PYTHONWARNINGS="ignore"))
+    if done.returncode != 0:
+        return {"error": done.stderr[-2000:]}
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def main(argv: Sequence[str]) -> int:
+    """``python -m benchmarks.stores 1k,10k,100k``: this section alone, as a table, with the vectors of
+    the project's index (``index/``) as the real embeddings the synthetic ones are shaped after;
+    ``python -m benchmarks.stores write|faiss|milvus N BASE.npy WORK QUERIES``: one step, one JSON line."""
+    if len(argv) == 1:
+        import tempfile
+
+        from benchmarks.bench import parse_sizes
+        from benchmarks.report import stores_table
+        from rag.index import VectorIndex
+
+        index = VectorIndex.load(PROJECT_ROOT / "index", {})
+        base = np.concatenate([index.vectors(), index.sentence_vectors])
+        with tempfile.TemporaryDirectory(prefix="rag-stores-") as tmp:
+            rows = stores(parse_sizes(argv[0]), base, 200, Path(tmp))
+        print("\n".join(stores_table(rows)))
+        return 0
+    what, n, base_path, work, queries = argv
+    if what == "write":
+        print(json.dumps(write(int(n), base_path, work)))
+    else:
+        print(json.dumps(serve(what, int(n), base_path, work, int(queries))))
+    return 0
+
+
+if __name__ == "__main__":
+    logging.basicConfig(level=logging.WARNING)
+    sys.exit(main(sys.argv[1:]))
