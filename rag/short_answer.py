@@ -166,8 +166,9 @@ def _candidates(tokens: Sequence, kind: Kind) -> list[_Span]:
     if kind == "amount":
         return [s for s in _amounts(tokens) if s.forms[-1] not in _TIME_UNITS and not _followed_by_unit(tokens, s)]
     if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
+        # An acronym alone (AI, CIO) names a thing or a title, not a person.
         return [s for s in _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
-                if len("".join(s.forms)) >= 2]
+                if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
     return list(_runs(tokens, lambda t: t.tag in _NOUN))
 
 
@@ -180,14 +181,17 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     asked = frozenset().union(*sets)
     q_tokens = kiwi().tokenize(question)
     head = _head(q_tokens)
-    kind = kind_of(question) or _kind_of_head(head)
+    kind = kind_of(question)
+    if kind is None or (kind == "thing" and head is not None):
+        kind = _kind_of_head(head) or kind  # "어느 금액보다" asks for an amount, "어떤 날" for a time
     if kind is None or (kind == "thing" and not _WHICH.search(question)):
         if asked & FIGURE_NOUNS:
             kind = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
     if kind is None:
         return None
     tokens = kiwi().tokenize(quote)
-    spans = [t for s in _candidates(tokens, kind) if (t := _unsaid(tokens, s, asked, kind in ("thing", "person")))]
+    spans = [t for s in _candidates(tokens, kind)
+             if (t := _unsaid(tokens, s, asked, kind in ("thing", "person"), kind == "person"))]
     if not spans:
         return None
     spans = _narrow(question, kind, spans, tokens)
@@ -222,16 +226,24 @@ def _kind_of_head(head: str | None) -> Kind | None:
     return "thing"
 
 
-def _unsaid(tokens: Sequence, span: _Span, asked: frozenset[str], trim: bool) -> _Span | None:
+def _unsaid(tokens: Sequence, span: _Span, asked: frozenset[str], trim: bool, trim_end: bool = False
+            ) -> _Span | None:
     """None when the question says all of the candidate; else, for noun phrases (``trim``), the
-    candidate without the leading words the question already says ("미국 대통령 존 …" -> "존 …")."""
+    candidate without the leading words the question already says ("미국 대통령 존 …" -> "존 …"), and
+    for names (``trim_end``) followed by a title without the organisation between them that the
+    question names ("배재현 카카오 투자총괄대표" -> "배재현"; "바샤르 알아사드는" keeps its surname)."""
     forms = [f.lower() for f in span.forms]
     skip = next((i for i, f in enumerate(forms) if f not in asked), None)
     if skip is None:
         return None
     if not trim:
         return span
-    return _span(tokens, span.first + skip, span.first + len(forms) - 1) if skip else span
+    last = len(forms) - 1
+    after = span.first + len(forms)
+    titled = after < len(tokens) and tokens[after].tag == "NNG" and tokens[after].start == span.end + 1
+    while trim_end and titled and last > skip and forms[last] in asked:
+        last -= 1
+    return _span(tokens, span.first + skip, span.first + last) if skip or last < len(forms) - 1 else span
 
 
 def _next_to(span: _Span, tokens: Sequence, head: str | None) -> float:

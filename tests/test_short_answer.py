@@ -38,3 +38,15 @@ def test_the_noun_asked_for_picks_its_apposition():
     dated = find("임종석이 지명수배 된 날은?", [("임종석",), ("지명",), ("수배",)],
                  "임종석은 1989년 2월 15일 지명수배 되었다.", 0, "ko")
     assert dated and dated.text == "1989년 2월 15일"
+
+
+def test_which_figure_asks_for_an_amount_not_a_noun():
+    quote = '이어 그는 "경영효율화로 기존에 밝힌 3000억원의 손실규모보다는 줄어들 것"이라고 말했다.'
+    short = find("손실이 어느 금액보다 줄어들 거라고 했어?", [("손실",), ("금액",), ("줄",)], quote, 0, "ko")
+    assert short and short.text == "3000억원"
+
+
+def test_a_name_is_not_an_acronym_and_drops_the_words_the_question_says():
+    quote = '배재현 카카오 투자총괄대표(CIO)는 "하반기에도 AI 연구인력 증가가 확대될 것"이라고 말했다.'
+    short = find("Who said AI research staff would grow?", [("카카오",), ("ai",), ("연구",)], quote, 0, "en")
+    assert short and short.text == "배재현" and short.display == "Bae Jae-hyeon (배재현)"
