@@ -48,6 +48,7 @@ an amount; any other head noun asks for a noun phrase."""
 _CAUSES = frozenset({"영향", "효과", "때문", "덕분", "여파", "결과", "탓"})
 """Nouns that end a cause: "… 등의 영향으로", "… 편입 효과로", "… 때문에"."""
 _CLAUSE_EDGE = frozenset({"JX", "JKS", "EC", "EF", "SF", "ETM"})
+_PUNCTUATION = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"})
 
 
 @dataclass(frozen=True)
@@ -144,13 +145,15 @@ def _causes(tokens: Sequence) -> list[_Span]:
         begin = end
         while begin > 0 and tokens[begin - 1].tag not in _CLAUSE_EDGE:
             begin -= 1
+        while begin < end and tokens[begin].tag in _PUNCTUATION:  # '"경영효율화로' -> '경영효율화'
+            begin += 1
         return _span(tokens, begin, end)
 
     marked = [clause(i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")]
     if marked:
         return marked
     return [clause(i - 1) for i, t in enumerate(tokens)
-            if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP")]
+            if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP", "XSN")]
 
 
 def _candidates(tokens: Sequence, kind: Kind) -> list[_Span]:
@@ -190,6 +193,9 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     if kind is None:
         return None
     tokens = kiwi().tokenize(quote)
+    if kind == "thing" and (defined := _definition(q_tokens, tokens)):
+        return ShortAnswer(quote[defined.start:defined.end], quote[defined.start:defined.end],
+                           quote_start + defined.start, quote_start + defined.end)
     spans = [t for s in _candidates(tokens, kind)
              if (t := _unsaid(tokens, s, asked, kind in ("thing", "person"), kind == "person"))]
     if not spans:
@@ -201,6 +207,34 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
                                      + _closeness(s, tokens, sets, focus), -s.first))
     text = quote[best.start:best.end]
     return ShortAnswer(text, display(text, kind, lang), quote_start + best.start, quote_start + best.end)
+
+
+_NAMING = frozenset({"NNG", "NNP", "NNB", "SL", "SN", "SH", "MAG", "SSO", "SSC", "SS"})
+"""Tags of a bare noun phrase such as "카톡 '펑' 기능" (a quoted name may be tagged as an adverb)."""
+
+
+def _definition(q_tokens: Sequence, tokens: Sequence) -> _Span | None:
+    """"'펑' 기능이 뭐야?" asks what a named thing is; a news sentence says it in the clause that
+    modifies the thing ("24시간 이후 사라지는 '펑' 기능"). Only for a question that is a bare noun
+    phrase, a subject particle and 뭐/무엇, and a quote that modifies its last noun."""
+    tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
+    at = next((i for i, t in enumerate(tail) if t.form in ("뭐", "무엇") and t.tag == "NP"), None)
+    if at is None or at < 2 or tail[at - 1].tag != "JKS" or any(t.tag not in _NAMING for t in tail[:at - 1]):
+        return None
+    named = tail[at - 2].form
+    for i, tok in enumerate(tokens):
+        if tok.form != named or not tok.tag.startswith("NN"):
+            continue
+        end = i - 1
+        while end >= 0 and tokens[end].tag in _NAMING:
+            end -= 1
+        if end < 0 or tokens[end].tag != "ETM":
+            continue
+        begin = end
+        while begin > 0 and tokens[begin - 1].tag not in _CLAUSE_EDGE:
+            begin -= 1
+        return _span(tokens, begin, end)
+    return None
 
 
 def _head(q_tokens: Sequence) -> str | None:

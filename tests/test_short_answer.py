@@ -50,3 +50,18 @@ def test_a_name_is_not_an_acronym_and_drops_the_words_the_question_says():
     quote = '배재현 카카오 투자총괄대표(CIO)는 "하반기에도 AI 연구인력 증가가 확대될 것"이라고 말했다.'
     short = find("Who said AI research staff would grow?", [("카카오",), ("ai",), ("연구",)], quote, 0, "en")
     assert short and short.text == "배재현" and short.display == "Bae Jae-hyeon (배재현)"
+
+
+def test_a_cause_marked_as_a_means_is_cut_without_its_quote_mark():
+    quote = '이어 그는 "경영효율화로 기존에 밝힌 3000억원의 손실규모보다는 줄어들 것"이라고 말했다.'
+    short = find("손실이 3000억원보다 적을 거라는 근거는?", [("손실",), ("3000",), ("억",), ("근거",)], quote, 0, "ko")
+    assert short and short.text == "경영효율화"
+
+
+def test_what_a_named_thing_is_comes_from_the_clause_that_modifies_it():
+    quote = "원하는 사람에게만 공유하고 24시간 이후 사라지는 '펑' 기능을 도입한다."
+    short = find("카톡 '펑' 기능이 뭐야?", [("카톡",), ("기능",)], quote, 0, "ko")
+    assert short and short.text == "24시간 이후 사라지는"
+    # Not a definition question (a verb before 뭐): the rule stays out.
+    other = find("카톡이 도입하는 게 뭐야?", [("카톡",), ("도입",)], quote, 0, "ko")
+    assert other is None or other.text != "24시간 이후 사라지는"
