@@ -48,15 +48,45 @@ class ExtractiveAnswerer:
         # The quote may come from a lower passage whose sentence fits clearly better, less a
         # penalty per rank: passages rank by more than their best sentence.
         rank, ((spans, best), top) = max(enumerate(picks), key=lambda x: x[1][0][1] - self.policy.rank_penalty * x[0])
+        asked = [*ranking.term_sets, *((t,) for t in ranking.query.terms)]
         citation = Citation.of(top.passage, round(top.score, 4), (spans[0][0], spans[-1][1]))
+        short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang)
+        # Not for follow-ups: their passage is found by the carried topic, so a neighbour's figure
+        # is no evidence that it answers what they ask.
+        if short is None and not need_span and len(spans) < self.policy.max_sentences:
+            widened = self._neighbour_with_answer(question, asked, top, spans[0], lang)
+            if widened is not None:
+                citation, short = widened
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
-        asked = [*ranking.term_sets, *((t,) for t in ranking.query.terms)]
-        short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang)
         if need_span and short is None and short_answer.kind_of(question) in ("time", "amount", "person"):
             return self._refusal(question, ranking, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)
+
+    @staticmethod
+    def _neighbour_with_answer(question: str, asked: Sequence[Sequence[str]], hit: Hit, span: tuple[int, int],
+                               lang: str) -> tuple[Citation, short_answer.ShortAnswer] | None:
+        """The quoted sentence often restates the question while its neighbour holds what it asks
+        ("…지명수배된 사람의 이름은?" quotes the warrant; the name is one sentence earlier): when the
+        question asks for a time, an amount or a person and the sentence holds none, the better
+        neighbour that holds one joins the quote."""
+        if short_answer.asks_for(question, asked) not in ("time", "amount", "person"):
+            return None
+        sentences = list(hit.passage.sentences)
+        i = sentences.index(span)
+        found = []
+        for j in (i - 1, i + 1):
+            if 0 <= j < len(sentences):
+                joined = (min(span[0], sentences[j][0]), max(span[1], sentences[j][1]))
+                citation = Citation.of(hit.passage, round(hit.score, 4), joined)
+                short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang)
+                if short is not None and not span[0] <= short.start < span[1]:
+                    found.append((hit.sentence_scores[j], citation, short))
+        if not found:
+            return None
+        _, citation, short = max(found, key=lambda f: f[0])
+        return citation, short
 
     @staticmethod
     def _refusal(question: str, ranking: Ranking, lang: str) -> Answer:

@@ -179,17 +179,11 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
          ) -> ShortAnswer | None:
     """The span of ``quote`` (at document offset ``quote_start``) that answers ``question``, or None.
     ``term_sets`` are the question's terms, each a set of alternatives (an English word's translations)."""
-    sets = [frozenset(t.lower() for t in s) for s in term_sets if s]
-    sets += [frozenset({lemma(w)}) for w in _LATIN.findall(question)]
+    sets = _term_sets(question, term_sets)
     asked = frozenset().union(*sets)
     q_tokens = kiwi().tokenize(question)
     head = _head(q_tokens)
-    kind = kind_of(question)
-    if kind is None or (kind == "thing" and head is not None):
-        kind = _kind_of_head(head) or kind  # "어느 금액보다" asks for an amount, "어떤 날" for a time
-    if kind is None or (kind == "thing" and not _WHICH.search(question)):
-        if asked & FIGURE_NOUNS:
-            kind = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
+    kind = _kind(question, head, asked)
     if kind is None:
         return None
     tokens = kiwi().tokenize(quote)
@@ -235,6 +229,26 @@ def _definition(q_tokens: Sequence, tokens: Sequence) -> _Span | None:
             begin -= 1
         return _span(tokens, begin, end)
     return None
+
+
+def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
+    """The kind of answer a question wants, from its question word, else its head noun, else the
+    figure it names."""
+    return _kind(question, _head(kiwi().tokenize(question)), frozenset().union(*_term_sets(question, term_sets)))
+
+
+def _term_sets(question: str, term_sets: Sequence[Sequence[str]]) -> list[frozenset[str]]:
+    sets = [frozenset(t.lower() for t in s) for s in term_sets if s]
+    return sets + [frozenset({lemma(w)}) for w in _LATIN.findall(question)]
+
+
+def _kind(question: str, head: str | None, asked: frozenset[str]) -> Kind | None:
+    kind = kind_of(question)
+    if kind is None or (kind == "thing" and head is not None):
+        kind = _kind_of_head(head) or kind  # "어느 금액보다" asks for an amount, "어떤 날" for a time
+    if (kind is None or (kind == "thing" and not _WHICH.search(question))) and asked & FIGURE_NOUNS:
+        kind = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
+    return kind
 
 
 def _head(q_tokens: Sequence) -> str | None:

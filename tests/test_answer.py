@@ -53,3 +53,15 @@ def test_no_hits_is_a_refusal():
 def test_validates_arguments():
     with pytest.raises(ValueError):
         QuotePolicy(max_sentences=3)
+
+
+def test_a_neighbour_holding_what_is_asked_joins_a_quote_that_only_restates_the_question():
+    # The question "가격" (price) sentence restates it; asking for a time, the quote needs sentence 0's 10월.
+    rank = ranking([0.70, 0.90, 0.6], terms=("가격", "밝히"))
+    ans = ExtractiveAnswerer().answer("가격은 언제 밝혀?", rank, supported=True)
+    assert ans.text == "카카오는 10월 AI 모델을 공개한다. 가격은 밝히지 않았다. [1]"
+    assert ans.short and ans.short.text == "10월"
+    # A follow-up keeps its quote (its passage was found by the carried topic), so it is refused.
+    assert not ExtractiveAnswerer().answer("가격은 언제 밝혀?", rank, supported=True, need_span=True).answerable
+    # A question that asks for no time, amount or person keeps the one sentence.
+    assert ExtractiveAnswerer().answer("가격은?", rank, supported=True).text == "가격은 밝히지 않았다. [1]"
