@@ -59,7 +59,7 @@ class ExtractiveAnswerer:
                 citation, short = widened
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
-        if need_span and short is None and short_answer.kind_of(question) in ("time", "amount", "person"):
+        if need_span and short is None and short_answer.asks_for(question, asked) in ("time", "amount", "person"):
             return self._refusal(question, ranking, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)

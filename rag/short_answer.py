@@ -32,6 +32,7 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 _TIME_UNITS = frozenset({"년", "월", "일", "분기", "시", "주"})
 TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})
 _LATIN = re.compile(r"[A-Za-z]+")
+_FULL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
 _WHICH = re.compile(r"어느|어떤|\bwhich\b", re.I)
 _NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
 FIGURE_NOUNS = frozenset({"매출", "매출액", "이익", "순이익", "수익", "비용", "손실", "주가", "가격", "금액", "규모", "액",
@@ -141,19 +142,22 @@ def _followed_by_unit(tokens: Sequence, span: _Span) -> bool:
 def _causes(tokens: Sequence) -> list[_Span]:
     """The clause that ends in a cause noun ("AI 관련 인프라 투자, … 등의 영향"), else a noun phrase
     marked as a means ("경영효율화로"); each starts after the nearest topic, subject or clause end."""
-    def clause(end: int) -> _Span:
-        begin = end
-        while begin > 0 and tokens[begin - 1].tag not in _CLAUSE_EDGE:
-            begin -= 1
-        while begin < end and tokens[begin].tag in _PUNCTUATION:  # '"경영효율화로' -> '경영효율화'
-            begin += 1
-        return _span(tokens, begin, end)
-
-    marked = [clause(i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")]
+    marked = [_clause(tokens, i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")]
     if marked:
         return marked
-    return [clause(i - 1) for i, t in enumerate(tokens)
+    return [_clause(tokens, i - 1) for i, t in enumerate(tokens)
             if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP", "XSN")]
+
+
+def _clause(tokens: Sequence, end: int) -> _Span:
+    """The clause ending at token ``end``: back to the nearest topic, subject or clause end, without
+    leading punctuation ('"경영효율화로' -> '경영효율화')."""
+    begin = end
+    while begin > 0 and tokens[begin - 1].tag not in _CLAUSE_EDGE:
+        begin -= 1
+    while begin < end and tokens[begin].tag in _PUNCTUATION:
+        begin += 1
+    return _span(tokens, begin, end)
 
 
 def _candidates(tokens: Sequence, kind: Kind) -> list[_Span]:
@@ -210,12 +214,14 @@ _NAMING = frozenset({"NNG", "NNP", "NNB", "SL", "SN", "SH", "MAG", "SSO", "SSC",
 def _definition(q_tokens: Sequence, tokens: Sequence) -> _Span | None:
     """"'펑' 기능이 뭐야?" asks what a named thing is; a news sentence says it in the clause that
     modifies the thing ("24시간 이후 사라지는 '펑' 기능"). Only for a question that is a bare noun
-    phrase, a subject particle and 뭐/무엇, and a quote that modifies its last noun."""
+    phrase, a subject particle and 뭐/무엇, and a quote that modifies its last noun, with one of the
+    phrase's other words when it has any (so "검색 기능" is not taken for "'펑' 기능")."""
     tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
     at = next((i for i, t in enumerate(tail) if t.form in ("뭐", "무엇") and t.tag == "NP"), None)
     if at is None or at < 2 or tail[at - 1].tag != "JKS" or any(t.tag not in _NAMING for t in tail[:at - 1]):
         return None
     named = tail[at - 2].form
+    others = {t.form for t in tail[:at - 2] if t.tag not in _PUNCTUATION}
     for i, tok in enumerate(tokens):
         if tok.form != named or not tok.tag.startswith("NN"):
             continue
@@ -224,10 +230,9 @@ def _definition(q_tokens: Sequence, tokens: Sequence) -> _Span | None:
             end -= 1
         if end < 0 or tokens[end].tag != "ETM":
             continue
-        begin = end
-        while begin > 0 and tokens[begin - 1].tag not in _CLAUSE_EDGE:
-            begin -= 1
-        return _span(tokens, begin, end)
+        if others and not others & {t.form for t in tokens[end + 1:i]}:
+            continue
+        return _clause(tokens, end)
     return None
 
 
@@ -244,8 +249,10 @@ def _term_sets(question: str, term_sets: Sequence[Sequence[str]]) -> list[frozen
 
 def _kind(question: str, head: str | None, asked: frozenset[str]) -> Kind | None:
     kind = kind_of(question)
-    if kind is None or (kind == "thing" and head is not None):
-        kind = _kind_of_head(head) or kind  # "어느 금액보다" asks for an amount, "어떤 날" for a time
+    if kind is None:
+        kind = _kind_of_head(head)
+    elif kind == "thing" and (head in _TIME_HEADS or head in FIGURE_NOUNS):
+        kind = _kind_of_head(head)  # "어느 금액보다" asks for an amount, "어떤 날" for a time ("무슨 수로" a means)
     if (kind is None or (kind == "thing" and not _WHICH.search(question))) and asked & FIGURE_NOUNS:
         kind = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
     return kind
@@ -289,7 +296,10 @@ def _unsaid(tokens: Sequence, span: _Span, asked: frozenset[str], trim: bool, tr
     last = len(forms) - 1
     after = span.first + len(forms)
     titled = after < len(tokens) and tokens[after].tag == "NNG" and tokens[after].start == span.end + 1
-    while trim_end and titled and last > skip and forms[last] in asked:
+    # Only a Korean full name (one token of 2-4 syllables) sheds the organisation after it: "존 케네디
+    # 대통령" keeps its surname.
+    while (trim_end and titled and last > skip and forms[last] in asked
+           and _FULL_NAME.fullmatch(span.forms[skip])):
         last -= 1
     return _span(tokens, span.first + skip, span.first + last) if skip or last < len(forms) - 1 else span
 
@@ -366,7 +376,7 @@ def display(text: str, kind: Kind, lang: str) -> str:
     english = to_english(text)
     if english:
         return english
-    if kind == "person" and re.fullmatch(r"[\uac00-\ud7a3]{2,4}", text):
+    if kind == "person" and _FULL_NAME.fullmatch(text):
         return f"{person_name(text)} ({text})"
     return text
 

@@ -50,6 +50,8 @@ def test_a_name_is_not_an_acronym_and_drops_the_words_the_question_says():
     quote = '배재현 카카오 투자총괄대표(CIO)는 "하반기에도 AI 연구인력 증가가 확대될 것"이라고 말했다.'
     short = find("Who said AI research staff would grow?", [("카카오",), ("ai",), ("연구",)], quote, 0, "en")
     assert short and short.text == "배재현" and short.display == "Bae Jae-hyeon (배재현)"
+    kennedy = find("케네디 대통령은 누구야?", [("케네디",), ("대통령",)], "존 케네디 대통령은 연설했다.", 0, "ko")
+    assert kennedy and kennedy.text == "존 케네디"
 
 
 def test_a_cause_marked_as_a_means_is_cut_without_its_quote_mark():
@@ -62,6 +64,9 @@ def test_what_a_named_thing_is_comes_from_the_clause_that_modifies_it():
     quote = "원하는 사람에게만 공유하고 24시간 이후 사라지는 '펑' 기능을 도입한다."
     short = find("카톡 '펑' 기능이 뭐야?", [("카톡",), ("기능",)], quote, 0, "ko")
     assert short and short.text == "24시간 이후 사라지는"
+    # Another feature is not the one named.
+    other_feature = find("카톡 '펑' 기능이 뭐야?", [("카톡",), ("기능",)], "새로 추가된 검색 기능은 편리하다.", 0, "ko")
+    assert other_feature is None or other_feature.text != "새로 추가된"
     # Not a definition question (a verb before 뭐): the rule stays out.
     other = find("카톡이 도입하는 게 뭐야?", [("카톡",), ("도입",)], quote, 0, "ko")
     assert other is None or other.text != "24시간 이후 사라지는"
