@@ -54,7 +54,9 @@ def test_log_in_upload_ask_refuse_a_bad_file_and_remove(app, tmp_path):
         page.fill("input[type=password]", PASSWORD)
         page.keyboard.press("Enter")
         page.wait_for_selector("#question textarea", state="visible", timeout=60_000)
-        assert page.locator("#upload").count() >= 1  # (Gradio nests a group's id in two divs)
+        # The sidebar may mount after the chat box; wait for it (Gradio nests a group's id in two divs).
+        page.wait_for_selector("#upload-add", state="visible", timeout=60_000)
+        assert page.locator("#upload").count() >= 1
 
         started = time.perf_counter()
         page.set_input_files("#upload-files input[type=file]", str(tmp_path / "hanbit.txt"))

@@ -202,6 +202,7 @@ def test_follow_up_is_answered_from_the_conversation_and_new_conversation_clears
 def test_without_allow_upload_there_is_no_upload_panel_and_no_upload_api(page, server):
     from gradio_client import Client
 
+    page.wait_for_selector("#refresh", state="visible", timeout=60_000)  # the sidebar is there, without the panel
     assert page.locator("#upload").count() == 0 and page.locator("#upload-files").count() == 0
     endpoints = Client(server, verbose=False).view_api(print_info=False, return_format="dict")["named_endpoints"]
     assert list(endpoints) == ["/ask"]  # nothing that writes, not even a hidden one
