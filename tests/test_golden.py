@@ -110,6 +110,59 @@ def test_unmet_targets_do_not_regress(report, level, lang, metric):
     assert value >= floor, f"{lang} {metric} = {value}, below its measured floor {floor:.4f}"
 
 
+DISTRACTORS = GOLDEN.parent / "distractors"
+MIXED = {
+    ("ko", "refusal_rate"): 0.3939, ("en", "hit@1"): 0.525, ("en", "hit@3"): 0.925,
+    ("en", "answer_accuracy"): 0.65, ("en", "refusal_rate"): 0.3704,
+}
+"""Issue 14: the golden set and the distractors' questions (151) over the seed plus the ten
+distractor articles (53 passages), where the first floors are not all met yet: refusal's standout
+grows with the number of documents and was fitted on one article. The values measured; each must
+hold less one question, and each bound turns its test red the day it is met."""
+MIXED_ONE_QUESTION = {"hit@1": 1 / 40, "hit@3": 1 / 40, "answer_accuracy": 1 / 40, "refusal_rate": 1 / 27}
+
+
+@pytest.fixture(scope="module")
+def mixed_report(pipeline, tmp_path_factory):
+    import shutil
+    from dataclasses import replace
+
+    from rag import RagPipeline
+    from rag.indexing import load_or_build
+
+    folder = tmp_path_factory.mktemp("mixed")
+    corpus = folder / "corpus"
+    corpus.mkdir()
+    for article in [*pipeline.settings.corpus_dir.glob("*.txt"), *DISTRACTORS.glob("*.txt")]:
+        shutil.copy(article, corpus)
+    settings = replace(pipeline.settings, corpus_dir=corpus, index_dir=folder / "index")
+    indexed = load_or_build(settings, pipeline.embedder)
+    rag = RagPipeline(settings, pipeline.embedder, indexed.corpus, indexed.index)
+    items = evaluation.load_golden(GOLDEN) + evaluation.load_golden(GOLDEN.parent / "qa-distractors.jsonl")
+    return evaluation.summarise(evaluation.run(items, rag.ask, rag.retrieve), [p.text for p in rag.passages])
+
+
+def _mixed_cases():
+    for lang in ("ko", "en"):
+        for metric, bound in (*FLOORS.items(), ("false_refusal_rate", CEILING["floor"])):
+            measured = MIXED.get((lang, metric))
+            marks = [pytest.mark.xfail(strict=True, reason=f"measured {measured}")] if measured else []
+            yield pytest.param(lang, metric, bound, marks=marks, id=f"{lang}-{metric}")
+
+
+@pytest.mark.parametrize("lang,metric,bound", list(_mixed_cases()))
+def test_first_floors_with_other_companies_news(mixed_report, lang, metric, bound):
+    assert mixed_report["passages"] == 53
+    value = mixed_report["by_lang"][lang][metric]
+    assert (value <= bound) if metric == "false_refusal_rate" else (value >= bound), f"{lang} {metric} = {value}"
+
+
+@pytest.mark.parametrize("lang,metric", sorted(MIXED))
+def test_with_other_companies_news_nothing_regresses(mixed_report, lang, metric):
+    floor = MIXED[(lang, metric)] - MIXED_ONE_QUESTION[metric] - 1e-9
+    assert mixed_report["by_lang"][lang][metric] >= floor, f"{lang} {metric} below its measured floor {floor:.4f}"
+
+
 def test_every_evidence_lies_inside_one_passage(pipeline):
     """Passages must not cut an answer's sentence apart: each evidence string is in one passage."""
     texts = [p.text for p in pipeline.passages]
