@@ -128,6 +128,11 @@ def _is_unit(tok) -> bool:
             or (tok.tag == "NNG" and len(tok.form) <= 2 and tok.form not in TIME_WORDS))
 
 
+def _predicate(tokens: Sequence, span: _Span) -> bool:
+    after = span.first + len(span.forms)
+    return after < len(tokens) and tokens[after].tag in ("XSV", "XSA") and tokens[after].start == span.end
+
+
 def _gap(tokens: Sequence, i: int) -> int:
     """Characters between token ``i`` and the next."""
     return tokens[i + 1].start - (tokens[i].start + tokens[i].len)
@@ -176,7 +181,8 @@ def _candidates(tokens: Sequence, kind: Kind) -> list[_Span]:
         # An acronym alone (AI, CIO) names a thing or a title, not a person.
         return [s for s in _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
                 if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
-    return list(_runs(tokens, lambda t: t.tag in _NOUN))
+    # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing.
+    return [s for s in _runs(tokens, lambda t: t.tag in _NOUN) if not _predicate(tokens, s)]
 
 
 def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_start: int, lang: str

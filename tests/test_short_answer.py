@@ -70,3 +70,11 @@ def test_what_a_named_thing_is_comes_from_the_clause_that_modifies_it():
     # Not a definition question (a verb before 뭐): the rule stays out.
     other = find("카톡이 도입하는 게 뭐야?", [("카톡",), ("도입",)], quote, 0, "ko")
     assert other is None or other.text != "24시간 이후 사라지는"
+
+
+def test_a_noun_made_a_verb_is_the_predicate_not_the_thing_asked_for():
+    quote = ('배재현 카카오 투자총괄대표(CIO)는 "하반기에도 AI 연구인력 증가와 집중 개발 중인 차세대 인프라 구축이 '
+             '확대될 것"이라고 말했다.')
+    short = find("배재현 CIO는 하반기에 뭐가 확대된다고 했어?", [("배재",), ("cio",), ("하반기",), ("확대",), ("하",)],
+                 quote, 0, "ko")
+    assert short and short.text == "AI 연구인력 증가"
