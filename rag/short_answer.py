@@ -115,7 +115,9 @@ def _amounts(tokens: Sequence) -> Iterable[_Span]:
         while j + 1 < len(tokens) and tokens[j + 1].tag in ("SN", "NR") and _gap(tokens, j) <= 1:
             j += 1
         unit = j + 1
-        if unit < len(tokens) and _is_unit(tokens[unit]) and _gap(tokens, j) <= (1 if tokens[unit].tag == "SL" else 0):
+        # Latin units and counters may follow a space ("100 m", "100만 명"); other nouns must not.
+        if unit < len(tokens) and _is_unit(tokens[unit]) and _gap(tokens, j) <= (
+                1 if tokens[unit].tag in ("SL", "NNB") else 0):
             j = unit
             if j + 1 < len(tokens) and tokens[j + 1].form == "째" and _gap(tokens, j) == 0:  # 2번째
                 j += 1
@@ -171,8 +173,9 @@ def _candidates(tokens: Sequence, kind: Kind) -> list[_Span]:
     if kind == "time":
         spans = []
         for span in _runs(tokens, lambda t: t.tag == "SN" or (t.tag in ("NNB", "NNG") and t.form in _TIME_UNITS)):
-            if any(f in _TIME_UNITS for f in span.forms) and span.forms[0].isdigit():
-                spans.append(span)
+            units = [k for k, f in enumerate(span.forms) if f in _TIME_UNITS]
+            if units and span.forms[0].isdigit():  # ends at its last unit: "2018년 1월", not "2018년 1월 2018"
+                spans.append(_span(tokens, span.first, span.first + units[-1]))
         spans += [_span(tokens, i, i) for i, t in enumerate(tokens) if t.form in TIME_WORDS]
         return spans
     if kind == "amount":
@@ -342,7 +345,6 @@ def _closeness(span: _Span, tokens: Sequence, sets: Sequence[frozenset[str]], fo
 
 _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|\b(?:grow|grew|rise|rose|fall|fell|increase|decrease|drop|"
                      r"jump|change|up|down)", re.I)
-_COUNTER = re.compile(r"몇\s*(개|명|곳|건|배|번|회|시간)")
 _DAY = re.compile(r"며칠|몇\s*일|what day|what date", re.I)
 _MONTH = re.compile(r"몇\s*월|어느\s*달|what month", re.I)
 _YEAR = re.compile(r"몇\s*년|어느\s*해|what year", re.I)
@@ -356,17 +358,34 @@ def _narrow(question: str, kind: Kind, spans: list[_Span], tokens: Sequence) -> 
     if kind == "amount":
         rate = bool(_CHANGE.search(question))
         keep = [s for s in spans if ("%" in s.forms) == rate]
-        counter = _COUNTER.search(question)
-        if counter:  # "몇 개" asks for a count of 개, "몇 명" of people
-            keep = [s for s in keep if counter.group(1) in s.forms] or keep
+        counter = _counter(question)
+        if counter:  # "몇 개" asks for a count of 개, "몇 위" for a rank
+            keep = [s for s in keep if counter in s.forms] or keep
         if rate:  # the rate that a change word follows ("34% 감소"), not a level ("영업이익률은 5.6%")
             keep = [s for s in keep if _changes(tokens, s)] or keep
     elif kind == "time":
         for pattern, unit in ((_DAY, "일"), (_MONTH, "월"), (_YEAR, "년")):
             if pattern.search(question):
                 keep = [s for s in spans if unit in s.forms]
+                if unit != "일":  # "몇 월" asks for the month of "2011년 3월", "몇 년" for the year
+                    keep = [_part(tokens, s, unit) for s in keep]
                 break
     return keep or spans
+
+
+def _counter(question: str) -> str | None:
+    """The unit a "몇" question counts in: 몇 명, 몇 위, 몇층 (the noun Kiwi finds after 몇)."""
+    q_tokens = kiwi().tokenize(question)
+    for tok, after in zip(q_tokens, q_tokens[1:]):
+        if tok.form == "몇" and after.tag in ("NNB", "NNG") and after.form not in _TIME_UNITS:
+            return after.form
+    return None
+
+
+def _part(tokens: Sequence, span: _Span, unit: str) -> _Span:
+    """The number and ``unit`` of a date: "3월" of "2011년 3월 11일"."""
+    at = span.first + span.forms.index(unit)
+    return _span(tokens, at - 1, at) if at > span.first and tokens[at - 1].tag == "SN" else span
 
 
 def _changes(tokens: Sequence, span: _Span) -> bool:

@@ -78,3 +78,19 @@ def test_a_noun_made_a_verb_is_the_predicate_not_the_thing_asked_for():
     short = find("배재현 CIO는 하반기에 뭐가 확대된다고 했어?", [("배재",), ("cio",), ("하반기",), ("확대",), ("하",)],
                  quote, 0, "ko")
     assert short and short.text == "AI 연구인력 증가"
+
+
+def test_counters_after_a_space_and_the_counter_the_question_asks_for():
+    short = find("서명운동은 몇 명을 돌파했나?", [("서명",), ("운동",), ("돌파",)], "서명운동은 5월 4일 100만 명을 돌파했다.", 0, "ko")
+    assert short and short.text == "100만 명"
+    rank = find("한명숙은 예비경선에서 몇 위를 기록했나?", [("한명숙",), ("예비",), ("경선",), ("기록",)],
+                "예비경선에는 9명이 나왔고 한명숙은 5위를 기록했다.", 0, "ko")
+    assert rank and rank.text == "5위"
+
+
+def test_a_date_ends_at_its_unit_and_gives_the_part_asked_for():
+    quote = "2011년 3월 11일 일본에서 대지진이 발생했다."
+    month = find("2011년 몇월에 일본에서 대지진이 발생했나?", [("2011",), ("년",), ("일본",), ("지진",)], quote, 0, "ko")
+    assert month and month.text == "3월"
+    dated = find("서한은 언제 보냈어?", [("서한",), ("보내",)], "서한은 2018년 1월 2018 평창 대회 전에 보냈다.", 0, "ko")
+    assert dated and dated.text == "2018년 1월"
