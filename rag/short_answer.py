@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Literal, Sequence
 
 from rag.figures import to_english
@@ -194,20 +195,21 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     ``term_sets`` are the question's terms, each a set of alternatives (an English word's translations)."""
     sets = _term_sets(question, term_sets)
     asked = frozenset().union(*sets)
-    q_tokens = kiwi().tokenize(question)
+    q_tokens = _question_tokens(question)
     head = _head(q_tokens)
     kind = _kind(question, head, asked)
     if kind is None:
         return None
     tokens = kiwi().tokenize(quote)
-    if kind == "thing" and (defined := _definition(q_tokens, tokens)):
-        return ShortAnswer(quote[defined.start:defined.end], quote[defined.start:defined.end],
+    defined = _definition(q_tokens, tokens) if kind == "thing" else None
+    if defined is not None:
+        return ShortAnswer(quote[defined.start:defined.end], display(quote[defined.start:defined.end], kind, lang),
                            quote_start + defined.start, quote_start + defined.end)
     spans = [t for s in _candidates(tokens, kind)
              if (t := _unsaid(tokens, s, asked, kind in ("thing", "person"), kind == "person"))]
     if not spans:
         return None
-    spans = _narrow(question, kind, spans, tokens)
+    spans = _narrow(question, q_tokens, kind, spans, tokens)
     # For a figure, the noun that names it ("영업이익", "profit") says which of the figures it is.
     focus = FIGURE_NOUNS if kind == "amount" else frozenset()
     best = max(spans, key=lambda s: (_owned(s, tokens, asked & focus), _next_to(s, tokens, head)
@@ -248,7 +250,14 @@ def _definition(q_tokens: Sequence, tokens: Sequence) -> _Span | None:
 def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
     """The kind of answer a question wants, from its question word, else its head noun, else the
     figure it names."""
-    return _kind(question, _head(kiwi().tokenize(question)), frozenset().union(*_term_sets(question, term_sets)))
+    return _kind(question, _head(_question_tokens(question)), frozenset().union(*_term_sets(question, term_sets)))
+
+
+@lru_cache(maxsize=256)
+def _question_tokens(question: str) -> tuple:
+    """A question's Kiwi tokens, analysed once: the answerer asks about one question several times
+    (its kind, then a span in the quote and in each neighbour)."""
+    return tuple(kiwi().tokenize(question))
 
 
 def _term_sets(question: str, term_sets: Sequence[Sequence[str]]) -> list[frozenset[str]]:
@@ -350,7 +359,7 @@ _MONTH = re.compile(r"몇\s*월|어느\s*달|what month", re.I)
 _YEAR = re.compile(r"몇\s*년|어느\s*해|what year", re.I)
 
 
-def _narrow(question: str, kind: Kind, spans: list[_Span], tokens: Sequence) -> list[_Span]:
+def _narrow(question: str, q_tokens: Sequence, kind: Kind, spans: list[_Span], tokens: Sequence) -> list[_Span]:
     """Of several candidates, those of the finer kind the question's words ask for: a change
     ("얼마나 줄었어", "how much did it grow") is a rate, an amount ("매출 얼마야") a sum or count;
     "며칠" is a day, "몇 월" a month. Falls back to all candidates."""
@@ -358,7 +367,7 @@ def _narrow(question: str, kind: Kind, spans: list[_Span], tokens: Sequence) -> 
     if kind == "amount":
         rate = bool(_CHANGE.search(question))
         keep = [s for s in spans if ("%" in s.forms) == rate]
-        counter = _counter(question)
+        counter = _counter(q_tokens)
         if counter:  # "몇 개" asks for a count of 개, "몇 위" for a rank
             keep = [s for s in keep if counter in s.forms] or keep
         if rate:  # the rate that a change word follows ("34% 감소"), not a level ("영업이익률은 5.6%")
@@ -373,9 +382,8 @@ def _narrow(question: str, kind: Kind, spans: list[_Span], tokens: Sequence) -> 
     return keep or spans
 
 
-def _counter(question: str) -> str | None:
+def _counter(q_tokens: Sequence) -> str | None:
     """The unit a "몇" question counts in: 몇 명, 몇 위, 몇층 (the noun Kiwi finds after 몇)."""
-    q_tokens = kiwi().tokenize(question)
     for tok, after in zip(q_tokens, q_tokens[1:]):
         if tok.form == "몇" and after.tag in ("NNB", "NNG") and after.form not in _TIME_UNITS:
             return after.form

@@ -51,15 +51,21 @@ STORES = ("faiss", "milvus")
 @pytest.fixture(scope="module")
 def store_pipelines(pipeline, pipeline_dirs, tmp_path_factory):
     """The session's FAISS pipeline, and the same corpus and model on a Milvus Lite store."""
+    folder = tmp_path_factory.mktemp("milvus")
+    return {"faiss": pipeline,
+            "milvus": _with_settings(pipeline, store="milvus", index_dir=folder, milvus_uri=str(folder / "milvus.db"))}
+
+
+def _with_settings(pipeline, **changes):
+    """A pipeline on other settings that shares the session's model (no second model load)."""
     from dataclasses import replace
 
     from rag import RagPipeline
     from rag.indexing import load_or_build
 
-    folder = tmp_path_factory.mktemp("milvus")
-    settings = replace(pipeline.settings, store="milvus", index_dir=folder, milvus_uri=str(folder / "milvus.db"))
+    settings = replace(pipeline.settings, **changes)
     indexed = load_or_build(settings, pipeline.embedder)
-    return {"faiss": pipeline, "milvus": RagPipeline(settings, pipeline.embedder, indexed.corpus, indexed.index)}
+    return RagPipeline(settings, pipeline.embedder, indexed.corpus, indexed.index)
 
 
 @pytest.fixture(scope="module")
@@ -125,19 +131,13 @@ MIXED_ONE_QUESTION = {"hit@1": 1 / 40, "hit@3": 1 / 40, "answer_accuracy": 1 / 4
 @pytest.fixture(scope="module")
 def mixed_report(pipeline, tmp_path_factory):
     import shutil
-    from dataclasses import replace
-
-    from rag import RagPipeline
-    from rag.indexing import load_or_build
 
     folder = tmp_path_factory.mktemp("mixed")
     corpus = folder / "corpus"
     corpus.mkdir()
     for article in [*pipeline.settings.corpus_dir.glob("*.txt"), *DISTRACTORS.glob("*.txt")]:
         shutil.copy(article, corpus)
-    settings = replace(pipeline.settings, corpus_dir=corpus, index_dir=folder / "index")
-    indexed = load_or_build(settings, pipeline.embedder)
-    rag = RagPipeline(settings, pipeline.embedder, indexed.corpus, indexed.index)
+    rag = _with_settings(pipeline, corpus_dir=corpus, index_dir=folder / "index")
     items = evaluation.load_golden(GOLDEN) + evaluation.load_golden(GOLDEN.parent / "qa-distractors.jsonl")
     return evaluation.summarise(evaluation.run(items, rag.ask, rag.retrieve), [p.text for p in rag.passages])
 
