@@ -24,6 +24,7 @@ import re
 from dataclasses import dataclass
 from typing import Iterable, Literal, Mapping
 
+from rag.aliases import key as alias_key
 from rag.lexicon import Lexicon, lemma, phrases
 from rag.names import NameIndex
 
@@ -70,14 +71,22 @@ class Bridged:
 
     @property
     def term_sets(self) -> tuple[tuple[str, ...], ...]:
-        """Synonym sets for BM25: one per found word or matched name."""
-        return tuple(g.terms for g in self.groups if g.terms)
+        """Synonym sets for BM25: one per found word, and one per part of a matched name. A name's
+        parts are all required, as a Korean question's compound is (오픈채팅: 오픈 and 채팅): were they
+        synonyms, a passage on 오픈라운지 would match Open Chat as well as one on 오픈채팅."""
+        return tuple(s for g in self.groups for s in _sets(g))
 
     def set_weights(self, ambiguity: float) -> tuple[float, ...]:
         """A BM25 weight for each of :attr:`term_sets`: (number of translations) ** -``ambiguity``,
         the uniform translation probability of probabilistic structured queries (Darwish & Oard
         2003) at ``ambiguity`` = 1, so that a word of many senses cannot outweigh a precise one."""
-        return tuple(max(g.senses, 1) ** -ambiguity for g in self.groups if g.terms)
+        return tuple(max(g.senses, 1) ** -ambiguity for g in self.groups for _ in _sets(g))
+
+
+def _sets(group: Group) -> tuple[tuple[str, ...], ...]:
+    if group.state == "name":
+        return tuple((t,) for t in group.terms)
+    return (group.terms,) if group.terms else ()
 
 
 class Bridge:
@@ -87,10 +96,13 @@ class Bridge:
     cache of translated words only ever gains entries (a race recomputes the same value).
     """
 
-    def __init__(self, lexicon: Lexicon, vocabulary: Mapping[str, int], names: NameIndex) -> None:
+    def __init__(self, lexicon: Lexicon, vocabulary: Mapping[str, int], names: NameIndex,
+                 aliases: Mapping[str, tuple[str, ...]] | None = None) -> None:
         self.lexicon = lexicon
         self.vocabulary = vocabulary
         self.names = names
+        self.aliases = aliases or {}
+        """Latin names the corpus spells in Hangul (``rag.aliases.harvest``)."""
         self._seen: dict[tuple[tuple[str, ...], bool, bool], tuple[Group, ...]] = {}
         """Translations of runs already seen: a corpus translates each run of words the same way."""
 
@@ -119,6 +131,15 @@ class Bridge:
     def _translate_run(self, words: list[str], capitalised: bool, sure: bool = True) -> list[Group]:
         """``sure`` is False for a question's capitalised first word standing alone: tried as a
         name, but not taken for an unknown name when nothing matches ("Summarise …")."""
+        if capitalised:
+            # A name the corpus spells in Hangul itself comes first, even when the corpus also has
+            # its Latin words: a news article writes "누리게임즈(Nuri Games)" once and 누리게임즈
+            # everywhere else. A run that starts the question may start with a verb ("Will …").
+            for start in range(min(2, len(words))):
+                terms = self.aliases.get(alias_key(" ".join(words[start:])))
+                if terms:
+                    return [*self._translate_run(words[:start], capitalised, False),
+                            Group(" ".join(words[start:]), "name", terms)]
         # Words the corpus writes the same way (AI, CIO, LLM) stand for themselves and split a run.
         same = [i for i, w in enumerate(words) if w.lower() in self.vocabulary and w.lower() not in STOP_LEMMAS]
         if same:
@@ -130,10 +151,11 @@ class Bridge:
                     out.extend(self._translate_run(words[i + 1:part], capitalised, sure))
             return out
         if capitalised and len(words) > 1:
-            whole = " ".join(words)
-            terms = self.names.match(whole)
-            if terms:
-                return [Group(whole, "name", terms)]
+            for start in range(min(2, len(words) - 1)):
+                terms = self.names.match(" ".join(words[start:]))
+                if terms:
+                    return [*self._translate_run(words[:start], capitalised, False),
+                            Group(" ".join(words[start:]), "name", terms)]
         lemmas = [lemma(w) for w in words]
         # Phrases with a function word inside ("going to", "many people") are idioms of the
         # lexicon, not of the question: their words are translated one by one.

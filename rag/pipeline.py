@@ -9,6 +9,7 @@ import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag import aliases
 from rag.answer import ExtractiveAnswerer
 from rag.answerability import Answerability
 from rag.bridge import Bridge
@@ -106,7 +107,8 @@ class RagPipeline:
         retriever = HybridRetriever(indexed.index, self.embedder, k=self.settings.top_k, weights=self.settings.fusion)
         if self.lexicon is not None:
             names = NameIndex(retriever.bm25.vocab, (c for t in indexed.index.terms for c in t.compounds))
-            retriever.bridge = Bridge(self.lexicon, retriever.bm25.vocab, names)
+            retriever.bridge = Bridge(self.lexicon, retriever.bm25.vocab, names,
+                                      aliases.harvest(p.text for p in indexed.index.passages))
         answerability = Answerability(indexed.index.passages, indexed.index.terms, retriever.bm25,
                                       self.settings.refusal)
         follow_ups = FollowUps(retriever.bm25.vocab, retriever.bridge)

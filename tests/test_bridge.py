@@ -106,3 +106,20 @@ def test_a_name_sharing_only_the_skeleton_of_a_korean_word_is_unknown():
     assert names.match("brain", capitalised=False) == ("브레인",)
     assert names.match("Partner") == ("파트너",)
     assert [g.state for g in Bridge(LEXICON, vocab, names).translate("And Coupang's?").groups] == ["unknown-name"]
+
+
+def test_a_names_parts_are_all_asked_for_not_alternatives(bridge):
+    """Open Chat is 오픈 and 채팅: a passage on 오픈라운지 must not match it as well as one on 오픈채팅."""
+    bridged = bridge.translate("Kakao Brain model")
+    assert bridged.term_sets == (("카카오",), ("브레인",), ("모델",))
+    assert len(bridged.set_weights(1.0)) == len(bridged.term_sets)
+
+
+def test_a_name_the_corpus_spells_in_hangul_wins_over_its_latin_words():
+    vocab = {**VOCAB, "nuri": len(VOCAB), "games": len(VOCAB) + 1, "누리게임즈": len(VOCAB) + 2}
+    bridge = Bridge(LEXICON, vocab, NameIndex(vocab, COMPOUNDS), {"nuri games": ("누리게임즈",)})
+    assert states(bridge.translate("What did Nuri Games release?"))[0] == ("Nuri Games", "name", ("누리게임즈",))
+    assert states(bridge.translate("Will Nuri Games release a model?"))[0] == ("Nuri Games", "name", ("누리게임즈",))
+    plain = Bridge(LEXICON, vocab, NameIndex(vocab, COMPOUNDS))
+    assert states(plain.translate("What did Nuri Games release?"))[:2] == [
+        ("Nuri", "found", ("nuri",)), ("Games", "found", ("games",))]

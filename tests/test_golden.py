@@ -118,8 +118,8 @@ def test_unmet_targets_do_not_regress(report, level, lang, metric):
 
 DISTRACTORS = GOLDEN.parent / "distractors"
 MIXED = {
-    ("ko", "refusal_rate"): 0.3939, ("en", "hit@1"): 0.525, ("en", "hit@3"): 0.925,
-    ("en", "answer_accuracy"): 0.65, ("en", "refusal_rate"): 0.3704,
+    ("ko", "refusal_rate"): 0.3939, ("en", "hit@1"): 0.675, ("en", "answer_accuracy"): 0.75,
+    ("en", "refusal_rate"): 0.3704,
 }
 """Issue 14: the golden set and the distractors' questions (151) over the seed plus the ten
 distractor articles (53 passages), where the first floors are not all met yet: refusal's standout
