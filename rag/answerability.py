@@ -7,9 +7,10 @@ combines several signals instead of one cosine cut-off (thresholds in ``RefusalP
   카톡 for 카카오톡) means the question is about someone or something else;
 * coverage: the share of a Korean question's key-term weight (BM25 idf) that the corpus contains;
   a question built on terms the corpus never uses is not answered by it;
-* standout: how far the best candidate sentence stands above the other candidate sentences, in
-  standard deviations; an answerable question has one sentence that fits, an unanswerable one
-  spreads its similarity evenly.
+* standout: how far the cited document's best candidate sentence stands above its other
+  candidate sentences, in standard deviations; an answerable question has one sentence that fits,
+  an unanswerable one spreads its similarity evenly. Measured within the document, not over all
+  candidates, whose best one stands further out the more documents a corpus holds.
 
 English words count through the lexicon bridge's translations (``rag.bridge``); a question whose
 Latin words the lexicon knows none of falls back to standout and the cosine floor.
@@ -137,11 +138,10 @@ class Answerability:
         evidence = Evidence(
             best_sentence=hit.sentence_score,
             coverage=self.coverage(ranking, scope.vocab),
-            # Over all candidates, as set on one article. Measured among the document's own
-            # candidate sentences instead, it refused more unanswerable questions on a corpus of
-            # eleven news articles (Korean train 0.50 -> 0.64) but falsely refused more KorQuAD
-            # questions (0.031 -> 0.043): the thresholds need fitting on many documents first.
-            standout=standout(ranking.candidate_sentence_scores),
+            # Among the document's own candidate sentences: over all candidates, the best one
+            # stands further out the more documents there are, whatever the question.
+            standout=standout(ranking.candidate_sentence_scores[ranking.candidate_sentence_sources
+                                                                == hit.passage.source]),
             unknown_names=self.unknown_names(ranking, scope),
             hangul_share=ranking.hangul_share,
             has_terms=self._has_terms(ranking),

@@ -13,7 +13,7 @@ Ranking is all this module does: whether the ranking supports an answer is
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -71,6 +71,8 @@ class Ranking:
     corpus answers has one sentence that stands out among them."""
     bridged: Bridged | None = None
     """The question's Latin-script words in corpus terms, when it has any."""
+    candidate_sentence_sources: np.ndarray = field(default_factory=lambda: np.zeros(0, object))
+    """The document (``Passage.source``) of each of ``candidate_sentence_scores``."""
 
     @property
     def query_terms(self) -> tuple[str, ...]:
@@ -160,7 +162,9 @@ class HybridRetriever:
                 self.index.terms[int(candidates[j])].sentences)
             for j in order
         ]
-        return Ranking(analysed, share, hits, np.concatenate(per_sentence), bridged)
+        sources = np.repeat(np.array([self.index.passages[int(i)].source for i in candidates], dtype=object),
+                            [len(s) for s in per_sentence])
+        return Ranking(analysed, share, hits, np.concatenate(per_sentence), bridged, sources)
 
     def as_langchain(self) -> "LangChainRetriever":
         return LangChainRetriever(retriever=self)

@@ -15,8 +15,8 @@ def evidence(best=0.85, hangul=1.0, coverage=1.0, standout=2.5, unknown=(), term
 @pytest.mark.parametrize("kwargs", [
     {"coverage": 0.1},                                   # Korean key terms absent from the corpus
     {"unknown": ("네이버",)},                              # about a name the corpus never mentions
-    {"coverage": 0.6, "standout": 1.0},                  # nothing stands out
-    {"hangul": 0.0, "coverage": 0.0, "standout": 1.0},   # English, nothing stands out
+    {"coverage": 0.6, "standout": 0.5},                  # nothing stands out
+    {"hangul": 0.0, "coverage": 0.0, "standout": 0.5},   # English, nothing stands out
     {"best": 0.7},                                        # below the cosine floor
 ])
 def test_refuses_weak_evidence(kwargs):
@@ -105,3 +105,24 @@ def test_a_question_about_one_company_is_never_answered_from_another(tmp_path, p
     answer = rag.ask("라온소프트 2분기 말 직원 수는 몇 명이야?")
     assert answer.answerable and answer.citations[0].source == "raonsoft-2023q2-earnings.txt"
     assert "4812명" in answer.text
+
+
+@pytest.mark.slow
+def test_standout_is_measured_within_the_cited_document(pipeline):
+    """Other documents' candidate sentences do not change it: with many documents, the best
+    sentence would otherwise stand further out over all of them, whatever the question."""
+    import dataclasses
+
+    from rag.answerability import Answerability
+
+    judge = Answerability(pipeline.passages, pipeline.index.terms, pipeline.retriever.bm25)
+    ranking = pipeline.retriever.rank("카카오 전체 직원 수는 몇 명이야?")
+    assert set(ranking.candidate_sentence_sources) == {pipeline.passages[0].source}
+    assert len(ranking.candidate_sentence_sources) == len(ranking.candidate_sentence_scores)
+    others = np.full(400, ranking.candidate_sentence_scores.min() - 0.05, np.float32)
+    crowded = dataclasses.replace(
+        ranking, candidate_sentence_scores=np.concatenate([ranking.candidate_sentence_scores, others]),
+        candidate_sentence_sources=np.concatenate([ranking.candidate_sentence_sources,
+                                                   np.full(400, "other.txt", dtype=object)]))
+    assert standout(crowded.candidate_sentence_scores) > standout(ranking.candidate_sentence_scores) + 1
+    assert judge.assess(crowded).evidence.standout == judge.assess(ranking).evidence.standout
