@@ -212,8 +212,8 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     spans = _narrow(question, q_tokens, kind, spans, tokens)
     # For a figure, the noun that names it ("영업이익", "profit") says which of the figures it is.
     focus = FIGURE_NOUNS if kind == "amount" else frozenset()
-    best = max(spans, key=lambda s: (_owned(s, tokens, asked & focus), _next_to(s, tokens, head)
-                                     + _closeness(s, tokens, sets, focus), -s.first))
+    best = max(spans, key=lambda s: (_owned(s, tokens, asked & focus), _in_clause(s, tokens, sets),
+                                     _next_to(s, tokens, head) + _closeness(s, tokens, sets, focus), -s.first))
     text = quote[best.start:best.end]
     return ShortAnswer(text, display(text, kind, lang), quote_start + best.start, quote_start + best.end)
 
@@ -336,6 +336,40 @@ def _owned(span: _Span, tokens: Sequence, figures: frozenset[str]) -> bool:
     "매출이 … 2조425억원, 영업이익은 … 1135억원", 1135억원 is the 영업이익's."""
     owner = next((t.form.lower() for t in reversed(tokens[:span.first]) if t.form.lower() in FIGURE_NOUNS), None)
     return bool(figures) and owner in figures
+
+
+def _in_clause(span: _Span, tokens: Sequence, sets: Sequence[frozenset[str]]) -> int:
+    """How many of the question's term sets the candidate's clause holds: in "톡비즈 매출은 전년 대비
+    11% 늘었고, 플랫폼 기타 매출은 6% 증가했다", 11% is 톡비즈's, whose clause says what the
+    question says."""
+    start, end = span.first, span.first + len(span.forms)
+    while start > 0 and not _ends_clause(tokens, start - 1):
+        start -= 1
+    while end < len(tokens) and not _ends_clause(tokens, end):
+        end += 1
+    forms = [t.form.lower() for t in tokens[start:end]]
+    return sum(any(_matches(f, terms) for f in forms) for terms in dict.fromkeys(sets))
+
+
+_CONNECTIVES = frozenset({"고", "며", "으며", "면서", "으면서", "지만", "는데", "은데", "ㄴ데", "으나", "나"})
+"""Connective endings that join two clauses ("늘었고", "증가했지만"); 어, 게 and 지 join a verb to
+its auxiliary instead ("늘어났다", "하게 됐다")."""
+
+
+def _ends_clause(tokens: Sequence, i: int) -> bool:
+    """Sentence ends and clause-joining endings, not the commas of a list ("38%, 20%")."""
+    token = tokens[i]
+    if token.tag == "SF" or (token.tag == "SP" and token.form == ","):
+        return True
+    following = tokens[i + 1] if i + 1 < len(tokens) else None
+    return token.tag == "EC" and (following is None or following.tag != "VX") and (
+        token.form in _CONNECTIVES or (following.tag == "SP" and following.form == ","))
+
+
+def _matches(form: str, terms: frozenset[str]) -> bool:
+    """A token is one of the terms or holds one of two letters or more: Kiwi reads the question's
+    톡비즈 as 톡 and 비즈 but the article's as one name."""
+    return form in terms or any(len(t) >= 2 and t in form for t in terms)
 
 
 def _closeness(span: _Span, tokens: Sequence, sets: Sequence[frozenset[str]], focus: frozenset[str]) -> float:

@@ -94,3 +94,14 @@ def test_a_date_ends_at_its_unit_and_gives_the_part_asked_for():
     assert month and month.text == "3월"
     dated = find("서한은 언제 보냈어?", [("서한",), ("보내",)], "서한은 2018년 1월 2018 평창 대회 전에 보냈다.", 0, "ko")
     assert dated and dated.text == "2018년 1월"
+
+
+def test_a_figure_belongs_to_the_clause_that_says_what_the_question_says():
+    """"…11% 늘었고, … 매출은 6% 증가했다": 6% sits nearer 매출, but 11% is in 톡비즈's clause, and the
+    question's 비즈 (Kiwi reads its 톡비즈 as 톡 + 비즈) matches the article's 톡비즈."""
+    quote = "플랫폼 매출 중 톡비즈 매출은 전년 대비 11% 늘었고, 플랫폼 기타 매출은 6% 증가했다."
+    short = find("톡비즈 매출은 작년보다 얼마나 늘었나요?", [("비즈",), ("매출",), ("작년",), ("늘",)], quote, 0, "ko")
+    assert short is not None and short.text == "11%"
+    joined = "뮤직 매출은 전년 대비 130% 증가했지만 게임 매출은 20% 감소했다."
+    short = find("게임 매출은 얼마나 줄었어?", [("게임",), ("매출",), ("줄",)], joined, 0, "ko")
+    assert short is not None and short.text == "20%"
