@@ -28,12 +28,17 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
                         re.I)),
     ("amount", re.compile(r"얼마|몇|\bhow (?:much|many|long|big)\b|\bwhat (?:percentage|share|amount|number)\b", re.I)),
     ("person", re.compile(r"누구|누가|\bwho\b|\bwhom\b", re.I)),
-    ("thing", re.compile(r"무엇|뭐|무슨|어떤|어느|이름|\bwhat\b|\bwhich\b", re.I)),
+    ("thing", re.compile(r"무엇|뭐|무슨|어떤|어느|어디|이름|\bwhat\b|\bwhich\b|\bwhere\b", re.I)),
 )
 _TIME_UNITS = frozenset({"년", "월", "일", "분기", "시", "주"})
 TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})
 _LATIN = re.compile(r"[A-Za-z]+")
 _FULL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
+_WHERE = re.compile(r"어디|\bwhere\b", re.I)
+_NAMED_HEADS = frozenset({"이름", "명칭", "곳", "장소", "나라", "국가", "도시", "지역", "단체", "기관", "회사", "팀",
+                          "인물", "사람", "출판사", "정당", "대학", "대학교", "학교", "국적"})
+"""Head nouns of questions that ask for a name ("…한 곳은?", "이름은?"): like 어디, they are answered by a
+proper noun more often than by the common nouns nearer the question's words."""
 _WHICH = re.compile(r"어느|어떤|\bwhich\b", re.I)
 _NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
 FIGURE_NOUNS = frozenset({"매출", "매출액", "이익", "순이익", "수익", "비용", "손실", "주가", "가격", "금액", "규모", "액",
@@ -122,7 +127,9 @@ def _amounts(tokens: Sequence) -> Iterable[_Span]:
             j = unit
             if j + 1 < len(tokens) and tokens[j + 1].form == "째" and _gap(tokens, j) == 0:  # 2번째
                 j += 1
-        yield _span(tokens, i, j)
+        # An ordinal's prefix belongs to it: 제64대, not 64대.
+        ordinal = i > 0 and tokens[i - 1].tag == "XPN" and tokens[i - 1].form == "제" and _gap(tokens, i - 1) == 0
+        yield _span(tokens, i - 1 if ordinal else i, j)
         i = j + 1
 
 
@@ -212,7 +219,9 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     spans = _narrow(question, q_tokens, kind, spans, tokens)
     # For a figure, the noun that names it ("영업이익", "profit") says which of the figures it is.
     focus = FIGURE_NOUNS if kind == "amount" else frozenset()
-    best = max(spans, key=lambda s: (_owned(s, tokens, asked & focus), _in_clause(s, tokens, sets),
+    named = bool(_WHERE.search(question)) or head in _NAMED_HEADS
+    best = max(spans, key=lambda s: (_owned(s, tokens, asked & focus), named and _proper(s, tokens),
+                                     _in_clause(s, tokens, sets),
                                      _next_to(s, tokens, head) + _closeness(s, tokens, sets, focus), -s.first))
     text = quote[best.start:best.end]
     return ShortAnswer(text, display(text, kind, lang), quote_start + best.start, quote_start + best.end)
@@ -338,6 +347,11 @@ def _owned(span: _Span, tokens: Sequence, figures: frozenset[str]) -> bool:
     return bool(figures) and owner in figures
 
 
+def _proper(span: _Span, tokens: Sequence) -> bool:
+    """Whether the candidate holds a proper noun (Kiwi's NNP)."""
+    return any(t.tag == "NNP" for t in tokens[span.first:span.first + len(span.forms)])
+
+
 def _in_clause(span: _Span, tokens: Sequence, sets: Sequence[frozenset[str]]) -> int:
     """How many of the question's term sets the candidate's clause holds: in "톡비즈 매출은 전년 대비
     11% 늘었고, 플랫폼 기타 매출은 6% 증가했다", 11% is 톡비즈's, whose clause says what the
@@ -390,7 +404,7 @@ _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|
                      r"jump|change|up|down)", re.I)
 _DAY = re.compile(r"며칠|몇\s*일|what day|what date", re.I)
 _MONTH = re.compile(r"몇\s*월|어느\s*달|what month", re.I)
-_YEAR = re.compile(r"몇\s*년|어느\s*해|what year", re.I)
+_YEAR = re.compile(r"몇\s*년|어느\s*해|연도|년도|(?<![가-힣])해[는가](?=\s*\??$)|what year", re.I)
 
 
 def _narrow(question: str, q_tokens: Sequence, kind: Kind, spans: list[_Span], tokens: Sequence) -> list[_Span]:

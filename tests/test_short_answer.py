@@ -105,3 +105,17 @@ def test_a_figure_belongs_to_the_clause_that_says_what_the_question_says():
     joined = "뮤직 매출은 전년 대비 130% 증가했지만 게임 매출은 20% 감소했다."
     short = find("게임 매출은 얼마나 줄었어?", [("게임",), ("매출",), ("줄",)], joined, 0, "ko")
     assert short is not None and short.text == "20%"
+
+
+def test_where_asks_for_a_place_and_prefers_a_proper_noun():
+    short = find("시위가 열린 곳은 어디인가?", [("시위",), ("열리",)], "홈스에서 열린 시위는 정부의 금지에도 계속됐다.", 0, "ko")
+    assert kind_of("승리의 고향은 어디인가?") == "thing" and short is not None and short.text == "홈스"
+
+
+def test_a_year_asked_for_by_its_head_noun_and_an_ordinals_prefix():
+    year = find("러시아산 천연가스가 국내에 최초로 도입된 해는?", [("러시아",), ("천연가스",), ("국내",), ("최초",), ("도입",)],
+                "러시아산 천연가스는 2009년 4월 11일 국내에 처음 도입됐다.", 0, "ko")
+    assert year is not None and year.text == "2009년"
+    ordinal = find("김현웅은 몇대 법무부 장관에 임용되었나?", [("김현웅",), ("법무부",), ("장관",), ("임용",)],
+                   "김현웅은 제64대 법무부 장관에 임용되었다.", 0, "ko")
+    assert ordinal is not None and ordinal.text == "제64대"
