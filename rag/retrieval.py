@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
+from typing import Sequence
 
 import numpy as np
 from langchain_core.callbacks import CallbackManagerForRetrieverRun
@@ -155,6 +156,8 @@ class HybridRetriever:
         w = self.weights
         fused = (w.dense * _z(dense_c) + w.sentence * _z(sentence)
                  + w.lexical(share, query_ranking.translated) * _z(bm25_c))
+        if not query_ranking.translated and share > 0:
+            fused += w.sentence_lexical * share * _z(self._sentence_match(analysed.terms, candidates))
         order = np.argsort(-fused, kind="stable")[:k]
         hits = [
             Hit(int(candidates[j]), self.index.passages[int(candidates[j])], float(fused[j]), float(dense_c[j]),
@@ -165,6 +168,17 @@ class HybridRetriever:
         sources = np.repeat(np.array([self.index.passages[int(i)].source for i in candidates], dtype=object),
                             [len(s) for s in per_sentence])
         return Ranking(analysed, share, hits, np.concatenate(per_sentence), bridged, sources)
+
+    def _sentence_match(self, terms: Sequence[str], candidates: np.ndarray) -> np.ndarray:
+        """Of each candidate passage, how much of the question's term weight (idf) its best sentence
+        holds: passage BM25 cannot tell the paragraph whose one sentence says all of the question
+        from a neighbour that mentions its words across several sentences."""
+        weights = {t: self.bm25.term_weight(t) for t in set(terms) if t in self.bm25.vocab}
+        if not weights:
+            return np.zeros(len(candidates), np.float32)
+        asked = weights.keys()
+        return np.array([max((sum(weights[t] for t in asked & set(s)) for s in self.index.terms[int(c)].sentences),
+                             default=0.0) for c in candidates], dtype=np.float32)
 
     def as_langchain(self) -> "LangChainRetriever":
         return LangChainRetriever(retriever=self)

@@ -192,8 +192,10 @@ def _candidates(tokens: Sequence, kind: Kind) -> list[_Span]:
         # An acronym alone (AI, CIO) names a thing or a title, not a person.
         return [s for s in _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
                 if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
-    # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing.
-    return [s for s in _runs(tokens, lambda t: t.tag in _NOUN) if not _predicate(tokens, s)]
+    # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
+    # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
+    return [s for s in _runs(tokens, lambda t: t.tag in _NOUN) if not _predicate(tokens, s)
+            and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.first + len(s.forms)])]
 
 
 def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_start: int, lang: str
@@ -373,7 +375,7 @@ its auxiliary instead ("늘어났다", "하게 됐다")."""
 def _ends_clause(tokens: Sequence, i: int) -> bool:
     """Sentence ends and clause-joining endings, not the commas of a list ("38%, 20%")."""
     token = tokens[i]
-    if token.tag == "SF" or (token.tag == "SP" and token.form == ","):
+    if token.tag == "SF":
         return True
     following = tokens[i + 1] if i + 1 < len(tokens) else None
     return token.tag == "EC" and (following is None or following.tag != "VX") and (

@@ -119,3 +119,9 @@ def test_a_year_asked_for_by_its_head_noun_and_an_ordinals_prefix():
     ordinal = find("김현웅은 몇대 법무부 장관에 임용되었나?", [("김현웅",), ("법무부",), ("장관",), ("임용",)],
                    "김현웅은 제64대 법무부 장관에 임용되었다.", 0, "ko")
     assert ordinal is not None and ordinal.text == "제64대"
+
+
+def test_a_bare_number_or_a_hanja_gloss_is_not_a_thing():
+    short = find("달력의 기초가 되는 천문상수의 체계를 무엇이라고 하나요?", [("달력",), ("기초",), ("천문",), ("상수",), ("체계",)],
+                 "달력의 기초가 되는 천문상수(天文常數)의 체계를 역법이라 한다.", 0, "ko")
+    assert short is not None and short.text == "역법"

@@ -85,6 +85,8 @@ def test_log_in_upload_ask_refuse_a_bad_file_and_remove(app, tmp_path):
         page.click("#remove")
         assert "hanbit.txt: removed" in _status(page, "removed")
         page.click("#new-conversation")
+        # The chat clears asynchronously; a question typed before it has cleared can be lost with it.
+        page.wait_for_function("() => document.querySelectorAll('#chat [data-testid=\"bot\"]').length === 0")
         _ask(page, "한빛전자 3분기 영업이익은 얼마야?")
         assert "do not answer the question" in _last_bot(page).inner_text()
         OUTPUT.mkdir(exist_ok=True)
