@@ -1,4 +1,5 @@
-"""Hybrid retrieval: dense passage and sentence similarity fused with Kiwi-BM25.
+"""Hybrid retrieval: dense passage and sentence similarity fused with Kiwi-BM25 over the passage
+and the question's term weight held by its best sentence.
 
 Fusion works on normalised scores, not ranks or concatenated lists: each signal is
 z-normalised over the candidate passages so that one retriever's scale cannot drown
