@@ -21,9 +21,11 @@ from __future__ import annotations
 import dataclasses
 from collections import defaultdict
 from dataclasses import dataclass
+from functools import cached_property
 from typing import Collection, Sequence
 
 import numpy as np
+from rapidfuzz import fuzz, process
 
 from rag.config import RefusalPolicy
 from rag.lexical import BM25, LATIN, PassageTerms
@@ -77,12 +79,22 @@ def standout(scores: np.ndarray) -> float:
     return float((scores.max() - scores.mean()) / spread) if spread > 1e-6 else 0.0
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class _Scope:
     """What one document says: its terms and its title and text, for grounding a question in it."""
 
     vocab: frozenset[str]
     text: str
+
+    @cached_property
+    def compact(self) -> str:
+        """The text without white space: a question may write 푸시캣돌스 for 푸시캣 돌스."""
+        return "".join(self.text.split())
+
+    @cached_property
+    def words(self) -> frozenset[str]:
+        """The text's written words (with their particles), for spotting a misspelt name."""
+        return frozenset(self.text.split())
 
 
 class Answerability:
@@ -203,9 +215,24 @@ class Answerability:
 
     @staticmethod
     def _mentions(name: str, scope: _Scope) -> bool:
+        """Also written with other spacing (푸시캣돌스, 리처드닉슨), with a particle Kiwi took for part
+        of the name (빅뱅이, 다쓰오가), or misspelt by a letter in a long name (뉘루부르크링)."""
         if name in scope.vocab or name in scope.text:
             return True
+        if len(name) >= 3 and (name in scope.compact or (name[-1] in _PARTICLES and name[:-1] in scope.compact)):
+            return True
+        if len(name) >= 5 and process.extractOne(
+                name, [w for w in scope.words if w[:1] == name[:1] and len(w) >= len(name) - 1],
+                scorer=fuzz.partial_ratio, score_cutoff=TYPO_SIMILARITY):
+            return True
         return any(t[:1] == name[:1] and _abbreviates(name, t) for t in scope.vocab)
+
+
+_PARTICLES = frozenset("이가은는을를의와과도로에")
+TYPO_SIMILARITY = 80
+"""rapidfuzz partial ratio (0-100) at which a name of five syllables or more counts as a misspelling
+of a word of the document: 뉘루부르크링 / 뉘르부르크링의 83, 메타크리티 / 메타크리틱에서 80; 카카오뱅크 /
+카카오브레인 60."""
 
 
 def _abbreviates(short: str, long: str) -> bool:
