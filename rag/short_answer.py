@@ -216,14 +216,18 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
                            quote_start + defined.start, quote_start + defined.end)
     spans = [t for s in _candidates(tokens, kind)
              if (t := _unsaid(tokens, s, asked, kind in ("thing", "person"), kind == "person"))]
+    # A title in quotation marks is one name, kept whole even where it repeats the question's words.
+    titles = [s for s in _quoted(tokens, quote) if any(f.lower() not in asked for f in s.forms)] if kind == "thing" else []
+    spans += titles
     if not spans:
         return None
     spans = _narrow(question, q_tokens, kind, spans, tokens)
     # For a figure, the noun that names it ("영업이익", "profit") says which of the figures it is.
     focus = FIGURE_NOUNS if kind == "amount" else frozenset()
     named = bool(_WHERE.search(question)) or head in _NAMED_HEADS
-    best = max(spans, key=lambda s: (_owned(s, tokens, asked & focus), named and _proper(s, tokens),
-                                     _in_clause(s, tokens, sets),
+    titled = head is None or head in _NAMED_HEADS or head in _TITLE_HEADS
+    best = max(spans, key=lambda s: (_owned(s, tokens, asked & focus), titled and s in titles,
+                                     named and _proper(s, tokens), _in_clause(s, tokens, sets),
                                      _next_to(s, tokens, head) + _closeness(s, tokens, sets, focus), -s.first))
     text = quote[best.start:best.end]
     return ShortAnswer(text, display(text, kind, lang), quote_start + best.start, quote_start + best.end)
@@ -347,6 +351,24 @@ def _owned(span: _Span, tokens: Sequence, figures: frozenset[str]) -> bool:
     "매출이 … 2조425억원, 영업이익은 … 1135억원", 1135억원 is the 영업이익's."""
     owner = next((t.form.lower() for t in reversed(tokens[:span.first]) if t.form.lower() in FIGURE_NOUNS), None)
     return bool(figures) and owner in figures
+
+
+_QUOTED = re.compile(r"['‘\"“《〈「『<]([^'’\"”》〉」』>\n]{1,40})['’\"”》〉」』>]")
+_TITLE_HEADS = frozenset({"제목", "슬로건", "구호", "노래", "곡", "작품", "영화", "드라마", "프로그램", "앨범", "책", "법",
+                          "정책", "방침", "캐릭터", "결의안", "단어", "별명", "애칭", "게임", "시리즈", "표어"})
+"""Head nouns of questions that ask for a title ("…한 노래는?", "드라마 제목은?"), which news and
+encyclopaedias put in quotation marks."""
+
+
+def _quoted(tokens: Sequence, quote: str) -> list[_Span]:
+    """The text inside each pair of quotation marks, as a span of the tokens it covers."""
+    out = []
+    for match in _QUOTED.finditer(quote):
+        start, end = match.span(1)
+        inside = [i for i, t in enumerate(tokens) if t.start >= start and t.start + t.len <= end]
+        if inside and quote[start:end].strip() == quote[start:end]:
+            out.append(_Span(start, end, tuple(tokens[i].form for i in inside), inside[0]))
+    return out
 
 
 def _proper(span: _Span, tokens: Sequence) -> bool:

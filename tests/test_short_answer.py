@@ -125,3 +125,13 @@ def test_a_bare_number_or_a_hanja_gloss_is_not_a_thing():
     short = find("달력의 기초가 되는 천문상수의 체계를 무엇이라고 하나요?", [("달력",), ("기초",), ("천문",), ("상수",), ("체계",)],
                  "달력의 기초가 되는 천문상수(天文常數)의 체계를 역법이라 한다.", 0, "ko")
     assert short is not None and short.text == "역법"
+
+
+def test_a_title_in_quotation_marks_is_kept_whole():
+    quote = "2013년 김희선은 예능 프로그램 '화신 - 마음을 지배하는 자'의 MC로 활약했다."
+    short = find("2013년 김희선이 활약했던 예능 프로그램의 제목은?", [("2013",), ("김희선",), ("활약",), ("예능",), ("프로그램",)],
+                 quote, 0, "ko")
+    assert short is not None and short.text == "화신 - 마음을 지배하는 자"
+    law = find("금강산을 보호하기 위해 채택한 법의 이름은?", [("금강산",), ("보호",), ("채택",), ("법",)],
+               "최고인민회의는 금강산을 보호하기 위해 '금강산 관광지구법'을 채택했다.", 0, "ko")
+    assert law is not None and law.text == "금강산 관광지구법"
