@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import Iterable, Literal, Mapping
+from typing import Callable, Iterable, Literal, Mapping
 
 from rag.aliases import key as alias_key
 from rag.lexicon import Lexicon, lemma, phrases
@@ -131,15 +131,11 @@ class Bridge:
     def _translate_run(self, words: list[str], capitalised: bool, sure: bool = True) -> list[Group]:
         """``sure`` is False for a question's capitalised first word standing alone: tried as a
         name, but not taken for an unknown name when nothing matches ("Summarise …")."""
-        if capitalised:
-            # A name the corpus spells in Hangul itself comes first, even when the corpus also has
-            # its Latin words: a news article writes "누리게임즈(Nuri Games)" once and 누리게임즈
-            # everywhere else. A run that starts the question may start with a verb ("Will …").
-            for start in range(min(2, len(words))):
-                terms = self.aliases.get(alias_key(" ".join(words[start:])))
-                if terms:
-                    return [*self._translate_run(words[:start], capitalised, False),
-                            Group(" ".join(words[start:]), "name", terms)]
+        # A name the corpus spells in Hangul itself comes first, even when the corpus also has its
+        # Latin words: a news article writes "누리게임즈(Nuri Games)" once and 누리게임즈 everywhere else.
+        named = capitalised and self._as_name(words, lambda name: self.aliases.get(alias_key(name)), 1)
+        if named:
+            return named
         # Words the corpus writes the same way (AI, CIO, LLM) stand for themselves and split a run.
         same = [i for i, w in enumerate(words) if w.lower() in self.vocabulary and w.lower() not in STOP_LEMMAS]
         if same:
@@ -150,12 +146,9 @@ class Bridge:
                 if words[i + 1:part]:
                     out.extend(self._translate_run(words[i + 1:part], capitalised, sure))
             return out
-        if capitalised and len(words) > 1:
-            for start in range(min(2, len(words) - 1)):
-                terms = self.names.match(" ".join(words[start:]))
-                if terms:
-                    return [*self._translate_run(words[:start], capitalised, False),
-                            Group(" ".join(words[start:]), "name", terms)]
+        named = capitalised and self._as_name(words, self.names.match, 2)
+        if named:
+            return named
         lemmas = [lemma(w) for w in words]
         # Phrases with a function word inside ("going to", "many people") are idioms of the
         # lexicon, not of the question: their words are translated one by one.
@@ -177,6 +170,16 @@ class Bridge:
                 out.append(self._translate_word(" ".join(words[start:end]), key, capitalised, sure))
             i += 1
         return out
+
+    def _as_name(self, words: list[str], lookup: Callable[[str], tuple[str, ...] | None], least: int
+                 ) -> list[Group] | None:
+        """The run (of at least ``least`` words) as one name that ``lookup`` finds, or the run without
+        its first word, which may be a capitalised verb that starts the question ("Will …")."""
+        for start in range(min(2, len(words) - least + 1)):
+            terms = lookup(" ".join(words[start:]))
+            if terms:
+                return [*self._translate_run(words[:start], True, False), Group(" ".join(words[start:]), "name", terms)]
+        return None
 
     def _translate_word(self, source: str, key: str, capitalised: bool, sure: bool) -> Group:
         if key in _ORDINALS:
