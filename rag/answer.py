@@ -13,6 +13,7 @@ from typing import Sequence
 from rag import short_answer
 from rag.config import QuotePolicy
 from rag.lexical import tokenize
+from rag.question_kind import asks_for
 from rag.retrieval import Hit, Ranking
 from rag.types import Answer, Citation
 
@@ -59,7 +60,7 @@ class ExtractiveAnswerer:
                 citation, short = widened
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
-        if need_span and short is None and short_answer.asks_for(question, asked) in ("time", "amount", "person"):
+        if need_span and short is None and asks_for(question, asked) in ("time", "amount", "person"):
             return self._refusal(question, ranking, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)
@@ -71,7 +72,7 @@ class ExtractiveAnswerer:
         ("…지명수배된 사람의 이름은?" quotes the warrant; the name is one sentence earlier): when the
         question asks for a time, an amount or a person and the sentence holds none, the better
         neighbour that holds one joins the quote."""
-        if short_answer.asks_for(question, asked) not in ("time", "amount", "person"):
+        if asks_for(question, asked) not in ("time", "amount", "person"):
             return None
         sentences = list(hit.passage.sentences)
         i = sentences.index(span)

@@ -29,8 +29,9 @@ from rag.errors import QuestionError
 from rag.kiwi import kiwi
 from rag.lexical import CONTENT_TAGS
 from rag.lexicon import lemma
+from rag.question_kind import FIGURE_NOUNS, TIME_WORDS
 from rag.retrieval import Ranking, hangul_share
-from rag.short_answer import FIGURE_NOUNS, TIME_WORDS, person_name
+from rag.romanize import person_name
 
 MAX_TURNS = 20
 """Only the latest turns are read: a follow-up refers to what was just said."""

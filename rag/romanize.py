@@ -95,3 +95,11 @@ def onset(latin: str) -> str:
     if word[0] in "bdgv":
         return "lenis"
     return "aspirated" if word[0] in "ptkcqf" else ""
+
+
+def person_name(hangul: str) -> str:
+    """A Korean personal name the way it is written in English: surname, then the given name
+    hyphenated (배재현 -> Bae Jae-hyeon)."""
+    surname, given = hangul[0], hangul[1:]
+    parts = [romanize(ch) for ch in given]
+    return f"{romanize(surname).title()} {'-'.join(parts).capitalize()}"

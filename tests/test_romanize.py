@@ -3,7 +3,7 @@
 import pytest
 from rapidfuzz import fuzz
 
-from rag.romanize import consonant_key, letters, romanize, sound
+from rag.romanize import consonant_key, letters, person_name, romanize, sound
 
 
 @pytest.mark.parametrize("hangul,expected", [
@@ -38,3 +38,8 @@ def test_onset_tells_lenis_from_aspirated_stops():
     assert onset("Coupang") == onset(romanize("쿠팡")) == "aspirated"
     assert onset(romanize("기반")) == onset("game") == onset(romanize("게임")) == "lenis"
     assert onset("cinema") == onset("Open") == ""
+
+
+def test_a_korean_name_is_written_surname_first_with_the_given_name_hyphenated():
+    assert person_name("배재현") == "Bae Jae-hyeon"
+    assert person_name("홍은택") == "Hong Eun-taek"

@@ -1,17 +1,9 @@
 """Direct answers cut from the quote (no model needed)."""
 
-import pytest
-
-from rag.short_answer import find, kind_of, person_name
+from rag.short_answer import find
 
 REVENUE = "3일 카카오는 2분기 매출이 지난해 2분기보다 12% 늘어난 2조425억원을 기록했다고 공시했다."
 PROFIT = "영업이익은 지난해보다 34% 감소한 1135억원으로 집계되면서 영업이익률은 5.6%를 기록했다."
-
-
-@pytest.mark.parametrize("question,kind", [("언제 나와?", "time"), ("How many people?", "amount"),
-                                           ("누가 말했어?", "person"), ("이름이 뭐야?", "thing"), ("펑", None)])
-def test_kind(question, kind):
-    assert kind_of(question) == kind
 
 
 def test_spans_are_exact_slices_of_the_quote():
@@ -24,7 +16,6 @@ def test_spans_are_exact_slices_of_the_quote():
 def test_english_questions_see_figures_and_dates_in_english():
     short = find("When is the AI model coming?", [("ai",), ("모델",)], "10월 중 AI 모델을 공개하고", 0, "en")
     assert short and short.text == "10월" and short.display == "October (10월)"
-    assert person_name("배재현") == "Bae Jae-hyeon"
 
 
 def test_no_span_of_the_kind_is_none():
@@ -109,7 +100,7 @@ def test_a_figure_belongs_to_the_clause_that_says_what_the_question_says():
 
 def test_where_asks_for_a_place_and_prefers_a_proper_noun():
     short = find("시위가 열린 곳은 어디인가?", [("시위",), ("열리",)], "홈스에서 열린 시위는 정부의 금지에도 계속됐다.", 0, "ko")
-    assert kind_of("승리의 고향은 어디인가?") == "thing" and short is not None and short.text == "홈스"
+    assert short is not None and short.text == "홈스"
 
 
 def test_a_year_asked_for_by_its_head_noun_and_an_ordinals_prefix():

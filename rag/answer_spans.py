@@ -1,0 +1,218 @@
+"""Candidate answer spans of one kind in a quoted sentence, cut along Kiwi's tokens.
+
+A time is a number with its date units or a time word (2018년 1월, 하반기); an amount a number with
+its myriads and unit (2조425억원, 100만 명); a person a run of proper nouns (존 F. 케네디); a cause the
+clause that ends in a cause noun (… 등의 영향); a thing a noun phrase, or a title in quotation
+marks kept whole. Each span is an exact slice of the quote, without its particles.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Iterable, Sequence
+
+from rag.question_kind import TIME_UNITS, TIME_WORDS, Kind
+
+FULL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
+"""A Korean full name: one token of two to four syllables."""
+_NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
+_CAUSES = frozenset({"영향", "효과", "때문", "덕분", "여파", "결과", "탓"})
+"""Nouns that end a cause: "… 등의 영향으로", "… 편입 효과로", "… 때문에"."""
+_CLAUSE_EDGE = frozenset({"JX", "JKS", "EC", "EF", "SF", "ETM"})
+_PUNCTUATION = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"})
+_NAMING = frozenset({"NNG", "NNP", "NNB", "SL", "SN", "SH", "MAG", "SSO", "SSC", "SS"})
+"""Tags of a bare noun phrase such as "카톡 '펑' 기능" (a quoted name may be tagged as an adverb)."""
+_QUOTED = re.compile(r"['‘\"“《〈「『<]([^'’\"”》〉」』>\n]{1,40})['’\"”》〉」』>]")
+
+
+@dataclass(frozen=True)
+class Span:
+    start: int
+    end: int
+    forms: tuple[str, ...]
+    first: int
+    """Index of the span's first token, for distances to the question's words."""
+
+    @property
+    def after(self) -> int:
+        """Index of the token after the span."""
+        return self.first + len(self.forms)
+
+
+def span(tokens: Sequence, i: int, j: int) -> Span:
+    """Tokens ``i..j`` inclusive."""
+    return Span(tokens[i].start, tokens[j].start + tokens[j].len, tuple(t.form for t in tokens[i:j + 1]), i)
+
+
+def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
+    """Every span of ``kind`` in the quote's tokens."""
+    if kind == "cause":
+        return _causes(tokens)
+    if kind == "time":
+        spans = []
+        for run in _runs(tokens, lambda t: t.tag == "SN" or (t.tag in ("NNB", "NNG") and t.form in TIME_UNITS)):
+            units = [k for k, f in enumerate(run.forms) if f in TIME_UNITS]
+            if units and run.forms[0].isdigit():  # ends at its last unit: "2018년 1월", not "2018년 1월 2018"
+                spans.append(span(tokens, run.first, run.first + units[-1]))
+        spans += [span(tokens, i, i) for i, t in enumerate(tokens) if t.form in TIME_WORDS]
+        return spans
+    if kind == "amount":
+        return [s for s in _amounts(tokens) if s.forms[-1] not in TIME_UNITS and not _followed_by_unit(tokens, s)]
+    if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
+        # An acronym alone (AI, CIO) names a thing or a title, not a person.
+        return [s for s in _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
+                if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
+    # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
+    # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
+    return [s for s in _runs(tokens, lambda t: t.tag in _NOUN) if not _predicate(tokens, s)
+            and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
+
+
+def quoted(tokens: Sequence, quote: str) -> list[Span]:
+    """The text inside each pair of quotation marks, as a span of the tokens it covers."""
+    out = []
+    for match in _QUOTED.finditer(quote):
+        start, end = match.span(1)
+        inside = [i for i, t in enumerate(tokens) if t.start >= start and t.start + t.len <= end]
+        if inside and quote[start:end].strip() == quote[start:end]:
+            out.append(Span(start, end, tuple(tokens[i].form for i in inside), inside[0]))
+    return out
+
+
+def definition(q_tokens: Sequence, tokens: Sequence) -> Span | None:
+    """"'펑' 기능이 뭐야?" asks what a named thing is; a news sentence says it in the clause that
+    modifies the thing ("24시간 이후 사라지는 '펑' 기능"). Only for a question that is a bare noun
+    phrase, a subject particle and 뭐/무엇, and a quote that modifies its last noun, with one of the
+    phrase's other words when it has any (so "검색 기능" is not taken for "'펑' 기능")."""
+    tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
+    at = next((i for i, t in enumerate(tail) if t.form in ("뭐", "무엇") and t.tag == "NP"), None)
+    if at is None or at < 2 or tail[at - 1].tag != "JKS" or any(t.tag not in _NAMING for t in tail[:at - 1]):
+        return None
+    named = tail[at - 2].form
+    others = {t.form for t in tail[:at - 2] if t.tag not in _PUNCTUATION}
+    for i, tok in enumerate(tokens):
+        if tok.form != named or not tok.tag.startswith("NN"):
+            continue
+        end = i - 1
+        while end >= 0 and tokens[end].tag in _NAMING:
+            end -= 1
+        if end < 0 or tokens[end].tag != "ETM":
+            continue
+        if others and not others & {t.form for t in tokens[end + 1:i]}:
+            continue
+        return _clause(tokens, end)
+    return None
+
+
+def unsaid(tokens: Sequence, candidate: Span, asked: frozenset[str], trim: bool, trim_end: bool = False
+           ) -> Span | None:
+    """None when the question says all of the candidate; else, for noun phrases (``trim``), the
+    candidate without the leading words the question already says ("미국 대통령 존 …" -> "존 …"), and
+    for names (``trim_end``) followed by a title without the organisation between them that the
+    question names ("배재현 카카오 투자총괄대표" -> "배재현"; "바샤르 알아사드는" keeps its surname)."""
+    forms = [f.lower() for f in candidate.forms]
+    skip = next((i for i, f in enumerate(forms) if f not in asked), None)
+    if skip is None:
+        return None
+    if not trim:
+        return candidate
+    last = len(forms) - 1
+    after = candidate.after
+    titled = after < len(tokens) and tokens[after].tag == "NNG" and tokens[after].start == candidate.end + 1
+    # Only a Korean full name (one token of 2-4 syllables) sheds the organisation after it: "존 케네디
+    # 대통령" keeps its surname.
+    while (trim_end and titled and last > skip and forms[last] in asked
+           and FULL_NAME.fullmatch(candidate.forms[skip])):
+        last -= 1
+    if skip or last < len(forms) - 1:
+        return span(tokens, candidate.first + skip, candidate.first + last)
+    return candidate
+
+
+def proper(candidate: Span, tokens: Sequence) -> bool:
+    """Whether the candidate holds a proper noun (Kiwi's NNP)."""
+    return any(t.tag == "NNP" for t in tokens[candidate.first:candidate.after])
+
+
+def _runs(tokens: Sequence, accept) -> Iterable[Span]:
+    """Maximal runs of accepted tokens with at most a space between them."""
+    first = None
+    for i, tok in enumerate(tokens):
+        joined = first is not None and tok.start - (tokens[i - 1].start + tokens[i - 1].len) <= 1
+        if accept(tok):
+            if not joined:
+                if first is not None:
+                    yield span(tokens, first, i - 1)
+                first = i
+            continue
+        if first is not None:
+            yield span(tokens, first, i - 1)
+        first = None
+    if first is not None:
+        yield span(tokens, first, len(tokens) - 1)
+
+
+def _amounts(tokens: Sequence) -> Iterable[Span]:
+    """A number with its myriads and one unit: 2조425억원, 1200만명, 34%, 3층, 100m, "2분" of "2분만에"."""
+    i = 0
+    while i < len(tokens):
+        if tokens[i].tag != "SN":
+            i += 1
+            continue
+        j = i
+        while j + 1 < len(tokens) and tokens[j + 1].tag in ("SN", "NR") and _gap(tokens, j) <= 1:
+            j += 1
+        unit = j + 1
+        # Latin units and counters may follow a space ("100 m", "100만 명"); other nouns must not.
+        if unit < len(tokens) and _is_unit(tokens[unit]) and _gap(tokens, j) <= (
+                1 if tokens[unit].tag in ("SL", "NNB") else 0):
+            j = unit
+            if j + 1 < len(tokens) and tokens[j + 1].form == "째" and _gap(tokens, j) == 0:  # 2번째
+                j += 1
+        # An ordinal's prefix belongs to it: 제64대, not 64대.
+        ordinal = i > 0 and tokens[i - 1].tag == "XPN" and tokens[i - 1].form == "제" and _gap(tokens, i - 1) == 0
+        yield span(tokens, i - 1 if ordinal else i, j)
+        i = j + 1
+
+
+def _is_unit(tok) -> bool:
+    return (tok.tag in ("NNB", "SL") or tok.form in ("%", "배")
+            or (tok.tag == "NNG" and len(tok.form) <= 2 and tok.form not in TIME_WORDS))
+
+
+def _predicate(tokens: Sequence, candidate: Span) -> bool:
+    after = candidate.after
+    return after < len(tokens) and tokens[after].tag in ("XSV", "XSA") and tokens[after].start == candidate.end
+
+
+def _gap(tokens: Sequence, i: int) -> int:
+    """Characters between token ``i`` and the next."""
+    return tokens[i + 1].start - (tokens[i].start + tokens[i].len)
+
+
+def _followed_by_unit(tokens: Sequence, candidate: Span) -> bool:
+    """"2" of "2분기", "10" of "10월": a number that is part of a date, not an amount."""
+    last = candidate.after
+    return last < len(tokens) and tokens[last].form in TIME_UNITS and tokens[last].start == candidate.end
+
+
+def _causes(tokens: Sequence) -> list[Span]:
+    """The clause that ends in a cause noun ("AI 관련 인프라 투자, … 등의 영향"), else a noun phrase
+    marked as a means ("경영효율화로"); each starts after the nearest topic, subject or clause end."""
+    marked = [_clause(tokens, i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")]
+    if marked:
+        return marked
+    return [_clause(tokens, i - 1) for i, t in enumerate(tokens)
+            if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP", "XSN")]
+
+
+def _clause(tokens: Sequence, end: int) -> Span:
+    """The clause ending at token ``end``: back to the nearest topic, subject or clause end, without
+    leading punctuation ('"경영효율화로' -> '경영효율화')."""
+    begin = end
+    while begin > 0 and tokens[begin - 1].tag not in _CLAUSE_EDGE:
+        begin -= 1
+    while begin < end and tokens[begin].tag in _PUNCTUATION:
+        begin += 1
+    return span(tokens, begin, end)

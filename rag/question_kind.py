@@ -1,0 +1,119 @@
+"""What a question asks for: a time, an amount, a person, a cause or a thing, and the noun it names.
+
+Read from the question word (언제/when, 얼마/몇/how much, 누구/who, 왜/why, 무엇/what), else from the
+noun the question ends in ("태어난 날은?" asks for a time, "관객 수는?" for an amount), else from the
+figure it names ("What was Kakao's revenue?"). The short answer looks for a span of that kind.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from typing import Literal, Sequence
+
+from rag.kiwi import kiwi
+from rag.lexicon import lemma
+
+Kind = Literal["cause", "time", "amount", "person", "thing"]
+
+_ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
+    ("cause", re.compile(r"왜|이유|근거|원인|어째서|\bwhy\b|\breasons?\b|\bwhat (?:caused|made|drove)\b", re.I)),
+    ("time", re.compile(r"언제|며칠|몇\s*(?:월|년|일|시|분기)|어느\s*(?:달|해|날)|\bwhen\b|\bwhat (?:time|year|month|day|date)\b",
+                        re.I)),
+    ("amount", re.compile(r"얼마|몇|\bhow (?:much|many|long|big)\b|\bwhat (?:percentage|share|amount|number)\b", re.I)),
+    ("person", re.compile(r"누구|누가|\bwho\b|\bwhom\b", re.I)),
+    ("thing", re.compile(r"무엇|뭐|무슨|어떤|어느|어디|이름|\bwhat\b|\bwhich\b|\bwhere\b", re.I)),
+)
+TIME_UNITS = frozenset({"년", "월", "일", "분기", "시", "주"})
+TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})
+_LATIN = re.compile(r"[A-Za-z]+")
+WHERE = re.compile(r"어디|\bwhere\b", re.I)
+NAMED_HEADS = frozenset({"이름", "명칭", "곳", "장소", "나라", "국가", "도시", "지역", "단체", "기관", "회사", "팀",
+                         "인물", "사람", "출판사", "정당", "대학", "대학교", "학교", "국적"})
+"""Head nouns of questions that ask for a name ("…한 곳은?", "이름은?"): like 어디, they are answered by a
+proper noun more often than by the common nouns nearer the question's words."""
+TITLE_HEADS = frozenset({"제목", "슬로건", "구호", "노래", "곡", "작품", "영화", "드라마", "프로그램", "앨범", "책", "법",
+                         "정책", "방침", "캐릭터", "결의안", "단어", "별명", "애칭", "게임", "시리즈", "표어"})
+"""Head nouns of questions that ask for a title ("…한 노래는?", "드라마 제목은?"), which news and
+encyclopaedias put in quotation marks."""
+_WHICH = re.compile(r"어느|어떤|\bwhich\b", re.I)
+FIGURE_NOUNS = frozenset({"매출", "매출액", "이익", "순이익", "수익", "비용", "손실", "주가", "가격", "금액", "규모", "액",
+                         "율", "률", "이익률", "점유율", "인원", "수", "배당금", "예산",
+                         "revenue", "sales", "profit", "income", "earnings", "loss", "cost", "expense", "price",
+                         "budget", "margin", "rate", "amount", "dividend", "growth", "turnover", "목표", "target", "goal"})
+"""Nouns (Korean terms, English lemmas) that name a figure: a question about one asks for an amount."""
+_TIME_HEADS = frozenset({"날", "날짜", "일자", "연도", "년도", "해", "시기", "때", "시점", "기간", "생년월일", "연대",
+                         "시각", "요일", "달"})
+_AMOUNT_HEADS = frozenset({"수", "규모", "크기", "비율", "길이", "높이", "무게", "인구", "면적", "거리", "나이", "점수",
+                           "득표율", "순위", "등수", "개수", "횟수"})
+"""Head nouns of questions without a question word ("태어난 날은?", "관객 수는?") that ask for a time or
+an amount; any other head noun asks for a noun phrase."""
+
+
+def kind_of(question: str) -> Kind | None:
+    """The kind its question word asks for, if it has one."""
+    for kind, pattern in _ASKS:
+        if pattern.search(question):
+            return kind
+    return None
+
+
+def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
+    """The kind of answer a question wants, from its question word, else its head noun, else the
+    figure it names."""
+    return kind(question, head(question_tokens(question)), frozenset().union(*term_sets_of(question, term_sets)))
+
+
+@lru_cache(maxsize=256)
+def question_tokens(question: str) -> tuple:
+    """A question's Kiwi tokens, analysed once: the answerer asks about one question several times
+    (its kind, then a span in the quote and in each neighbour)."""
+    return tuple(kiwi().tokenize(question))
+
+
+def term_sets_of(question: str, term_sets: Sequence[Sequence[str]]) -> list[frozenset[str]]:
+    """The question's term sets, lower-cased, with the lemma of each Latin word of its own."""
+    sets = [frozenset(t.lower() for t in s) for s in term_sets if s]
+    return sets + [frozenset({lemma(w)}) for w in _LATIN.findall(question)]
+
+
+def kind(question: str, head_noun: str | None, asked: frozenset[str]) -> Kind | None:
+    found = kind_of(question)
+    if found is None:
+        found = _kind_of_head(head_noun)
+    elif found == "thing" and (head_noun in _TIME_HEADS or head_noun in FIGURE_NOUNS):
+        found = _kind_of_head(head_noun)  # "어느 금액보다" asks for an amount, "어떤 날" for a time ("무슨 수로" a means)
+    if (found is None or (found == "thing" and not _WHICH.search(question))) and asked & FIGURE_NOUNS:
+        found = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
+    return found
+
+
+def head(q_tokens: Sequence) -> str | None:
+    """The noun a question asks for: the one after 어떤/무슨/어느 ("어떤 효과가 있대?" -> 효과), or, in
+    a question without a question word, the one it ends in before a topic or subject particle
+    ("지명수배 된 날은?" -> 날, "나온 대학교는?" -> 대학교); else None."""
+    for i, tok in enumerate(q_tokens[:-1]):
+        if tok.form in ("어떤", "무슨", "어느") and q_tokens[i + 1].tag in ("NNG", "NNP"):
+            return q_tokens[i + 1].form
+    tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
+    if len(tail) >= 2 and tail[-1].tag in ("JX", "JKS") and tail[-2].tag in ("NNG", "NNB", "NNP"):
+        return tail[-2].form
+    return None
+
+
+def _kind_of_head(head_noun: str | None) -> Kind | None:
+    if head_noun is None:
+        return None
+    if head_noun in _TIME_HEADS:
+        return "time"
+    if head_noun in FIGURE_NOUNS or head_noun in _AMOUNT_HEADS:
+        return "amount"
+    return "thing"
+
+
+def counter(q_tokens: Sequence) -> str | None:
+    """The unit a "몇" question counts in: 몇 명, 몇 위, 몇층 (the noun Kiwi finds after 몇)."""
+    for tok, after in zip(q_tokens, q_tokens[1:]):
+        if tok.form == "몇" and after.tag in ("NNB", "NNG") and after.form not in TIME_UNITS:
+            return after.form
+    return None

@@ -1,0 +1,46 @@
+"""Candidate answer spans of each kind, cut along Kiwi's tokens as exact slices of the quote."""
+
+from rag.answer_spans import candidates, definition, quoted, unsaid
+from rag.kiwi import kiwi
+from rag.question_kind import question_tokens
+
+
+def _texts(quote: str, kind: str) -> list[str]:
+    return [quote[s.start:s.end] for s in candidates(kiwi().tokenize(quote), kind)]
+
+
+def test_amounts_keep_their_myriads_and_unit_but_not_their_particle_or_a_date():
+    quote = "2분기 매출이 12% 늘어난 2조425억원을 기록했고 이용자는 100만 명이다."
+    assert _texts(quote, "amount") == ["12%", "2조425억원", "100만 명"]
+
+
+def test_times_end_at_their_last_unit_and_include_time_words():
+    texts = _texts("서한은 2018년 1월 2018 평창 대회 전, 하반기에 보냈다.", "time")
+    assert "2018년 1월" in texts and "하반기" in texts and "2018년 1월 2018" not in texts
+
+
+def test_a_person_is_a_run_of_proper_nouns_not_an_acronym():
+    texts = _texts("배재현 카카오 투자총괄대표(CIO)는 말했다.", "person")
+    assert "CIO" not in texts and any(t.startswith("배재현") for t in texts)
+
+
+def test_a_cause_ends_in_its_cause_noun():
+    assert _texts("비용이 AI 인프라 투자 등의 영향으로 늘었다.", "cause") == ["AI 인프라 투자 등의 영향"]
+
+
+def test_the_words_the_question_says_are_dropped_from_a_name():
+    quote = "존 케네디 대통령은 연설했다."
+    tokens = kiwi().tokenize(quote)
+    (name,) = candidates(tokens, "person")
+    trimmed = unsaid(tokens, name, frozenset({"존", "케네디"}), trim=True)
+    assert trimmed is None  # the question says all of it
+    kept = unsaid(tokens, name, frozenset({"케네디"}), trim=True)
+    assert kept is not None and quote[kept.start:kept.end] == "존 케네디"
+
+
+def test_a_quoted_title_is_one_span_and_a_definition_is_the_modifying_clause():
+    quote = "최고인민회의는 '금강산 관광지구법'을 채택했다."
+    assert [quote[s.start:s.end] for s in quoted(kiwi().tokenize(quote), quote)] == ["금강산 관광지구법"]
+    quote = "원하는 사람에게만 공유하고 24시간 이후 사라지는 '펑' 기능을 도입한다."
+    found = definition(question_tokens("카톡 '펑' 기능이 뭐야?"), kiwi().tokenize(quote))
+    assert found is not None and quote[found.start:found.end] == "24시간 이후 사라지는"

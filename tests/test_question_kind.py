@@ -1,0 +1,32 @@
+"""What a question asks for, from its question word, its head noun or the figure it names."""
+
+import pytest
+
+from rag.question_kind import asks_for, counter, head, kind_of, question_tokens
+
+
+@pytest.mark.parametrize("question,kind", [("언제 나와?", "time"), ("How many people?", "amount"),
+                                           ("누가 말했어?", "person"), ("이름이 뭐야?", "thing"), ("펑", None),
+                                           ("승리의 고향은 어디인가?", "thing")])
+def test_the_question_word_says_the_kind(question, kind):
+    assert kind_of(question) == kind
+
+
+@pytest.mark.parametrize("question,kind", [
+    ("임종석이 지명수배 된 날은?", "time"),          # no question word: the head noun 날 asks for a time
+    ("영화의 관객 수는?", "amount"),                  # 수 asks for an amount
+    ("손실이 어느 금액보다 줄어들 거라고 했어?", "amount"),  # 어느 + a figure noun is an amount, not a thing
+    ("What was Kakao's revenue?", "amount"),       # a figure named without a question word
+    ("어떤 효과가 있대?", "thing"),
+])
+def test_without_a_telling_question_word_the_head_noun_or_figure_decides(question, kind):
+    terms = [(w.lower(),) for w in question.replace("?", "").split()]
+    assert asks_for(question, terms) == kind
+
+
+def test_the_head_noun_and_the_counter_of_a_question():
+    assert head(question_tokens("어떤 효과가 있대?")) == "효과"
+    assert head(question_tokens("나온 대학교는?")) == "대학교"
+    assert head(question_tokens("카카오는 뭐 했어?")) is None
+    assert counter(question_tokens("서명운동은 몇 명을 돌파했나?")) == "명"
+    assert counter(question_tokens("몇 월에 나와?")) is None
