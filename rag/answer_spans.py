@@ -61,7 +61,8 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
         return [s for s in _amounts(tokens) if s.forms[-1] not in TIME_UNITS and not _followed_by_unit(tokens, s)]
     if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
         # An acronym alone (AI, CIO) names a thing or a title, not a person.
-        return [s for s in _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
+        names = _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
+        return [_whole_word(tokens, s) for s in names
                 if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
     # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
@@ -133,6 +134,20 @@ def unsaid(tokens: Sequence, candidate: Span, asked: frozenset[str], trim: bool,
 def proper(candidate: Span, tokens: Sequence) -> bool:
     """Whether the candidate holds a proper noun (Kiwi's NNP)."""
     return any(t.tag == "NNP" for t in tokens[candidate.first:candidate.after])
+
+
+def _whole_word(tokens: Sequence, name: Span) -> Span:
+    """A name with the one-syllable pieces that Kiwi splits off the same word (김유 + 찬 of 김유찬);
+    a longer noun glued to it is a word of its own (자유당소속)."""
+    def piece(i: int) -> bool:
+        return tokens[i].tag == "NNG" and len(tokens[i].form) == 1
+
+    first, last = name.first, name.after - 1
+    while first > 0 and piece(first - 1) and _gap(tokens, first - 1) == 0:
+        first -= 1
+    while last + 1 < len(tokens) and piece(last + 1) and _gap(tokens, last) == 0:
+        last += 1
+    return name if (first, last) == (name.first, name.after - 1) else span(tokens, first, last)
 
 
 def _runs(tokens: Sequence, accept) -> Iterable[Span]:

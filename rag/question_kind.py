@@ -36,6 +36,7 @@ TITLE_HEADS = frozenset({"제목", "슬로건", "구호", "노래", "곡", "작�
                          "정책", "방침", "캐릭터", "결의안", "단어", "별명", "애칭", "게임", "시리즈", "표어"})
 """Head nouns of questions that ask for a title ("…한 노래는?", "드라마 제목은?"), which news and
 encyclopaedias put in quotation marks."""
+_ASKING = frozenset({"무엇", "뭐", "어디", "누구"})
 _WHICH = re.compile(r"어느|어떤|\bwhich\b", re.I)
 FIGURE_NOUNS = frozenset({"매출", "매출액", "이익", "순이익", "수익", "비용", "손실", "주가", "가격", "금액", "규모", "액",
                          "율", "률", "이익률", "점유율", "인원", "수", "배당금", "예산",
@@ -81,7 +82,7 @@ def kind(question: str, head_noun: str | None, asked: frozenset[str]) -> Kind | 
     found = kind_of(question)
     if found is None:
         found = _kind_of_head(head_noun)
-    elif found == "thing" and (head_noun in _TIME_HEADS or head_noun in FIGURE_NOUNS):
+    elif found == "thing" and (head_noun in _TIME_HEADS or head_noun in FIGURE_NOUNS or head_noun in ("사람", "인물")):
         found = _kind_of_head(head_noun)  # "어느 금액보다" asks for an amount, "어떤 날" for a time ("무슨 수로" a means)
     if (found is None or (found == "thing" and not _WHICH.search(question))) and asked & FIGURE_NOUNS:
         found = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
@@ -96,9 +97,22 @@ def head(q_tokens: Sequence) -> str | None:
         if tok.form in ("어떤", "무슨", "어느") and q_tokens[i + 1].tag in ("NNG", "NNP"):
             return q_tokens[i + 1].form
     tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
-    if len(tail) >= 2 and tail[-1].tag in ("JX", "JKS") and tail[-2].tag in ("NNG", "NNB", "NNP"):
-        return tail[-2].form
-    return None
+    at = len(tail) - 1
+    if not (len(tail) >= 2 and tail[-1].tag in ("JX", "JKS")):
+        # "… 곳은 어디인가?", "… 이름은 무엇인가?": the noun that the question word is said of (not
+        # "카카오는 뭐 했어?", where 뭐 is the object of a verb).
+        at = next((i - 1 for i, t in enumerate(tail) if t.tag == "NP" and t.form in _ASKING and i >= 2
+                   and tail[i - 1].tag in ("JX", "JKS") and (i + 1 == len(tail) or tail[i + 1].tag == "VCP")), None)
+        if at is None:
+            return None
+    if tail[at - 1].tag not in ("NNG", "NNB", "NNP"):
+        return None
+    noun = at - 1
+    # "아파트의 이름은?" asks for an apartment's name: the answer is an apartment (충정아파트).
+    if tail[noun].form in ("이름", "명칭") and noun >= 2 and tail[noun - 1].tag == "JKG" and tail[noun - 2].tag in (
+            "NNG", "NNP"):
+        return tail[noun - 2].form
+    return tail[noun].form
 
 
 def _kind_of_head(head_noun: str | None) -> Kind | None:
@@ -106,6 +120,8 @@ def _kind_of_head(head_noun: str | None) -> Kind | None:
         return None
     if head_noun in _TIME_HEADS:
         return "time"
+    if head_noun in ("사람", "인물"):
+        return "person"
     if head_noun in FIGURE_NOUNS or head_noun in _AMOUNT_HEADS:
         return "amount"
     return "thing"

@@ -80,7 +80,14 @@ def _next_to(candidate: Span, tokens: Sequence, head_noun: str | None) -> float:
     if head_noun is None:
         return 0.0
     after = candidate.after
-    inside = head_noun in candidate.forms[1:]
+    inside = head_noun in candidate.forms[1:] or any(f != head_noun and f.endswith(head_noun) for f in candidate.forms)
+    # "문헌(文憲)이라는 시호": past a gloss in brackets and a copula's "(이)라는", the noun it names.
+    if after < len(tokens) and tokens[after].tag == "SSO":
+        while after < len(tokens) and tokens[after].tag in ("SSO", "SH", "SL", "SN"):
+            after += 1
+        after += after < len(tokens) and tokens[after].tag == "SSC"
+    if after + 1 < len(tokens) and tokens[after].tag == "VCP" and tokens[after + 1].tag == "ETM":
+        after += 2
     return 1.0 if inside or (after < len(tokens) and tokens[after].form == head_noun) else 0.0
 
 

@@ -22,6 +22,9 @@ def test_times_end_at_their_last_unit_and_include_time_words():
 def test_a_person_is_a_run_of_proper_nouns_not_an_acronym():
     texts = _texts("배재현 카카오 투자총괄대표(CIO)는 말했다.", "person")
     assert "CIO" not in texts and any(t.startswith("배재현") for t in texts)
+    # Kiwi splits an unknown name (김유 + 찬); the name is the whole word, not a longer noun glued on.
+    assert _texts("김유찬은 기자회견을 열었다.", "person") == ["김유찬"]
+    assert "자유당소속" not in _texts("자유당소속 수상인 알렉산더 매캔지는 말했다.", "person")
 
 
 def test_a_cause_ends_in_its_cause_noun():

@@ -18,6 +18,7 @@ def test_the_question_word_says_the_kind(question, kind):
     ("손실이 어느 금액보다 줄어들 거라고 했어?", "amount"),  # 어느 + a figure noun is an amount, not a thing
     ("What was Kakao's revenue?", "amount"),       # a figure named without a question word
     ("어떤 효과가 있대?", "thing"),
+    ("선체 결함 가능성을 부인한 사람은?", "person"),  # a person is asked for without 누구
 ])
 def test_without_a_telling_question_word_the_head_noun_or_figure_decides(question, kind):
     terms = [(w.lower(),) for w in question.replace("?", "").split()]
@@ -28,5 +29,8 @@ def test_the_head_noun_and_the_counter_of_a_question():
     assert head(question_tokens("어떤 효과가 있대?")) == "효과"
     assert head(question_tokens("나온 대학교는?")) == "대학교"
     assert head(question_tokens("카카오는 뭐 했어?")) is None
+    assert head(question_tokens("경계를 이루는 곳은 어디인가?")) == "곳"
+    # An apartment's name is asked for: the answer is an apartment (충정아파트).
+    assert head(question_tokens("처음 건설된 아파트의 이름은 무엇인가?")) == "아파트"
     assert counter(question_tokens("서명운동은 몇 명을 돌파했나?")) == "명"
     assert counter(question_tokens("몇 월에 나와?")) is None

@@ -126,3 +126,12 @@ def test_a_title_in_quotation_marks_is_kept_whole():
     law = find("금강산을 보호하기 위해 채택한 법의 이름은?", [("금강산",), ("보호",), ("채택",), ("법",)],
                "최고인민회의는 금강산을 보호하기 위해 '금강산 관광지구법'을 채택했다.", 0, "ko")
     assert law is not None and law.text == "금강산 관광지구법"
+
+
+def test_the_noun_asked_for_may_end_the_answer_or_follow_it_as_what_it_is_called():
+    airport = find("규탄대회를 개최한 공항은?", [("규탄",), ("대회",), ("개최",), ("공항",)],
+                   "규탄대회는 영유권 문제로 김포공항에서 개최되었다.", 0, "ko")
+    assert airport is not None and airport.text == "김포공항"
+    title = find("고종이 내린 시호는?", [("고종",), ("내리",), ("시호",)],
+                 "고종은 그의 관작을 회복시켜 주었으며 문헌(文憲)이라는 시호를 내렸다.", 0, "ko")
+    assert title is not None and title.text == "문헌"
