@@ -131,6 +131,17 @@ def unsaid(tokens: Sequence, candidate: Span, asked: frozenset[str], trim: bool,
     return candidate
 
 
+def after_head(tokens: Sequence, candidate: Span, head_noun: str | None) -> Span:
+    """The name that follows the noun asked for inside a noun phrase: "미국인 작가 아이작 아시모프" ->
+    "아이작 아시모프" for 작가. Only a name (a proper noun or Latin letters) is cut out this way."""
+    if head_noun is None or head_noun not in candidate.forms[:-1]:
+        return candidate
+    at = candidate.first + candidate.forms.index(head_noun) + 1
+    if any(t.tag in ("NNP", "SL") for t in tokens[at:candidate.after]):
+        return span(tokens, at, candidate.after - 1)
+    return candidate
+
+
 def proper(candidate: Span, tokens: Sequence) -> bool:
     """Whether the candidate holds a proper noun (Kiwi's NNP)."""
     return any(t.tag == "NNP" for t in tokens[candidate.first:candidate.after])

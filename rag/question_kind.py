@@ -108,10 +108,12 @@ def head(q_tokens: Sequence) -> str | None:
     if tail[at - 1].tag not in ("NNG", "NNB", "NNP"):
         return None
     noun = at - 1
-    # "아파트의 이름은?" asks for an apartment's name: the answer is an apartment (충정아파트).
-    if tail[noun].form in ("이름", "명칭") and noun >= 2 and tail[noun - 1].tag == "JKG" and tail[noun - 2].tag in (
-            "NNG", "NNP"):
-        return tail[noun - 2].form
+    # "아파트의 이름은?" asks for an apartment's name: the answer is an apartment (충정아파트); so do
+    # "감독 이름은?" and "회사명은?".
+    if tail[noun].form in ("이름", "명칭", "명") and noun >= 1:
+        named = noun - 2 if noun >= 2 and tail[noun - 1].tag == "JKG" else noun - 1
+        if named >= 0 and tail[named].tag in ("NNG", "NNP"):
+            return tail[named].form
     return tail[noun].form
 
 

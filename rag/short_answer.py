@@ -13,7 +13,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rag.answer_spans import FULL_NAME, Span, candidates, definition, proper, quoted, span, unsaid
+from rag.answer_spans import FULL_NAME, Span, after_head, candidates, definition, proper, quoted, span, unsaid
 from rag.figures import to_english
 from rag.kiwi import kiwi
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TITLE_HEADS, WHERE, Kind, counter, head, kind,
@@ -57,7 +57,7 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
 
 def _choose(question: str, q_tokens: Sequence, head_noun: str | None, wanted: Kind,
             sets: Sequence[frozenset[str]], asked: frozenset[str], tokens: Sequence, quote: str) -> Span | None:
-    spans = [t for s in candidates(tokens, wanted)
+    spans = [after_head(tokens, t, head_noun) for s in candidates(tokens, wanted)
              if (t := unsaid(tokens, s, asked, wanted in ("thing", "person"), wanted == "person"))]
     # A title in quotation marks is one name, kept whole even where it repeats the question's words.
     titles = ([s for s in quoted(tokens, quote) if any(f.lower() not in asked for f in s.forms)]
@@ -75,11 +75,16 @@ def _choose(question: str, q_tokens: Sequence, head_noun: str | None, wanted: Ki
                                      _next_to(s, tokens, head_noun) + _closeness(s, tokens, sets, focus), -s.first))
 
 
+_CLOSING_QUOTES = frozenset("'’\"”》〉」』>")
+
+
 def _next_to(candidate: Span, tokens: Sequence, head_noun: str | None) -> float:
     """An apposition of the noun asked for ("노터데임 대학교", "닉슨 대통령") is the answer."""
     if head_noun is None:
         return 0.0
     after = candidate.after
+    if after < len(tokens) and tokens[after].form in _CLOSING_QUOTES and tokens[after].start == candidate.end:
+        after += 1  # a title's closing quotation mark: "'발견' 탭"
     inside = head_noun in candidate.forms[1:] or any(f != head_noun and f.endswith(head_noun) for f in candidate.forms)
     # "문헌(文憲)이라는 시호": past a gloss in brackets and a copula's "(이)라는", the noun it names.
     if after < len(tokens) and tokens[after].tag == "SSO":
@@ -88,7 +93,14 @@ def _next_to(candidate: Span, tokens: Sequence, head_noun: str | None) -> float:
         after += after < len(tokens) and tokens[after].tag == "SSC"
     if after + 1 < len(tokens) and tokens[after].tag == "VCP" and tokens[after + 1].tag == "ETM":
         after += 2
-    return 1.0 if inside or (after < len(tokens) and tokens[after].form == head_noun) else 0.0
+    # "마애불인 묘길상", "작가 아이작 아시모프": the noun asked for said just before.
+    before = candidate.first - 1
+    if before >= 2 and tokens[before].tag == "ETM" and tokens[before - 1].tag == "VCP":
+        before -= 2
+    follows = before >= 0 and tokens[before].form == head_noun
+    named = after < len(tokens) and (tokens[after].form == head_noun
+                                     or (len(head_noun) >= 2 and tokens[after].form.startswith(head_noun)))
+    return 1.0 if inside or follows or named else 0.0
 
 
 def _owned(candidate: Span, tokens: Sequence, figures: frozenset[str]) -> bool:

@@ -32,5 +32,6 @@ def test_the_head_noun_and_the_counter_of_a_question():
     assert head(question_tokens("경계를 이루는 곳은 어디인가?")) == "곳"
     # An apartment's name is asked for: the answer is an apartment (충정아파트).
     assert head(question_tokens("처음 건설된 아파트의 이름은 무엇인가?")) == "아파트"
+    assert head(question_tokens("수단의 대통령 이름은 무엇인가?")) == "대통령"
     assert counter(question_tokens("서명운동은 몇 명을 돌파했나?")) == "명"
     assert counter(question_tokens("몇 월에 나와?")) is None

@@ -135,3 +135,15 @@ def test_the_noun_asked_for_may_end_the_answer_or_follow_it_as_what_it_is_called
     title = find("고종이 내린 시호는?", [("고종",), ("내리",), ("시호",)],
                  "고종은 그의 관작을 회복시켜 주었으며 문헌(文憲)이라는 시호를 내렸다.", 0, "ko")
     assert title is not None and title.text == "문헌"
+
+
+def test_a_name_said_after_the_noun_asked_for_or_in_quotation_marks_before_it():
+    statue = find("암벽에 조각된 마애불의 이름은?", [("암벽",), ("조각",), ("마애불",)],
+                  "주변에는 뛰어난 조각 솜씨를 자랑하는 삼불암, 거대한 암벽에 조각된 마애불인 묘길상이 있다.", 0, "ko")
+    assert statue is not None and statue.text == "묘길상"
+    author = find("과학이 선물이라고 책에서 말한 미국 작가는?", [("과학",), ("선물",), ("책",), ("미국",), ("작가",)],
+                  "미국인 작가 아이작 아시모프는 그의 책에서 과학은 선물이라고 말한다.", 0, "ko")
+    assert author is not None and author.text == "아이작 아시모프"
+    tab = find("비오톡이 하반기에 새로 여는 탭 이름은?", [("비오톡",), ("하반기",), ("새로",), ("열",), ("탭",)],
+               "비오톡은 하반기 관심사를 바탕으로 대화방을 골라 주는 '발견' 탭을 새로 연다.", 0, "ko")
+    assert tab is not None and tab.text == "발견"
