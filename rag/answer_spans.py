@@ -23,7 +23,10 @@ _CLAUSE_EDGE = frozenset({"JX", "JKS", "EC", "EF", "SF", "ETM"})
 _PUNCTUATION = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"})
 _NAMING = frozenset({"NNG", "NNP", "NNB", "SL", "SN", "SH", "MAG", "SSO", "SSC", "SS"})
 """Tags of a bare noun phrase such as "카톡 '펑' 기능" (a quoted name may be tagged as an adverb)."""
-_QUOTED = re.compile(r"['‘\"“《〈「『<]([^'’\"”》〉」』>\n]{1,40})['’\"”》〉」』>]")
+_QUOTE_PAIRS = ("''", "‘’", '""', "“”", "《》", "〈〉", "「」", "『』", "<>")
+_QUOTE_MARKS = re.escape("".join(_QUOTE_PAIRS))
+_QUOTED = re.compile("|".join(f"{re.escape(o)}([^{_QUOTE_MARKS}\n]{{1,40}}){re.escape(c)}" for o, c in _QUOTE_PAIRS))
+"""Text in a matching pair of quotation marks, without quotation marks inside: a title."""
 
 
 @dataclass(frozen=True)
@@ -74,7 +77,7 @@ def quoted(tokens: Sequence, quote: str) -> list[Span]:
     """The text inside each pair of quotation marks, as a span of the tokens it covers."""
     out = []
     for match in _QUOTED.finditer(quote):
-        start, end = match.span(1)
+        start, end = match.span(match.lastindex)
         inside = [i for i, t in enumerate(tokens) if t.start >= start and t.start + t.len <= end]
         if inside and quote[start:end].strip() == quote[start:end]:
             out.append(Span(start, end, tuple(tokens[i].form for i in inside), inside[0]))
