@@ -26,7 +26,7 @@ from rag.errors import RagError
 
 log = logging.getLogger(__name__)
 
-FORMAT = 5
+FORMAT = 6
 """Bump when the inversion changes: cached lexicons rebuild themselves."""
 FOLDER_NAME = "krdict-en-ko"
 DATA_FILE = "lexicon.json"
@@ -171,7 +171,7 @@ def _build(source: Path, target: Path) -> None:
             continue
         # A phrase's head also stands for it, marked, as a weaker fallback ("chat" -> 채팅 from
         # "online chat"): used only when the word's own entry finds nothing in the corpus.
-        for k in (key, HEAD + key.rsplit(" ", 1)[-1]) if " " in key else (key,):
+        for k in _keys(key):
             if term not in inverted.setdefault(k, []):
                 inverted[k].append(term)
     inverted = {k: v for k, v in inverted.items() if v}
@@ -184,6 +184,18 @@ def _build(source: Path, target: Path) -> None:
         (staging / MARKER).write_text(json.dumps(marker, indent=2) + "\n", encoding="utf-8")
         cache.swap_in(staging, target)
     log.info("Built the lexicon: %d English keys in %.1f s", len(inverted), time.perf_counter() - started)
+
+
+def _keys(key: str) -> list[str]:
+    """A gloss's lookup keys: itself, the compound English makes of an of-phrase ("end of the year"
+    is also "year end", as in "year-end target"), and, marked, its last word."""
+    if " " not in key:
+        return [key]
+    words = key.split()
+    keys = [key]
+    if len(words) in (3, 4) and words[1] == "of" and (len(words) == 3 or words[2] in ("the", "a")):
+        keys.append(f"{words[-1]} {words[0]}")
+    return keys + [HEAD + words[-1]]
 
 
 def _single_morpheme(morphemes: list[str]) -> str | None:

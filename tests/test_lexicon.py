@@ -18,6 +18,14 @@ def test_gloss_keys_are_lemmatised_short_phrases(gloss, key):
     assert gloss_key(gloss) == key
 
 
+def test_an_of_phrase_is_also_found_as_the_compound_english_makes_of_it():
+    """"year-end target" says "end of the year" (연말's gloss) the other way round."""
+    assert lexicon._keys("end of the year") == ["end of the year", "year end", "*year"]
+    assert lexicon._keys("name of a company") == ["name of a company", "company name", "*company"]
+    assert lexicon._keys("online chat") == ["online chat", "*chat"]
+    assert lexicon._keys("release") == ["release"]
+
+
 def test_lemmas():
     assert [lemma(w) for w in ("Visitors", "coming", "released", "sales")] == ["visitor", "come", "release", "sales"]
 
