@@ -145,6 +145,20 @@ def after_head(tokens: Sequence, candidate: Span, head_noun: str | None) -> Span
     return candidate
 
 
+def name_before_said(tokens: Sequence, candidate: Span, asked: frozenset[str], head_noun: str | None) -> Span:
+    """A name without the common nouns after it that the question says ("싸이버스카이 지분" for "지분을
+    판매한 회사는?", "민주통합당 추천" for "어느 당 추천으로"); the noun asked for stays ("티베트 고원")."""
+    toks = tokens[candidate.first:candidate.after]
+    names = [i for i, t in enumerate(toks) if t.tag == "NNP"]
+    if not names:
+        return candidate
+    last = len(toks) - 1
+    while (last > names[-1] and toks[last].tag == "NNG" and toks[last].form.lower() in asked
+           and toks[last].form != head_noun and toks[last].start > toks[last - 1].start + toks[last - 1].len):
+        last -= 1  # whole words only: 힐탑아파트 keeps its 아파트
+    return candidate if last == len(toks) - 1 else span(tokens, candidate.first, candidate.first + last)
+
+
 def proper(candidate: Span, tokens: Sequence) -> bool:
     """Whether the candidate holds a proper noun (Kiwi's NNP)."""
     return any(t.tag == "NNP" for t in tokens[candidate.first:candidate.after])

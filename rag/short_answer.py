@@ -13,7 +13,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rag.answer_spans import FULL_NAME, Span, after_head, candidates, definition, proper, quoted, span, unsaid
+from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, definition, name_before_said, proper, quoted,
+                              span, unsaid)
 from rag.figures import to_english
 from rag.kiwi import kiwi
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TITLE_HEADS, WHERE, Kind, counter, head, kind,
@@ -59,6 +60,8 @@ def _choose(question: str, q_tokens: Sequence, head_noun: str | None, wanted: Ki
             sets: Sequence[frozenset[str]], asked: frozenset[str], tokens: Sequence, quote: str) -> Span | None:
     spans = [after_head(tokens, t, head_noun) for s in candidates(tokens, wanted)
              if (t := unsaid(tokens, s, asked, wanted in ("thing", "person"), wanted == "person"))]
+    if wanted == "thing":
+        spans = [name_before_said(tokens, s, asked, head_noun) for s in spans]
     # A title in quotation marks is one name, kept whole even where it repeats the question's words.
     titles = ([s for s in quoted(tokens, quote) if any(f.lower() not in asked for f in s.forms)]
               if wanted == "thing" else [])

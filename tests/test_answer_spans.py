@@ -1,6 +1,6 @@
 """Candidate answer spans of each kind, cut along Kiwi's tokens as exact slices of the quote."""
 
-from rag.answer_spans import candidates, definition, quoted, unsaid
+from rag.answer_spans import candidates, definition, name_before_said, quoted, unsaid
 from rag.kiwi import kiwi
 from rag.question_kind import question_tokens
 
@@ -50,3 +50,16 @@ def test_a_quoted_title_is_one_span_and_a_definition_is_the_modifying_clause():
     quote = "원하는 사람에게만 공유하고 24시간 이후 사라지는 '펑' 기능을 도입한다."
     found = definition(question_tokens("카톡 '펑' 기능이 뭐야?"), kiwi().tokenize(quote))
     assert found is not None and quote[found.start:found.end] == "24시간 이후 사라지는"
+
+
+def test_a_name_sheds_the_words_after_it_that_the_question_says_but_not_the_noun_asked_for():
+    quote = "조현아 등 세 자녀가 보유하던 싸이버스카이 지분을 대한항공에 모두 팔았다."
+    tokens = kiwi().tokenize(quote)
+    run = next(s for s in candidates(tokens, "thing") if "싸이버스카이" in s.forms)
+    cut = name_before_said(tokens, run, frozenset({"지분", "판매", "회사"}), "회사")
+    assert quote[cut.start:cut.end] == "싸이버스카이"
+    quote = "티베트 고원 지역은 매우 건조하게 된다."
+    tokens = kiwi().tokenize(quote)
+    run = next(s for s in candidates(tokens, "thing") if "티베트" in s.forms)
+    kept = name_before_said(tokens, run, frozenset({"고원", "지역", "건조"}), "고원")
+    assert quote[kept.start:kept.end] == "티베트 고원"
