@@ -8,9 +8,10 @@ by :mod:`rag.answerability`.
 from __future__ import annotations
 
 from functools import lru_cache
-from typing import Sequence
+from typing import Callable, Sequence
 
 from rag import short_answer
+from rag.answer_spans import holds
 from rag.config import QuotePolicy
 from rag.lexical import tokenize
 from rag.question_kind import asks_for
@@ -45,11 +46,14 @@ class ExtractiveAnswerer:
         headline = self.policy.headline_bonus if ranking.translated else 0.0
         source = ranking.hits[first].passage.source
         candidates = [h for h in ranking.hits[first:first + reach] if h.passage.source == source]
-        picks = [(self._pick_sentences(h, ranking.term_sets, headline), h) for h in candidates]
+        asked = [*ranking.term_sets, *((t,) for t in ranking.query.terms)]
+        # Not for follow-ups either: a carried topic's passage holds figures of other things, and
+        # the quote must show that it lacks what they ask.
+        typed = None if need_span else self._answer_type(question, asked)
+        picks = [(self._pick_sentences(h, ranking.term_sets, headline, typed), h) for h in candidates]
         # The quote may come from a lower passage whose sentence fits clearly better, less a
         # penalty per rank: passages rank by more than their best sentence.
         rank, ((spans, best), top) = max(enumerate(picks), key=lambda x: x[1][0][1] - self.policy.rank_penalty * x[0])
-        asked = [*ranking.term_sets, *((t,) for t in ranking.query.terms)]
         citation = Citation.of(top.passage, round(top.score, 4), (spans[0][0], spans[-1][1]))
         short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang)
         # Not for follow-ups: their passage is found by the carried topic, so a neighbour's figure
@@ -89,13 +93,21 @@ class ExtractiveAnswerer:
         _, citation, short = max(found, key=lambda f: f[0])
         return citation, short
 
+    def _answer_type(self, question: str, asked: Sequence[Sequence[str]]) -> Callable[[str], bool] | None:
+        """For a question that asks for a time, an amount or a person: whether a sentence holds one."""
+        kind = asks_for(question, asked)
+        if kind not in ("time", "amount") or not self.policy.answer_type_bonus:
+            return None
+        said = frozenset(t.lower() for terms in asked for t in terms)
+        return lambda sentence: holds(sentence, kind, said)
+
     @staticmethod
     def _refusal(question: str, ranking: Ranking, lang: str) -> Answer:
         related = [Citation.of(h.passage, round(h.score, 4)) for h in ranking.hits]
         return Answer(question, NOT_IN_ARTICLE[lang], False, [], related)
 
-    def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], headline_bonus: float
-                        ) -> tuple[list[tuple[int, int]], float]:
+    def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], headline_bonus: float,
+                        typed: Callable[[str], bool] | None = None) -> tuple[list[tuple[int, int]], float]:
         """Best sentence by similarity plus bonuses: for the share of the question's terms (or
         their translations) it holds, and for echoing the headline (news states its main facts
         there); a second sentence only when it is next to the first and nearly as good."""
@@ -104,11 +116,13 @@ class ExtractiveAnswerer:
         headline = set(_headline_terms(hit.passage.title)) if headline_bonus else set()
         p = self.policy
         scores = []
-        for similarity, terms in zip(hit.sentence_scores, hit.sentence_terms):
+        texts = hit.passage.sentence_texts() if typed else [""] * len(spans)
+        for similarity, terms, text in zip(hit.sentence_scores, hit.sentence_terms, texts):
             present = set(terms)
             overlap = sum(1 for s in sets if present.intersection(s)) / len(sets) if sets else 0.0
             echo = len(present & headline) / len(headline) if headline else 0.0
-            scores.append(similarity + p.lexical_bonus * overlap + headline_bonus * echo)
+            typed_bonus = p.answer_type_bonus if typed and typed(text) else 0.0
+            scores.append(similarity + p.lexical_bonus * overlap + headline_bonus * echo + typed_bonus)
         best = max(range(len(spans)), key=scores.__getitem__)
         chosen = [best]
         if p.max_sentences == 2 and len(spans) > 1:

@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Iterable, Sequence
 
+from rag.kiwi import kiwi
 from rag.question_kind import TIME_UNITS, TIME_WORDS, Kind
 
 FULL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
@@ -71,6 +73,18 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
     return [s for s in _runs(tokens, lambda t: t.tag in _NOUN) if not _predicate(tokens, s)
             and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
+
+
+def holds(sentence: str, kind: Kind, asked: frozenset[str]) -> bool:
+    """Whether a sentence holds a candidate of ``kind`` that the question does not already say:
+    a sentence that can answer "언제" holds a time."""
+    return any(unsaid(_tokens(sentence), s, asked, False) for s in candidates(_tokens(sentence), kind))
+
+
+@lru_cache(maxsize=8192)
+def _tokens(sentence: str) -> tuple:
+    """A corpus sentence's Kiwi tokens, analysed once: the same passages answer many questions."""
+    return tuple(kiwi().tokenize(sentence))
 
 
 def quoted(tokens: Sequence, quote: str) -> list[Span]:

@@ -138,6 +138,9 @@ class QuotePolicy:
     """The same for questions mostly in Latin script."""
     rank_penalty: float = 0.002
     """Subtracted from a sentence's score per rank of its passage below the first."""
+    answer_type_bonus: float = 0.04
+    """Added to a sentence that holds an answer of the kind a question asks for (a time for 언제, an
+    amount for 얼마, a name for 누구), which the question does not already say."""
 
     def __post_init__(self) -> None:
         if self.max_sentences not in (1, 2):

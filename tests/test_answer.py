@@ -66,3 +66,17 @@ def test_a_neighbour_holding_what_is_asked_joins_a_quote_that_only_restates_the_
     # A question that asks for no time, amount or person keeps the one sentence.
     rank = ranking([0.70, 0.90, 0.6], terms=("밝히",))
     assert ExtractiveAnswerer().answer("무엇을 밝히지 않았어?", rank, supported=True).text == "가격은 밝히지 않았다. [1]"
+
+
+def test_a_sentence_holding_the_kind_of_answer_asked_for_is_preferred_when_nearly_as_similar():
+    """"언제 공개해?" asks for a time: the sentence with 10월 beats a slightly more similar one without."""
+    rank = ranking([0.80, 0.82, 0.5], terms=())
+    typed = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer("언제 공개해?", rank, supported=True)
+    assert typed.citations[0].quote == SENTENCES[0] and typed.short is not None and typed.short.text == "10월"
+    plain = ExtractiveAnswerer(QuotePolicy(max_sentences=1, answer_type_bonus=0.0)).answer(
+        "언제 공개해?", rank, supported=True)
+    assert plain.citations[0].quote == SENTENCES[1]
+    # A follow-up must show that its topic's passage lacks what it asks: no bonus, so it is refused.
+    follow_up = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer(
+        "언제 공개해?", rank, supported=True, need_span=True)
+    assert not follow_up.answerable
