@@ -22,7 +22,7 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
                         re.I)),
     ("amount", re.compile(r"얼마|몇|\bhow (?:much|many|long|big)\b|\bwhat (?:percentage|share|amount|number)\b", re.I)),
     ("person", re.compile(r"누구|누가|\bwho\b|\bwhom\b", re.I)),
-    ("thing", re.compile(r"무엇|뭐|무슨|어떤|어느|어디|이름|\bwhat\b|\bwhich\b|\bwhere\b", re.I)),
+    ("thing", re.compile(r"무엇|뭐|무슨|어떤|어떠한(?=\s)|어느|어디|이름|\bwhat\b|\bwhich\b|\bwhere\b", re.I)),
 )
 TIME_UNITS = frozenset({"년", "월", "일", "분기", "시", "주"})
 TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})
@@ -37,6 +37,7 @@ TITLE_HEADS = frozenset({"제목", "슬로건", "구호", "노래", "곡", "작�
 """Head nouns of questions that ask for a title ("…한 노래는?", "드라마 제목은?"), which news and
 encyclopaedias put in quotation marks."""
 _ASKING = frozenset({"무엇", "뭐", "어디", "누구"})
+_IMPERATIVE = frozenset({"오", "시오", "세요", "라", "요"})
 _WHICH = re.compile(r"어느|어떤|\bwhich\b", re.I)
 FIGURE_NOUNS = frozenset({"매출", "매출액", "이익", "순이익", "수익", "비용", "손실", "주가", "가격", "금액", "규모", "액",
                          "율", "률", "이익률", "점유율", "인원", "수", "배당금", "예산",
@@ -90,31 +91,44 @@ def kind(question: str, head_noun: str | None, asked: frozenset[str]) -> Kind | 
 
 
 def head(q_tokens: Sequence) -> str | None:
-    """The noun a question asks for: the one after 어떤/무슨/어느 ("어떤 효과가 있대?" -> 효과), or, in
-    a question without a question word, the one it ends in before a topic or subject particle
-    ("지명수배 된 날은?" -> 날, "나온 대학교는?" -> 대학교); else None."""
+    """The noun a question asks for: the one after 어떤/무슨/어느/어떠한 ("어떤 효과가 있대?" -> 효과),
+    else the one it ends in ("지명수배 된 날은?" -> 날, "… 곳은 어디인가?" -> 곳, "폭포 중 하나는?"
+    -> 폭포, "… 나라를 적으시오" -> 나라); a name's class stands for the name ("아파트의 이름은?" ->
+    아파트, whose answer is an apartment: 충정아파트; so "감독 이름은?", "회사명은?"); else None."""
     for i, tok in enumerate(q_tokens[:-1]):
         if tok.form in ("어떤", "무슨", "어느") and q_tokens[i + 1].tag in ("NNG", "NNP"):
             return q_tokens[i + 1].form
+        if tok.form in ("어떠", "어떠하"):  # Kiwi reads 어떠한 as 어떠 + 하 + ㄴ
+            j = i + 1 + (q_tokens[i + 1].tag == "XSA")
+            if j + 1 < len(q_tokens) and q_tokens[j].tag == "ETM" and q_tokens[j + 1].tag in ("NNG", "NNP"):
+                return q_tokens[j + 1].form
     tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
-    at = len(tail) - 1
-    if not (len(tail) >= 2 and tail[-1].tag in ("JX", "JKS")):
-        # "… 곳은 어디인가?", "… 이름은 무엇인가?": the noun that the question word is said of (not
-        # "카카오는 뭐 했어?", where 뭐 is the object of a verb).
-        at = next((i - 1 for i, t in enumerate(tail) if t.tag == "NP" and t.form in _ASKING and i >= 2
-                   and tail[i - 1].tag in ("JX", "JKS") and (i + 1 == len(tail) or tail[i + 1].tag == "VCP")), None)
-        if at is None:
-            return None
-    if tail[at - 1].tag not in ("NNG", "NNB", "NNP"):
+    noun = _last_noun(tail)
+    if noun is None or tail[noun].tag not in ("NNG", "NNB", "NNP"):
         return None
-    noun = at - 1
-    # "아파트의 이름은?" asks for an apartment's name: the answer is an apartment (충정아파트); so do
-    # "감독 이름은?" and "회사명은?".
     if tail[noun].form in ("이름", "명칭", "명") and noun >= 1:
         named = noun - 2 if noun >= 2 and tail[noun - 1].tag == "JKG" else noun - 1
         if named >= 0 and tail[named].tag in ("NNG", "NNP"):
             return tail[named].form
     return tail[noun].form
+
+
+def _last_noun(tail: Sequence) -> int | None:
+    """Index of the noun a question without 어떤/무슨/어느 ends in, or None."""
+    if len(tail) >= 2 and tail[-1].tag in ("JX", "JKS"):
+        if len(tail) >= 4 and tail[-2].form == "하나" and tail[-3].form == "중":
+            return len(tail) - 4  # "… 폭포 중 하나는?"
+        return len(tail) - 2
+    if tail and tail[-1].tag == "EF" and tail[-1].form in _IMPERATIVE:
+        # "… 나라를 적으시오": the object of an instruction to write or name something.
+        verb = len(tail) - 2
+        while verb >= 0 and tail[verb].tag in ("EP", "VV", "VX", "EC"):
+            verb -= 1
+        return verb - 1 if verb >= 1 and tail[verb].tag == "JKO" else None
+    # "… 곳은 어디인가?", "… 이름은 무엇인가?": the noun that the question word is said of (not
+    # "카카오는 뭐 했어?", where 뭐 is the object of a verb).
+    return next((i - 2 for i, t in enumerate(tail) if t.tag == "NP" and t.form in _ASKING and i >= 2
+                 and tail[i - 1].tag in ("JX", "JKS") and (i + 1 == len(tail) or tail[i + 1].tag == "VCP")), None)
 
 
 def _kind_of_head(head_noun: str | None) -> Kind | None:

@@ -33,5 +33,9 @@ def test_the_head_noun_and_the_counter_of_a_question():
     # An apartment's name is asked for: the answer is an apartment (충정아파트).
     assert head(question_tokens("처음 건설된 아파트의 이름은 무엇인가?")) == "아파트"
     assert head(question_tokens("수단의 대통령 이름은 무엇인가?")) == "대통령"
+    assert head(question_tokens("조선 3대 폭포 중 하나는?")) == "폭포"
+    assert head(question_tokens("국제공항이 위치한 나라를 적으시오")) == "나라"
+    assert head(question_tokens("모션 그래픽 아티스트는 어떠한 분야에 속해있는가?")) == "분야"
+    assert kind_of("어떠한 분야에 속해있는가?") == "thing" and kind_of("요즘 어떠한가?") is None
     assert counter(question_tokens("서명운동은 몇 명을 돌파했나?")) == "명"
     assert counter(question_tokens("몇 월에 나와?")) is None
