@@ -4,7 +4,8 @@ A reader who asks "When is the AI model coming?" wants "October" before the evid
 reading-comprehension model, the span is cut from the quote, so it stays grounded: the question
 says what kind of answer it wants (``question_kind``), the quote offers the candidate spans of that
 kind (``answer_spans``), and this module chooses among them: the candidate the question does not
-already say, in the clause that says what the question says, nearest to the words they share.
+already say, next to the noun it asks for, in the clause that says what the question says, nearest
+to the words they share.
 """
 
 from __future__ import annotations
@@ -74,8 +75,8 @@ def _choose(question: str, q_tokens: Sequence, head_noun: str | None, wanted: Ki
     named = bool(WHERE.search(question)) or head_noun in NAMED_HEADS
     titled = head_noun is None or head_noun in NAMED_HEADS or head_noun in TITLE_HEADS
     return max(spans, key=lambda s: (_owned(s, tokens, asked & focus), titled and s in titles,
-                                     named and proper(s, tokens), _in_clause(s, tokens, sets),
-                                     _next_to(s, tokens, head_noun) + _closeness(s, tokens, sets, focus), -s.first))
+                                     named and proper(s, tokens), _next_to(s, tokens, head_noun),
+                                     _in_clause(s, tokens, sets), _closeness(s, tokens, sets, focus), -s.first))
 
 
 _CLOSING_QUOTES = frozenset("'’\"”》〉」』>")

@@ -147,3 +147,11 @@ def test_a_name_said_after_the_noun_asked_for_or_in_quotation_marks_before_it():
     tab = find("비오톡이 하반기에 새로 여는 탭 이름은?", [("비오톡",), ("하반기",), ("새로",), ("열",), ("탭",)],
                "비오톡은 하반기 관심사를 바탕으로 대화방을 골라 주는 '발견' 탭을 새로 연다.", 0, "ko")
     assert tab is not None and tab.text == "발견"
+
+
+def test_an_apposition_of_the_noun_asked_for_outranks_a_clause_with_more_of_the_questions_words():
+    quote = ("1865년 고종은 경복궁을 중건하고 그 설계자인 정도전의 공을 인정해 그의 관작을 회복시켜 주었으며 "
+             "문헌(文憲)이라는 시호를 내렸다.")
+    short = find("경복궁 설계자인 정도전의 공을 치사하여 고종이 내린 시호는?",
+                 [("경복궁",), ("설계자",), ("정도전",), ("공",), ("치사",), ("고종",), ("내리",), ("시호",)], quote, 0, "ko")
+    assert short is not None and short.text == "문헌"
