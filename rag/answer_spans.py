@@ -123,6 +123,25 @@ def definition(q_tokens: Sequence, tokens: Sequence) -> Span | None:
     return None
 
 
+def coordinated(q_tokens: Sequence, tokens: Sequence) -> Span | None:
+    """"고무탄과 무엇을 발포했는가?" asks for what the quote joins to 고무탄 ("고무탄과 실탄을"): the noun
+    phrase after the same noun and 과/와. Only for a question that joins a noun to its question word."""
+    for i in range(1, len(q_tokens) - 1):
+        if q_tokens[i].tag != "JC" or q_tokens[i - 1].tag not in ("NNG", "NNP"):
+            continue
+        after = q_tokens[i + 1 + (q_tokens[i + 1].tag == "MAG"):]  # "찰리 패튼과 또 누구"
+        if after and (after[0].form in ("무엇", "누구", "어디") or after[0].form == "어느"):
+            joined = q_tokens[i - 1].form
+            for j in range(len(tokens) - 2):
+                if tokens[j].form == joined and tokens[j + 1].tag == "JC" and tokens[j + 2].tag in _NOUN:
+                    end = j + 2
+                    while end + 1 < len(tokens) and tokens[end + 1].tag in _NOUN and _gap(tokens, end) <= 1:
+                        end += 1
+                    return span(tokens, j + 2, end)
+            return None
+    return None
+
+
 def unsaid(tokens: Sequence, candidate: Span, asked: frozenset[str], trim: bool, trim_end: bool = False
            ) -> Span | None:
     """None when the question says all of the candidate; else, for noun phrases (``trim``), the

@@ -1,6 +1,6 @@
 """Candidate answer spans of each kind, cut along Kiwi's tokens as exact slices of the quote."""
 
-from rag.answer_spans import candidates, definition, name_before_said, quoted, unsaid
+from rag.answer_spans import candidates, coordinated, definition, name_before_said, quoted, unsaid
 from rag.kiwi import kiwi
 from rag.question_kind import question_tokens
 
@@ -63,3 +63,11 @@ def test_a_name_sheds_the_words_after_it_that_the_question_says_but_not_the_noun
     run = next(s for s in candidates(tokens, "thing") if "티베트" in s.forms)
     kept = name_before_said(tokens, run, frozenset({"고원", "지역", "건조"}), "고원")
     assert quote[kept.start:kept.end] == "티베트 고원"
+
+
+def test_what_a_question_joins_to_a_noun_is_what_the_quote_joins_to_it():
+    quote = "치안 부대가 고무탄과 실탄을 발포해 시위자들이 사망했다."
+    found = coordinated(question_tokens("시위자를 쫓기 위해 고무탄과 무엇을 발포했는가?"), kiwi().tokenize(quote))
+    assert found is not None and quote[found.start:found.end] == "실탄"
+    # A question that does not join a noun to its question word is left to the other rules.
+    assert coordinated(question_tokens("고무탄과 실탄을 발포한 곳은?"), kiwi().tokenize(quote)) is None
