@@ -130,7 +130,7 @@ def coordinated(q_tokens: Sequence, tokens: Sequence) -> Span | None:
         if q_tokens[i].tag != "JC" or q_tokens[i - 1].tag not in ("NNG", "NNP"):
             continue
         after = q_tokens[i + 1 + (q_tokens[i + 1].tag == "MAG"):]  # "찰리 패튼과 또 누구"
-        if after and (after[0].form in ("무엇", "누구", "어디") or after[0].form == "어느"):
+        if after and after[0].form in ("무엇", "누구", "어디", "어느"):
             joined = q_tokens[i - 1].form
             for j in range(len(tokens) - 2):
                 if tokens[j].form == joined and tokens[j + 1].tag == "JC" and tokens[j + 2].tag in _NOUN:

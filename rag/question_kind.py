@@ -50,6 +50,8 @@ _AMOUNT_HEADS = frozenset({"수", "규모", "크기", "비율", "길이", "높�
                            "득표율", "순위", "등수", "개수", "횟수"})
 """Head nouns of questions without a question word ("태어난 날은?", "관객 수는?") that ask for a time or
 an amount; any other head noun asks for a noun phrase."""
+_PERSON_HEADS = frozenset({"사람", "인물"})
+"""Head nouns that ask for a person ("…한 사람은?", "…한 인물의 이름은 무엇인가?") as 누구 does."""
 
 
 def kind_of(question: str) -> Kind | None:
@@ -83,7 +85,7 @@ def kind(question: str, head_noun: str | None, asked: frozenset[str]) -> Kind | 
     found = kind_of(question)
     if found is None:
         found = _kind_of_head(head_noun)
-    elif found == "thing" and (head_noun in _TIME_HEADS or head_noun in FIGURE_NOUNS or head_noun in ("사람", "인물")):
+    elif found == "thing" and (head_noun in _TIME_HEADS or head_noun in FIGURE_NOUNS or head_noun in _PERSON_HEADS):
         found = _kind_of_head(head_noun)  # "어느 금액보다" asks for an amount, "어떤 날" for a time ("무슨 수로" a means)
     if (found is None or (found == "thing" and not _WHICH.search(question))) and asked & FIGURE_NOUNS:
         found = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
@@ -136,7 +138,7 @@ def _kind_of_head(head_noun: str | None) -> Kind | None:
         return None
     if head_noun in _TIME_HEADS:
         return "time"
-    if head_noun in ("사람", "인물"):
+    if head_noun in _PERSON_HEADS:
         return "person"
     if head_noun in FIGURE_NOUNS or head_noun in _AMOUNT_HEADS:
         return "amount"
