@@ -142,6 +142,25 @@ def coordinated(q_tokens: Sequence, tokens: Sequence) -> Span | None:
     return None
 
 
+def chosen_option(q_tokens: Sequence, tokens: Sequence) -> Span | None:
+    """"상반기랑 하반기 중 언제 더 많아?" offers two options: the answer is the one the quote names,
+    and when it names both, the one it does not compare the other with ("상반기보다 하반기에 더")."""
+    for i in range(1, len(q_tokens) - 2):
+        first, joint, second, among = q_tokens[i - 1], q_tokens[i], q_tokens[i + 1], q_tokens[i + 2]
+        if (joint.tag == "JC" and among.form == "중" and among.tag == "NNB"
+                and first.tag in _NOUN and second.tag in _NOUN):
+            named = [j for j, t in enumerate(tokens) if t.form in (first.form, second.form) and t.tag in _NOUN]
+            options = {tokens[j].form for j in named}
+            if len(options) == 1:
+                return span(tokens, named[0], named[0])
+            compared = {tokens[j].form for j in named if j + 1 < len(tokens) and tokens[j + 1].form == "보다"}
+            if len(compared) == 1:
+                other = next(j for j in named if tokens[j].form not in compared)
+                return span(tokens, other, other)
+            return None
+    return None
+
+
 def unsaid(tokens: Sequence, candidate: Span, asked: frozenset[str], trim: bool, trim_end: bool = False
            ) -> Span | None:
     """None when the question says all of the candidate; else, for noun phrases (``trim``), the

@@ -14,8 +14,8 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, coordinated, definition, name_before_said,
-                              proper, quoted, span, unsaid)
+from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, chosen_option, coordinated, definition,
+                              name_before_said, proper, quoted, span, unsaid)
 from rag.figures import to_english
 from rag.kiwi import kiwi
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TITLE_HEADS, WHERE, Kind, counter, head, kind,
@@ -48,7 +48,9 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     if wanted is None:
         return None
     tokens = kiwi().tokenize(quote)
-    best = definition(q_tokens, tokens) if wanted == "thing" else None
+    best = chosen_option(q_tokens, tokens)
+    if best is None and wanted == "thing":
+        best = definition(q_tokens, tokens)
     if best is None and wanted in ("thing", "person"):
         best = coordinated(q_tokens, tokens)
     if best is None:

@@ -155,3 +155,12 @@ def test_an_apposition_of_the_noun_asked_for_outranks_a_clause_with_more_of_the_
     short = find("경복궁 설계자인 정도전의 공을 치사하여 고종이 내린 시호는?",
                  [("경복궁",), ("설계자",), ("정도전",), ("공",), ("치사",), ("고종",), ("내리",), ("시호",)], quote, 0, "ko")
     assert short is not None and short.text == "문헌"
+
+
+def test_a_question_that_offers_two_options_is_answered_by_the_one_the_quote_says():
+    quote = "생성 인공지능(AI) 투자 규모는 상반기보다 하반기에 더 늘어날 전망이다."
+    short = find("생성 AI 투자는 상반기랑 하반기 중 언제 더 많아?", [("생성",), ("ai",), ("투자",), ("상반기",), ("하반기",)],
+                 quote, 0, "ko")
+    assert short is not None and short.text == "하반기"
+    only = find("사과와 배 중 어느 것을 샀어?", [("사과",), ("배",), ("사",)], "그는 시장에서 배를 샀다.", 0, "ko")
+    assert only is not None and only.text == "배"
