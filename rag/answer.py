@@ -94,7 +94,8 @@ class ExtractiveAnswerer:
         return citation, short
 
     def _answer_type(self, question: str, asked: Sequence[Sequence[str]]) -> Callable[[str], bool] | None:
-        """For a question that asks for a time, an amount or a person: whether a sentence holds one."""
+        """For a question that asks for a time or an amount: whether a sentence holds one. Not for
+        names: any proper noun would count."""
         kind = asks_for(question, asked)
         if kind not in ("time", "amount") or not self.policy.answer_type_bonus:
             return None

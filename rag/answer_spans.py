@@ -27,7 +27,10 @@ _NAMING = frozenset({"NNG", "NNP", "NNB", "SL", "SN", "SH", "MAG", "SSO", "SSC",
 """Tags of a bare noun phrase such as "카톡 '펑' 기능" (a quoted name may be tagged as an adverb)."""
 _QUOTE_PAIRS = ("''", "‘’", '""', "“”", "《》", "〈〉", "「」", "『』", "<>")
 _QUOTE_MARKS = re.escape("".join(_QUOTE_PAIRS))
-_QUOTED = re.compile("|".join(f"{re.escape(o)}([^{_QUOTE_MARKS}\n]{{1,40}}){re.escape(c)}" for o, c in _QUOTE_PAIRS))
+_QUOTED = re.compile("|".join(
+    # An ASCII apostrophe between letters is not a quotation mark: "Samsung's chief … company's".
+    (r"(?<![A-Za-z])'([^%s\n]{1,40})'(?![A-Za-z])" % _QUOTE_MARKS) if o == "'"
+    else f"{re.escape(o)}([^{_QUOTE_MARKS}\n]{{1,40}}){re.escape(c)}" for o, c in _QUOTE_PAIRS))
 """Text in a matching pair of quotation marks, without quotation marks inside: a title."""
 
 
@@ -144,7 +147,8 @@ def coordinated(q_tokens: Sequence, tokens: Sequence) -> Span | None:
 
 def chosen_option(q_tokens: Sequence, tokens: Sequence) -> Span | None:
     """"상반기랑 하반기 중 언제 더 많아?" offers two options: the answer is the one the quote names,
-    and when it names both, the one it does not compare the other with ("상반기보다 하반기에 더")."""
+    and when it names both, the one it compares the other with in the question's direction
+    ("상반기보다 하반기에 더 늘어날": 하반기 has more, 상반기 less)."""
     for i in range(1, len(q_tokens) - 2):
         first, joint, second, among = q_tokens[i - 1], q_tokens[i], q_tokens[i + 1], q_tokens[i + 2]
         if (joint.tag == "JC" and among.form == "중" and among.tag == "NNB"
@@ -154,9 +158,29 @@ def chosen_option(q_tokens: Sequence, tokens: Sequence) -> Span | None:
             if len(options) == 1:
                 return span(tokens, named[0], named[0])
             compared = {tokens[j].form for j in named if j + 1 < len(tokens) and tokens[j + 1].form == "보다"}
-            if len(compared) == 1:
-                other = next(j for j in named if tokens[j].form not in compared)
-                return span(tokens, other, other)
+            asked, said = _direction(q_tokens), _direction(tokens)
+            if len(compared) != 1 or not asked or not said:
+                return None
+            # "A보다 B에 더 많다" says B has more: a question for more gets B, one for less gets A.
+            pick = (lambda form: form not in compared) if asked == said else (lambda form: form in compared)
+            chosen = next(j for j in named if pick(tokens[j].form))
+            return span(tokens, chosen, chosen)
+    return None
+
+
+_MORE = ("많", "크", "높", "늘", "증가", "커지", "길")
+_LESS = ("적", "작", "낮", "줄", "감소", "짧")
+
+
+def _direction(tokens: Sequence) -> str | None:
+    """Which way a comparison with 더 goes: "더 많아" more, "더 적어" less; None without one."""
+    for i, tok in enumerate(tokens[:-1]):
+        if tok.form == "더" and tok.tag == "MAG":
+            word = tokens[i + 1].form
+            if word.startswith(_MORE):
+                return "more"
+            if word.startswith(_LESS):
+                return "less"
             return None
     return None
 

@@ -140,7 +140,7 @@ class QuotePolicy:
     """Subtracted from a sentence's score per rank of its passage below the first."""
     answer_type_bonus: float = 0.04
     """Added to a sentence that holds an answer of the kind a question asks for (a time for 언제, an
-    amount for 얼마, a name for 누구), which the question does not already say."""
+    amount for 얼마), which the question does not already say."""
 
     def __post_init__(self) -> None:
         if self.max_sentences not in (1, 2):

@@ -82,6 +82,8 @@ def term_sets_of(question: str, term_sets: Sequence[Sequence[str]]) -> list[froz
 
 
 def kind(question: str, head_noun: str | None, asked: frozenset[str]) -> Kind | None:
+    """The kind of answer wanted, given the question's head noun and its terms (``asks_for`` reads
+    both from the question)."""
     found = kind_of(question)
     if found is None:
         found = _kind_of_head(head_noun)

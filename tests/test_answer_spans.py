@@ -47,6 +47,9 @@ def test_a_quoted_title_is_one_span_and_a_definition_is_the_modifying_clause():
     # Quotation marks pair by kind: a title in single quotes inside a spoken double-quoted phrase.
     quote = '홍 대표는 "일상 콘텐츠를 원하는 사람에게만 공유하고 24시간 이후 사라지는 \'펑\' 기능을 도입"했다고 말했다.'
     assert [quote[s.start:s.end] for s in quoted(kiwi().tokenize(quote), quote)] == ["펑"]
+    # An English apostrophe between letters quotes nothing.
+    quote = "Samsung's chief executive said the company's plan would launch 'Solbit' first."
+    assert [quote[s.start:s.end] for s in quoted(kiwi().tokenize(quote), quote)] == ["Solbit"]
     quote = "원하는 사람에게만 공유하고 24시간 이후 사라지는 '펑' 기능을 도입한다."
     found = definition(question_tokens("카톡 '펑' 기능이 뭐야?"), kiwi().tokenize(quote))
     assert found is not None and quote[found.start:found.end] == "24시간 이후 사라지는"

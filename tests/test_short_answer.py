@@ -164,3 +164,15 @@ def test_a_question_that_offers_two_options_is_answered_by_the_one_the_quote_say
     assert short is not None and short.text == "하반기"
     only = find("사과와 배 중 어느 것을 샀어?", [("사과",), ("배",), ("사",)], "그는 시장에서 배를 샀다.", 0, "ko")
     assert only is not None and only.text == "배"
+    # Asked for the smaller: "상반기보다 하반기에 더 많았다" makes 상반기 the answer.
+    fewer = find("상반기랑 하반기 중 언제 더 적어?", [("적",)], "상반기보다 하반기에 더 많았다.", 0, "ko")
+    assert fewer is not None and fewer.text == "상반기"
+    # A count among the options is still a count.
+    count = find("임직원과 가족 중 몇 명이 참석했어?", [("임직원",), ("가족",), ("참석",)], "행사에는 가족 300명이 참석했다.",
+                 0, "ko")
+    assert count is not None and count.text == "300명"
+
+
+def test_a_quote_that_ends_in_a_connective_without_punctuation_is_read():
+    short = find("영업이익은 얼마야?", [("영업",), ("이익",)], "영업이익은 1135억원으로 늘었다고", 0, "ko")
+    assert short is not None and short.text == "1135억원"
