@@ -139,3 +139,24 @@ def test_index_type_switches_by_size_and_is_recorded(tmp_path, monkeypatch):
     assert faiss.downcast_index(loaded.faiss_index).hnsw.efSearch == index.hnsw.efSearch
     assert np.array_equal(loaded.vectors(), vectors)  # HNSWFlat keeps exact vectors for reuse
     assert loaded.search(vectors[3], 1)[1][0] == 3
+
+
+@pytest.mark.slow
+def test_squad_split_reports_the_read_quarter_and_the_rest(tmp_path):
+    """``benchmarks.squad_split`` on the three-article SQuAD sample: every fourth question in one part."""
+    from pathlib import Path
+    import os
+
+    mini = Path(__file__).resolve().parent / "golden" / "squad-mini.json"
+    env = dict(os.environ, RAG_CACHE_DIR=str(tmp_path / "cache"))
+    home_cache = Path.home() / ".cache" / "rag" / "models"  # reuse the provisioned model when there is one
+    if home_cache.is_dir():
+        (tmp_path / "cache").mkdir()
+        (tmp_path / "cache" / "models").symlink_to(home_cache)
+    done = subprocess.run([sys.executable, "-m", "benchmarks.squad_split", str(mini)], capture_output=True,
+                          text=True, timeout=900, env=env, cwd=Path(__file__).resolve().parent.parent)
+    assert done.returncode == 0, done.stderr[-2000:]
+    parts = {p["part"]: p for p in map(json.loads, done.stdout.splitlines())}
+    assert parts["read quarter"]["n"] == 7 and parts["never read"]["n"] == 20  # 27 questions, i % 4 == 0
+    for part in parts.values():
+        assert 0.0 <= part["em"] <= part["f1"] <= 1.0 and 0.0 < part["answer_in_quote"] <= 1.0
