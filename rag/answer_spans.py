@@ -81,13 +81,15 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
 def holds(sentence: str, kind: Kind, asked: frozenset[str]) -> bool:
     """Whether a sentence holds a candidate of ``kind`` that the question does not already say:
     a sentence that can answer "언제" holds a time."""
-    return any(unsaid(_tokens(sentence), s, asked, False) for s in candidates(_tokens(sentence), kind))
+    tokens = text_tokens(sentence)
+    return any(unsaid(tokens, s, asked, False) for s in candidates(tokens, kind))
 
 
 @lru_cache(maxsize=8192)
-def _tokens(sentence: str) -> tuple:
-    """A corpus sentence's Kiwi tokens, analysed once: the same passages answer many questions."""
-    return tuple(kiwi().tokenize(sentence))
+def text_tokens(text: str) -> tuple:
+    """Kiwi tokens of corpus text (a sentence or a quote), analysed once: the same passages answer
+    many questions."""
+    return tuple(kiwi().tokenize(text))
 
 
 def quoted(tokens: Sequence, quote: str) -> list[Span]:

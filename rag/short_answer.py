@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, chosen_option, coordinated, definition,
-                              name_before_said, proper, quoted, span, unsaid)
+                              name_before_said, proper, quoted, span, text_tokens, unsaid)
 from rag.figures import to_english
-from rag.kiwi import kiwi
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TITLE_HEADS, WHERE, Kind, counter, head, kind,
                                question_tokens, term_sets_of)
 from rag.romanize import person_name
@@ -47,7 +46,7 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     wanted = kind(question, head_noun, asked)
     if wanted is None:
         return None
-    tokens = kiwi().tokenize(quote)
+    tokens = text_tokens(quote)
     best = chosen_option(q_tokens, tokens) if wanted != "amount" else None
     if best is None and wanted == "thing":
         best = definition(q_tokens, tokens)
