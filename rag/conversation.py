@@ -49,6 +49,7 @@ _TITLES = frozenset({"대표", "회장", "사장", "부사장", "의원", "대�
 """Korean titles that follow a person's name ("홍 대표", "배재현 … 총괄대표")."""
 _LEAD_EN = re.compile(r"^\s*(?:and|so|but|then|also|ok(?:ay)?|(?:and\s+)?(?:what|how)\s+about)\b[\s,]*", re.I)
 _POINTER_EN = re.compile(r"\b(?:it|its|they|them|their|that|those|these|this|there)\b", re.I)
+_DEMONSTRATIVE_EN = re.compile(r"\b(?:that|those|these|this)\s+([A-Za-z][A-Za-z'’-]*)", re.I)
 _PERSON_EN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 _TIME_EN = frozenset("year month week day quarter half end start beginning today yesterday tomorrow earlier later "
                      "january february march april may june july august september october november december".split())
@@ -200,13 +201,19 @@ class FollowUps:
         figure = bool(said & FIGURE_NOUNS)
         # A follow-up with a topic of its own ("그 사람은 로컬 서비스에 대해선?") keeps only the names
         # and times of the question before; an elliptic one ("게임은?") keeps its topic too.
-        own_topic = sum(not w.anchor for w in asked) >= 2
+        # A follow-up with a topic of its own that still points at something said before
+        # ("거기서 돈은 어떻게 벌어?", "Who gets to see those posts?") is about that thing: it keeps
+        # the earlier topic too.
+        person = _PERSON_EN.search(question) if english else _points_to_person(tokens)
+        thing = (bool(_POINTER_EN.search(question)) if english
+                 else any(_points_back(t) for t in tokens) and not person)
+        own_topic = sum(not w.anchor for w in asked) >= 2 and not thing
         carried = []
         for word in _words(context.question, kiwi().tokenize(context.question), _english(context.question)):
             if word.keys & said or (figure and word.keys & FIGURE_NOUNS) or (own_topic and not word.anchor):
                 continue
             carried.append(word.surface)
-        if (_PERSON_EN.search(question) if english else _points_to_person(tokens)) and context.answer:
+        if person and context.answer:
             person = _person(context.answer)
             if person:
                 carried.insert(0, person_name(person) if english else person)
@@ -233,7 +240,9 @@ def _english(text: str) -> bool:
 def _own(rest: str, english: bool) -> str:
     """The follow-up without what points back: "그 서비스 요금은 얼마래?" -> "요금은 얼마래?"."""
     if english:
-        return _POINTER_EN.sub(" ", _PERSON_EN.sub(" ", rest)).strip()
+        # "those posts", "that model": the earlier turn's thing, as 그 모델 is in Korean.
+        rest = _DEMONSTRATIVE_EN.sub(lambda m: " " if lemma(m.group(1)) not in STOP_LEMMAS else m.group(), rest)
+        return " ".join(_POINTER_EN.sub(" ", _PERSON_EN.sub(" ", rest)).split())
     tokens = kiwi().tokenize(rest)
     drop = []
     for i, tok in enumerate(tokens):

@@ -91,3 +91,17 @@ def test_history_messages_are_read_within_bounds():
     read = turns([{"role": "user", "content": "가" * 50_000}, {"role": "assistant", "content": "나" * 100_000}])
     assert len(read[0].question) == 2000 and len(read[0].answer) == 4000
     assert turns([{"role": "user", "content": "첫 줄<br>둘째 줄"}])[0].question == "첫 줄\n둘째 줄"
+
+
+def test_a_follow_up_that_points_at_a_thing_keeps_the_earlier_topic(follow_ups):
+    history = _history(("카카오톡 친구탭 이용자 수는 몇 명이야?", "카카오톡 친구탭 이용자 수는 3000만명이다. [1]"))
+    assert "친구탭" in follow_ups.complete("거기서 돈은 어떻게 벌 생각이래?", history).searched
+    # A topic of its own without a pointer keeps only the names and times.
+    assert "친구탭" not in follow_ups.complete("그럼 로컬 서비스 공간 계획은?", history).searched
+
+
+def test_an_english_demonstrative_and_its_noun_are_the_earlier_turns(follow_ups):
+    history = _history(("What's the local service Kakao is adding?", "홍 대표는 로컬 서비스 공간을 마련할 계획이라고 말했다. [1]"))
+    done = follow_ups.complete("Who gets to see those posts?", history)
+    assert "local service" in done.searched and done.own == "Who gets to see ?"
+    assert follow_ups.complete("Is that going live soon?", history).own == "Is going live soon?"
