@@ -47,6 +47,8 @@ class Evidence:
     """Whether coverage means anything: the question has Korean terms, or English words the
     lexicon bridge could weigh. Otherwise only standout and the cosine floor decide."""
     has_hits: bool = True
+    missing_measure: str | None = None
+    """The noun whose amount the question asks for, when the document never mentions it."""
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,9 @@ def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
     """True when the evidence is strong enough to quote."""
     if not evidence.has_hits or evidence.best_sentence < policy.min_sentence or evidence.unknown_names:
         return False
+    if evidence.missing_measure:
+        # Other figures than the one asked for; only an unmistakable sentence saves a paraphrase.
+        return evidence.standout >= policy.strong_standout
     if evidence.has_terms:
         floor = policy.min_coverage if evidence.hangul_share >= 0.5 else policy.min_coverage_translated
         if evidence.coverage < floor:
@@ -157,6 +162,7 @@ class Answerability:
             unknown_names=self.unknown_names(ranking, scope),
             hangul_share=ranking.hangul_share,
             has_terms=self._has_terms(ranking),
+            missing_measure=measure if (measure := ranking.query.measured) and measure not in scope.vocab else None,
         )
         return Verdict(decide(evidence, self.policy), evidence, i)
 

@@ -17,6 +17,7 @@ import numpy as np
 from scipy import sparse
 
 from rag.kiwi import kiwi
+from rag.question_kind import measured
 from rag.types import Passage
 
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SN", "SL", "SH", "XR", "VV", "VA", "XSN", "NNB"})
@@ -46,6 +47,9 @@ class QueryTerms:
     terms: tuple[str, ...]
     key: tuple[str, ...]
     names: tuple[str, ...]
+    measured: str | None = None
+    """The noun whose amount the question asks for (``rag.question_kind.measured``): a document
+    without it has other figures, not this one."""
 
 
 def analyse(question: str) -> QueryTerms:
@@ -55,6 +59,7 @@ def analyse(question: str) -> QueryTerms:
         key=tuple(t.form.lower() for t in tokens
                   if t.tag in KEY_TAGS and not (t.tag == "SL" and t.form.lower() in _STOP_LATIN)),
         names=tuple(t.form for t in tokens if t.tag == "NNP"),
+        measured=measured(tokens),
     )
 
 

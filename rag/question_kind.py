@@ -50,6 +50,8 @@ _AMOUNT_HEADS = frozenset({"수", "규모", "크기", "비율", "길이", "높�
                            "득표율", "순위", "등수", "개수", "횟수"})
 """Head nouns of questions without a question word ("태어난 날은?", "관객 수는?") that ask for a time or
 an amount; any other head noun asks for a noun phrase."""
+_MEASURES = frozenset({"규모", "크기", "비율", "금액", "액수", "총액", "총계", "합계", "수치", "정도", "개수", "횟수", "분량"})
+"""Nouns that measure another ("영업비용 총액", "투자 규모"): what is measured is the noun before."""
 _PERSON_HEADS = frozenset({"사람", "인물"})
 """Head nouns that ask for a person ("…한 사람은?", "…한 인물의 이름은 무엇인가?") as 누구 does."""
 
@@ -145,6 +147,22 @@ def _kind_of_head(head_noun: str | None) -> Kind | None:
     if head_noun in FIGURE_NOUNS or head_noun in _AMOUNT_HEADS:
         return "amount"
     return "thing"
+
+
+def measured(q_tokens: Sequence) -> str | None:
+    """The noun whose amount a 몇/얼마 question asks for, said just before its topic or subject
+    particle: "카카오 직원 수는 몇 명이야?" -> 직원, "당기순이익은 얼마야?" -> 순이익, "영업비용 총액은?"
+    -> 비용 (a measure, 수, 률 or 총액, is not it). None when the question is not built so ("작년보다
+    얼마나 늘었어?")."""
+    for i, tok in enumerate(q_tokens):
+        if tok.form in ("몇", "얼마", "얼마나") and i >= 2 and q_tokens[i - 1].tag in ("JX", "JKS"):
+            j = i - 2
+            while j >= 0 and q_tokens[j].tag in ("NNG", "NNP", "NNB", "XSN", "SN", "NR"):
+                if q_tokens[j].tag in ("NNG", "NNP") and len(q_tokens[j].form) >= 2 and q_tokens[j].form not in _MEASURES:
+                    return q_tokens[j].form
+                j -= 1
+            return None
+    return None
 
 
 def counter(q_tokens: Sequence) -> str | None:

@@ -27,6 +27,13 @@ def test_a_paraphrase_with_an_unmistakable_sentence_is_answered():
     assert decide(evidence(best=0.9, coverage=0.1, standout=3.5), RefusalPolicy())
 
 
+def test_a_figure_the_document_never_names_is_refused_unless_one_sentence_is_unmistakable():
+    """"카카오 직원 수는 몇 명이야?" over an article with user counts but no 직원."""
+    missing = Evidence(0.85, 0.8, 2.5, (), 1.0, True, missing_measure="직원")
+    assert decide(evidence(), RefusalPolicy()) and not decide(missing, RefusalPolicy())
+    assert decide(Evidence(0.85, 0.8, 3.5, (), 1.0, True, missing_measure="층수"), RefusalPolicy())
+
+
 def test_supported_evidence():
     assert decide(evidence(best=0.9), RefusalPolicy())
     assert not decide(Evidence(0.0, 0.0, 0.0, (), 0.0, False, has_hits=False), RefusalPolicy())

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.question_kind import asks_for, counter, head, kind_of, question_tokens
+from rag.question_kind import asks_for, counter, head, kind_of, measured, question_tokens
 
 
 @pytest.mark.parametrize("question,kind", [("언제 나와?", "time"), ("How many people?", "amount"),
@@ -39,3 +39,10 @@ def test_the_head_noun_and_the_counter_of_a_question():
     assert kind_of("어떠한 분야에 속해있는가?") == "thing" and kind_of("요즘 어떠한가?") is None
     assert counter(question_tokens("서명운동은 몇 명을 돌파했나?")) == "명"
     assert counter(question_tokens("몇 월에 나와?")) is None
+
+
+@pytest.mark.parametrize("question,noun", [("카카오 직원 수는 몇 명이야?", "직원"), ("2분기 당기순이익은 얼마야?", "순이익"),
+                                           ("2분기 영업비용 총액은 얼마였어?", "비용"), ("영업이익률은 몇 퍼센트야?", "이익"),
+                                           ("매출은 작년보다 얼마나 늘었어?", None), ("언제 나와?", None)])
+def test_the_noun_whose_amount_is_asked_for(question, noun):
+    assert measured(question_tokens(question)) == noun
