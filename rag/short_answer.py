@@ -169,6 +169,8 @@ def _closeness(candidate: Span, tokens: Sequence, sets: Sequence[frozenset[str]]
 
 _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|\b(?:grow|grew|rise|rose|fall|fell|increase|decrease|drop|"
                      r"jump|change|up|down)", re.I)
+_PERCENT = re.compile(r"퍼센트|프로(?![가-힣])|%|[률율](?:은|는|이|가)?\s*(?:몇|얼마|\?|$)|\b(?:percent|percentage|margin)", re.I)
+"""A share asked for as such: "몇 퍼센트", "영업이익률은?", "operating margin"."""
 _DAY = re.compile(r"며칠|몇\s*일|what day|what date", re.I)
 _MONTH = re.compile(r"몇\s*월|어느\s*달|what month", re.I)
 _YEAR = re.compile(r"몇\s*년|어느\s*해|연도|년도|(?<![가-힣])해[는가](?=\s*\??$)|what year", re.I)
@@ -181,7 +183,7 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
     keep = spans
     if wanted == "amount":
         rate = bool(_CHANGE.search(question))
-        keep = [s for s in spans if ("%" in s.forms) == rate]
+        keep = [s for s in spans if ("%" in s.forms) == (rate or bool(_PERCENT.search(question)))]
         unit = counter(q_tokens)
         if unit:  # "몇 개" asks for a count of 개, "몇 위" for a rank
             keep = [s for s in keep if unit in s.forms] or keep

@@ -176,3 +176,10 @@ def test_a_question_that_offers_two_options_is_answered_by_the_one_the_quote_say
 def test_a_quote_that_ends_in_a_connective_without_punctuation_is_read():
     short = find("영업이익은 얼마야?", [("영업",), ("이익",)], "영업이익은 1135억원으로 늘었다고", 0, "ko")
     assert short is not None and short.text == "1135억원"
+
+
+def test_a_share_asked_for_as_such_is_a_percentage_without_a_change_word():
+    for question in ("영업이익률은 몇 퍼센트야?", "카카오 영업이익률은 얼마야?"):
+        short = find(question, [("영업",), ("이익",), ("률",)], PROFIT, 0, "ko")
+        assert short and short.text == "5.6%", question
+    assert find("영업이익은 얼마야?", [("영업",), ("이익",)], PROFIT, 0, "ko").text == "1135억원"
