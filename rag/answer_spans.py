@@ -174,6 +174,44 @@ _MORE = ("많", "크", "높", "늘", "증가", "커지", "길")
 _LESS = ("적", "작", "낮", "줄", "감소", "짧")
 
 
+def respective(tokens: Sequence, spans: Sequence[Span], asked: frozenset[str]) -> Span | None:
+    """"미디어와 게임 매출은 각각 38%, 20% 감소했다": the answer about the item the question names
+    (미디어) is the candidate in the same place of the list after 각각 (38%)."""
+    for k, tok in enumerate(tokens):
+        if tok.form != "각각":
+            continue
+        items = _listed_before(tokens, k)
+        end = next((j for j in range(k + 1, len(tokens)) if tokens[j].tag[:1] in ("V", "E")
+                    or tokens[j].tag in ("XSV", "XSA")), len(tokens))
+        listed = sorted((s for s in spans if k < s.first and s.after <= end), key=lambda s: s.first)
+        named = [n for n, item in enumerate(items) if item in asked]
+        if len(items) >= 2 and len(listed) == len(items) and len(named) == 1:
+            return listed[named[0]]
+    return None
+
+
+def _listed_before(tokens: Sequence, k: int) -> list[str]:
+    """The noun that names each item of the list that ends before token ``k`` ("미디어와 게임 매출은":
+    미디어, 게임): the noun before each 와/과 or comma, and the first noun of the last item, whose
+    other nouns are the head the items share."""
+    j = k - 1
+    while j >= 0 and tokens[j].tag.startswith("J") and tokens[j].tag != "JC":
+        j -= 1
+    last = j
+    while last > 0 and tokens[last - 1].tag in _NOUN:
+        last -= 1
+    if j < 0 or tokens[j].tag not in _NOUN:
+        return []
+    items = [tokens[last].form.lower()]
+    j = last - 1
+    while j >= 1 and (tokens[j].tag == "JC" or tokens[j].form == ",") and tokens[j - 1].tag in _NOUN:
+        items.append(tokens[j - 1].form.lower())
+        j -= 2
+        while j >= 0 and tokens[j].tag in _NOUN:
+            j -= 1
+    return items[::-1]
+
+
 def _direction(tokens: Sequence) -> str | None:
     """Which way a comparison with 더 goes: "더 많아" more, "더 적어" less; None without one."""
     for i, tok in enumerate(tokens[:-1]):

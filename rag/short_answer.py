@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, chosen_option, coordinated, definition,
+                              respective,
                               name_before_said, proper, quoted, span, text_tokens, unsaid)
 from rag.figures import to_english
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TITLE_HEADS, WHERE, Kind, counter, head, kind,
@@ -52,6 +53,8 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
         best = definition(q_tokens, tokens)
     if best is None and wanted in ("thing", "person"):
         best = coordinated(q_tokens, tokens)
+    if best is None:
+        best = respective(tokens, candidates(tokens, wanted), asked)
     if best is None:
         best = _choose(question, q_tokens, head_noun, wanted, sets, asked, tokens, quote)
     if best is None:

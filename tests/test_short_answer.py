@@ -183,3 +183,11 @@ def test_a_share_asked_for_as_such_is_a_percentage_without_a_change_word():
         short = find(question, [("영업",), ("이익",), ("률",)], PROFIT, 0, "ko")
         assert short and short.text == "5.6%", question
     assert find("영업이익은 얼마야?", [("영업",), ("이익",)], PROFIT, 0, "ko").text == "1135억원"
+
+
+def test_each_item_of_a_list_gets_the_figure_in_its_place_after_gakgak():
+    quote = "뮤직 매출은 전년 대비 130% 증가했지만 미디어와 게임 매출은 각각 38%, 20% 감소했다."
+    for question, terms, expected in (("미디어 매출은 몇 % 줄었어?", [("미디어",), ("매출",)], "38%"),
+                                      ("게임 매출은 얼마나 줄었어?", [("게임",), ("매출",)], "20%")):
+        short = find(question, [*terms, ("줄",)], quote, 0, "ko")
+        assert short and short.text == expected, question
