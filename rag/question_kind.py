@@ -22,7 +22,7 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
                         re.I)),
     ("amount", re.compile(r"얼마|몇|\bhow (?:much|many|long|big)\b|\bwhat (?:percentage|share|amount|number)\b", re.I)),
     ("person", re.compile(r"누구|누가|\bwho\b|\bwhom\b", re.I)),
-    ("thing", re.compile(r"무엇|뭐|무슨|어떤|어떠한(?=\s)|어느|어디|이름|\bwhat\b|\bwhich\b|\bwhere\b", re.I)),
+    ("thing", re.compile(r"무엇|뭐|뭘|뭔|무얼|무슨|어떤|어떠한(?=\s)|어느|어디|이름|\bwhat\b|\bwhich\b|\bwhere\b", re.I)),
 )
 TIME_UNITS = frozenset({"년", "월", "일", "분기", "시", "주"})
 TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})

@@ -7,7 +7,8 @@ from rag.question_kind import asks_for, counter, head, kind_of, measured, questi
 
 @pytest.mark.parametrize("question,kind", [("언제 나와?", "time"), ("How many people?", "amount"),
                                            ("누가 말했어?", "person"), ("이름이 뭐야?", "thing"), ("펑", None),
-                                           ("승리의 고향은 어디인가?", "thing")])
+                                           ("승리의 고향은 어디인가?", "thing"), ("방장에게 뭘 준대?", "thing"),
+                                           ("그게 뭔데?", "thing")])
 def test_the_question_word_says_the_kind(question, kind):
     assert kind_of(question) == kind
 
