@@ -80,9 +80,27 @@ def _choose(question: str, q_tokens: Sequence, head_noun: str | None, wanted: Ki
     focus = FIGURE_NOUNS if wanted == "amount" else frozenset()
     named = bool(WHERE.search(question)) or head_noun in NAMED_HEADS
     titled = head_noun is None or head_noun in NAMED_HEADS or head_noun in TITLE_HEADS
+    marked = _where_particle(q_tokens)
     return max(spans, key=lambda s: (_owned(s, tokens, asked & focus), titled and s in titles,
+                                     bool(marked) and _particle(tokens, s.after) == marked,
                                      named and proper(s, tokens), _next_to(s, tokens, head_noun),
                                      _in_clause(s, tokens, sets), _closeness(s, tokens, sets, focus), -s.first))
+
+
+_SAME_PARTICLE = {"서": "에서", "을": "를", "으로": "로"}
+
+
+def _where_particle(q_tokens: Sequence) -> str | None:
+    """The particle of 어디 ("어디서 발언했어?" -> 에서, "어디를 향해" -> 를): the answer is the place
+    that the quote marks the same way ("컨퍼런스콜에서")."""
+    for tok, after in zip(q_tokens, q_tokens[1:]):
+        if tok.form == "어디" and after.tag in ("JKB", "JKO"):
+            return _SAME_PARTICLE.get(after.form, after.form)
+    return None
+
+
+def _particle(tokens: Sequence, i: int) -> str | None:
+    return _SAME_PARTICLE.get(tokens[i].form, tokens[i].form) if i < len(tokens) and tokens[i].tag in ("JKB", "JKO") else None
 
 
 _CLOSING_QUOTES = frozenset("'’\"”》〉」』>")

@@ -191,3 +191,10 @@ def test_each_item_of_a_list_gets_the_figure_in_its_place_after_gakgak():
                                       ("게임 매출은 얼마나 줄었어?", [("게임",), ("매출",)], "20%")):
         short = find(question, [*terms, ("줄",)], quote, 0, "ko")
         assert short and short.text == expected, question
+
+
+def test_where_with_a_particle_asks_for_the_place_the_quote_marks_the_same_way():
+    quote = ('홍은택 카카오 대표는 2분기 실적 컨퍼런스콜에서 "카카오톡 내 1000만명 이상 매일 방문하는 탭이 3개(친구·채팅·'
+             '오픈채팅)가 됐고 이용자 체류시간 역시 유의미하게 상승하고 있다"고 말했다.')
+    short = find("홍은택 대표는 어디서 발언했어?", [("홍은택",), ("대표",), ("발언",)], quote, 0, "ko")
+    assert short and short.text.endswith("컨퍼런스콜")
