@@ -30,6 +30,11 @@ SPELLING_SIMILARITY = 65
 music / 뮤직 91, partner / 파트너 77; sales / 출시 60, coming / 감안 36."""
 
 
+def _popular(romanised: str) -> str:
+    """A Revised Romanization in the popular spelling of names: eo and eu as u (byeong -> byung)."""
+    return romanised.replace("eo", "u").replace("eu", "u")
+
+
 def _same_onset(a: str, b: str) -> bool:
     return a == b or not a or not b
 
@@ -49,6 +54,10 @@ class NameIndex:
         self._parts = words
         self._words = list(words)
         self._romanised = [letters(romanize(w)) for w in self._words]
+        # Names are often spelt the older, popular way: ㅓ and ㅡ as u (Pung 펑, Byung 병, Hyun 현).
+        popular = [(i, _popular(r)) for i, r in enumerate(self._romanised)]
+        self._spellings = self._romanised + [r for i, r in popular if r != self._romanised[i]]
+        self._spelt = list(range(len(self._words))) + [i for i, r in popular if r != self._romanised[i]]
         keys: dict[str, list[str]] = {}
         for word, roman in zip(self._words, self._romanised):
             key = consonant_key(roman)
@@ -69,9 +78,9 @@ class NameIndex:
             return None
         if capitalised:
             cutoff = NAME_SIMILARITY if len(target) >= 7 else SHORT_NAME_SIMILARITY
-            best = process.extractOne(target, self._romanised, scorer=fuzz.ratio, score_cutoff=cutoff)
+            best = process.extractOne(target, self._spellings, scorer=fuzz.ratio, score_cutoff=cutoff)
             if best is not None:
-                return self._parts[self._words[best[2]]]
+                return self._parts[self._words[self._spelt[best[2]]]]
         key = consonant_key(target)
         if len(key) < 3:
             return None
