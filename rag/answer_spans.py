@@ -14,7 +14,7 @@ from functools import lru_cache
 from typing import Iterable, Sequence
 
 from rag.kiwi import kiwi
-from rag.question_kind import TIME_UNITS, TIME_WORDS, Kind
+from rag.question_kind import PERSON_TITLES, TIME_UNITS, TIME_WORDS, Kind
 
 FULL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
 """A Korean full name: one token of two to four syllables."""
@@ -70,7 +70,7 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
     if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
         # An acronym alone (AI, CIO) names a thing or a title, not a person.
         names = _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
-        return [_whole_word(tokens, s) for s in names
+        return [_titled(tokens, _whole_word(tokens, s)) for s in names
                 if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
     # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
@@ -292,6 +292,23 @@ def _whole_word(tokens: Sequence, name: Span) -> Span:
     while last + 1 < len(tokens) and piece(last + 1) and _gap(tokens, last) == 0:
         last += 1
     return name if (first, last) == (name.first, name.after - 1) else span(tokens, first, last)
+
+
+def _titled(tokens: Sequence, name: Span) -> Span:
+    """A name with the next word when that word is common nouns and a particle: the rest of a
+    foreign name that Kiwi reads as a common noun ("조지 린치의", "찰리 크리스천이"); not a title
+    ("김재원 간사는": whether an answer keeps it varies) nor a noun that goes on without a particle
+    ("닉슨 방중 이후")."""
+    i = name.after
+    if (i >= len(tokens) or tokens[i].tag != "NNG" or _gap(tokens, i - 1) != 1
+            or tokens[i].form in PERSON_TITLES):
+        return name
+    j = i
+    while j + 1 < len(tokens) and tokens[j + 1].tag in ("NNG", "XSN") and _gap(tokens, j) == 0:
+        j += 1
+    if j + 1 < len(tokens) and tokens[j + 1].tag.startswith("J") and _gap(tokens, j) == 0:
+        return span(tokens, name.first, j)
+    return name
 
 
 def _runs(tokens: Sequence, accept) -> Iterable[Span]:

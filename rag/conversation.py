@@ -29,7 +29,7 @@ from rag.errors import QuestionError
 from rag.kiwi import kiwi
 from rag.lexical import CONTENT_TAGS
 from rag.lexicon import lemma
-from rag.question_kind import FIGURE_NOUNS, TIME_WORDS
+from rag.question_kind import FIGURE_NOUNS, PERSON_TITLES, TIME_WORDS
 from rag.retrieval import Ranking, hangul_share
 from rag.romanize import person_name
 
@@ -44,9 +44,6 @@ _ASKING = frozenset({"얼마", "무엇", "뭐", "언제", "어디", "누구", "�
 _ASKING_PRONOUNS = frozenset({"뭐", "무엇", "누구", "어디", "언제"})
 _PERSONS = frozenset({"사람", "분", "이", "사람들", "분들"})
 _DEMONSTRATIVES = frozenset({"그", "이", "저", "그런", "이런", "저런", "그러한", "이러한"})
-_TITLES = frozenset({"대표", "회장", "사장", "부사장", "의원", "대통령", "장관", "총리", "교수", "위원장", "이사", "전무",
-                     "상무", "본부장", "센터장", "총괄", "CIO", "CEO", "CFO", "씨", "감독", "선수", "기자", "대변인"})
-"""Korean titles that follow a person's name ("홍 대표", "배재현 … 총괄대표")."""
 _LEAD_EN = re.compile(r"^\s*(?:and|so|but|then|also|ok(?:ay)?|(?:and\s+)?(?:what|how)\s+about)\b[\s,]*", re.I)
 _POINTER_EN = re.compile(r"\b(?:it|its|they|them|their|that|those|these|this|there)\b", re.I)
 _DEMONSTRATIVE_EN = re.compile(r"\b(?:that|those|these|this)\s+([A-Za-z][A-Za-z'’-]*)", re.I)
@@ -317,7 +314,7 @@ def _person(answer: str) -> str | None:
     투자총괄대표")."""
     tokens = kiwi().tokenize(answer)
     for i, tok in enumerate(tokens):
-        title = next((t.form for t in tokens[i + 1:i + 4] if t.form in _TITLES or t.form[-2:] in _TITLES), None)
+        title = next((t.form for t in tokens[i + 1:i + 4] if t.form in PERSON_TITLES or t.form[-2:] in PERSON_TITLES), None)
         if tok.tag == "NNP" and title:
             return tok.form if len(tok.form) > 1 else f"{tok.form} {title}"  # 배재현; 홍 대표
     return None

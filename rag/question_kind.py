@@ -52,6 +52,11 @@ _AMOUNT_HEADS = frozenset({"수", "규모", "크기", "비율", "길이", "높�
 an amount; any other head noun asks for a noun phrase."""
 _MEASURES = frozenset({"규모", "크기", "비율", "금액", "액수", "총액", "총계", "합계", "수치", "정도", "개수", "횟수", "분량"})
 """Nouns that measure another ("영업비용 총액", "투자 규모"): what is measured is the noun before."""
+PERSON_TITLES = frozenset({"대표", "회장", "사장", "부사장", "의원", "대통령", "장관", "총리", "교수", "위원장", "이사",
+                           "전무", "상무", "본부장", "센터장", "총괄", "총장", "의장", "간사", "후보", "장군", "박사",
+                           "백작", "국왕", "황제", "여왕", "왕", "목사", "신부", "교황", "감독", "선수", "기자", "대변인",
+                           "씨", "CIO", "CEO", "CFO"})
+"""Titles that follow a person's name ("홍 대표", "닉슨 대통령")."""
 _PERSON_HEADS = frozenset({"사람", "인물"})
 """Head nouns that ask for a person ("…한 사람은?", "…한 인물의 이름은 무엇인가?") as 누구 does."""
 

@@ -1,6 +1,6 @@
 """Candidate answer spans of each kind, cut along Kiwi's tokens as exact slices of the quote."""
 
-from rag.answer_spans import candidates, coordinated, definition, name_before_said, quoted, unsaid
+from rag.answer_spans import candidates, coordinated, definition, name_before_said, quoted, text_tokens, unsaid
 from rag.kiwi import kiwi
 from rag.question_kind import question_tokens
 
@@ -74,3 +74,11 @@ def test_what_a_question_joins_to_a_noun_is_what_the_quote_joins_to_it():
     assert found is not None and quote[found.start:found.end] == "실탄"
     # A question that does not join a noun to its question word is left to the other rules.
     assert coordinated(question_tokens("고무탄과 실탄을 발포한 곳은?"), kiwi().tokenize(quote)) is None
+
+
+def test_a_name_keeps_the_rest_that_kiwi_reads_as_a_common_noun_but_not_a_title():
+    def names(text):
+        tokens = text_tokens(text)
+        return [text[s.start:s.end] for s in candidates(tokens, "person")]
+    assert "찰리 크리스천" in names("재즈에 일렉기타를 처음 도입한 찰리 크리스천이 연주했다.")
+    assert "김재원" in names("김재원 간사는 그를 비판했다.")
