@@ -261,6 +261,17 @@ def after_head(tokens: Sequence, candidate: Span, head_noun: str | None) -> Span
     return candidate
 
 
+def through_head(tokens: Sequence, candidate: Span, head_noun: str | None) -> Span:
+    """A noun phrase that ends in the noun asked for, without the words after it: "김포공항 안팎"
+    -> "김포공항" for 공항. A head of one syllable (곳, 것) ends too many words to cut at."""
+    if head_noun is None or len(head_noun) < 2:
+        return candidate
+    for k in range(candidate.first, candidate.after - 1):
+        if tokens[k].form.endswith(head_noun):
+            return span(tokens, candidate.first, k)
+    return candidate
+
+
 def name_before_said(tokens: Sequence, candidate: Span, asked: frozenset[str], head_noun: str | None) -> Span:
     """A name without the common nouns after it that the question says ("싸이버스카이 지분" for "지분을
     판매한 회사는?", "민주통합당 추천" for "어느 당 추천으로"); the noun asked for stays ("티베트 고원")."""

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, chosen_option, coordinated, definition,
-                              respective,
+                              respective, through_head,
                               name_before_said, proper, quoted, span, text_tokens, unsaid)
 from rag.figures import to_english
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TITLE_HEADS, WHERE, Kind, counter, head, kind,
@@ -68,7 +68,7 @@ def _choose(question: str, q_tokens: Sequence, head_noun: str | None, wanted: Ki
     spans = [after_head(tokens, t, head_noun) for s in candidates(tokens, wanted)
              if (t := unsaid(tokens, s, asked, wanted in ("thing", "person"), wanted == "person"))]
     if wanted == "thing":
-        spans = [name_before_said(tokens, s, asked, head_noun) for s in spans]
+        spans = [through_head(tokens, name_before_said(tokens, s, asked, head_noun), head_noun) for s in spans]
     # A title in quotation marks is one name, kept whole even where it repeats the question's words.
     titles = ([s for s in quoted(tokens, quote) if any(f.lower() not in asked for f in s.forms)]
               if wanted == "thing" else [])

@@ -198,3 +198,9 @@ def test_where_with_a_particle_asks_for_the_place_the_quote_marks_the_same_way()
              '오픈채팅)가 됐고 이용자 체류시간 역시 유의미하게 상승하고 있다"고 말했다.')
     short = find("홍은택 대표는 어디서 발언했어?", [("홍은택",), ("대표",), ("발언",)], quote, 0, "ko")
     assert short and short.text.endswith("컨퍼런스콜")
+
+
+def test_a_noun_phrase_ends_at_the_noun_asked_for():
+    quote = "김포공항 안팎에는 30여개 단체 회원 700여명이 '범국민규탄대회'를 열었다."
+    short = find("범국민규탄대회를 개최한 공항은?", [("범국민",), ("규탄",), ("대회",), ("개최",), ("공항",)], quote, 0, "ko")
+    assert short and short.text == "김포공항"
