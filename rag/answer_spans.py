@@ -59,10 +59,14 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
         return _causes(tokens)
     if kind == "time":
         spans = []
-        for run in _runs(tokens, lambda t: t.tag == "SN" or (t.tag in ("NNB", "NNG") and t.form in TIME_UNITS)):
-            units = [k for k, f in enumerate(run.forms) if f in TIME_UNITS]
+        # A range of bare numbers ("1920~40년대") is one time; a range of dates is two.
+        ranges = {id(t) for k, t in enumerate(tokens[1:-1], 1)
+                  if t.tag == "SO" and tokens[k - 1].tag == "SN" and tokens[k + 1].tag == "SN"}
+        for run in _runs(tokens, lambda t: t.tag == "SN" or id(t) in ranges
+                         or (t.tag in ("NNB", "NNG") and t.form in _CLOCK)):
+            units = [k for k, f in enumerate(run.forms) if f in _CLOCK]
             if units and run.forms[0].isdigit():  # ends at its last unit: "2018년 1월", not "2018년 1월 2018"
-                spans.append(span(tokens, run.first, run.first + units[-1]))
+                spans.append(_dated(tokens, run.first, run.first + units[-1]))
         spans += [span(tokens, i, i) for i, t in enumerate(tokens) if t.form in TIME_WORDS]
         return spans
     if kind == "amount":
@@ -76,6 +80,24 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
     return [s for s in _runs(tokens, lambda t: t.tag in _NOUN) if not _predicate(tokens, s)
             and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
+
+
+_CLOCK = TIME_UNITS | {"년대", "분"}
+"""Units of a time span: the question's units, decades and minutes ("1950년대", "6시 12분")."""
+_PART_OF = frozenset({"말", "초", "초반", "중반", "후반", "중순", "상순", "하순", "무렵"})
+"""Which part of a period ("10월 말", "1950년대 후반")."""
+_BEFORE_TIME = TIME_WORDS | {"오전", "오후", "새벽", "아침", "저녁", "밤"}
+"""Words a date or an hour may follow ("지난해 4월", "오전 6시")."""
+
+
+def _dated(tokens: Sequence, i: int, j: int) -> Span:
+    """Tokens ``i..j`` of a time with the word before it that it narrows ("지난해 4월", "오전 6시")
+    and the part of the period after it ("10월 말", "1950년대 후반")."""
+    if i and tokens[i - 1].form in _BEFORE_TIME and _gap(tokens, i - 1) <= 1:
+        i -= 1
+    if j + 1 < len(tokens) and tokens[j + 1].form in _PART_OF and _gap(tokens, j) <= 1:
+        j += 1
+    return span(tokens, i, j)
 
 
 def holds(sentence: str, kind: Kind, asked: frozenset[str]) -> bool:

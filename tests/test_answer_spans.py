@@ -82,3 +82,13 @@ def test_a_name_keeps_the_rest_that_kiwi_reads_as_a_common_noun_but_not_a_title(
         return [text[s.start:s.end] for s in candidates(tokens, "person")]
     assert "찰리 크리스천" in names("재즈에 일렉기타를 처음 도입한 찰리 크리스천이 연주했다.")
     assert "김재원" in names("김재원 간사는 그를 비판했다.")
+
+
+def test_a_time_keeps_the_word_it_narrows_and_the_part_of_the_period():
+    def times(text):
+        return [text[s.start:s.end] for s in candidates(text_tokens(text), "time")]
+    assert "1942년 10월 말" in times("잔존병들은 1942년 10월 말 전선에서 철수하였다.")
+    assert "오전 6시 12분" in times("오전 6시 12분에 경찰은 살수를 시작하였다.")
+    assert "지난해 4월" in times("지난해 4월 한 전 총리에게 말했다.")
+    assert "1920~40년대" in times("1920~40년대 블루스는 변화했다.")
+    assert "1924년 12월 2일" in times("헤이그(1924년 12월 2일 ~ 2010년 2월 20일)는 군인이다.")

@@ -10,6 +10,9 @@ from rag.figures import parse_number, to_english
     ("1200만명", "12 million people (1200만명)"), ("10월", "October (10월)"),
     ("하반기", "the second half (of the year) (하반기)"), ("24시간", "24 hours (24시간)"), ("34%", "34%"),
     ("1989년 2월 15일", "February 15, 1989 (1989년 2월 15일)"), ("2분기", "second quarter (2분기)"),
+    ("10월 말", "the end of October (10월 말)"), ("1950년대 후반", "the late 1950s (1950년대 후반)"),
+    ("지난해 4월", "April last year (지난해 4월)"), ("오전 6시 12분", "6:12 a.m. (오전 6시 12분)"),
+    ("오후 2시", "2 p.m. (오후 2시)"), ("10월 중순", "mid-October (10월 중순)"),
 ])
 def test_to_english(korean, english):
     assert to_english(korean) == english
