@@ -197,20 +197,19 @@ class FollowUps:
         said = {k for w in asked for k in w.keys}
         figure = bool(said & FIGURE_NOUNS)
         # A follow-up with a topic of its own ("그 사람은 로컬 서비스에 대해선?") keeps only the names
-        # and times of the question before; an elliptic one ("게임은?") keeps its topic too.
-        # A follow-up with a topic of its own that still points at something said before
-        # ("거기서 돈은 어떻게 벌어?", "Who gets to see those posts?") is about that thing: it keeps
-        # the earlier topic too.
-        person = _PERSON_EN.search(question) if english else _points_to_person(tokens)
-        thing = (bool(_POINTER_EN.search(question)) if english
-                 else any(_points_back(t) for t in tokens) and not person)
-        own_topic = sum(not w.anchor for w in asked) >= 2 and not thing
+        # and times of the question before; an elliptic one ("게임은?") keeps its topic too, and so
+        # does one that points at a thing said before ("거기서 돈은 어떻게 벌어?", "Who gets to see
+        # those posts?").
+        to_person = bool(_PERSON_EN.search(question) if english else _points_to_person(tokens))
+        to_thing = (bool(_POINTER_EN.search(question)) if english
+                    else any(_points_back(t) for t in tokens) and not to_person)
+        own_topic = sum(not w.anchor for w in asked) >= 2 and not to_thing
         carried = []
         for word in _words(context.question, kiwi().tokenize(context.question), _english(context.question)):
             if word.keys & said or (figure and word.keys & FIGURE_NOUNS) or (own_topic and not word.anchor):
                 continue
             carried.append(word.surface)
-        if person and context.answer:
+        if to_person and context.answer:
             person = _person(context.answer)
             if person:
                 carried.insert(0, person_name(person) if english else person)
@@ -314,7 +313,8 @@ def _person(answer: str) -> str | None:
     투자총괄대표")."""
     tokens = kiwi().tokenize(answer)
     for i, tok in enumerate(tokens):
-        title = next((t.form for t in tokens[i + 1:i + 4] if t.form in PERSON_TITLES or t.form[-2:] in PERSON_TITLES), None)
+        title = next((t.form for t in tokens[i + 1:i + 4]
+                      if t.form in PERSON_TITLES or t.form[-2:] in PERSON_TITLES), None)
         if tok.tag == "NNP" and title:
             return tok.form if len(tok.form) > 1 else f"{tok.form} {title}"  # 배재현; 홍 대표
     return None

@@ -54,7 +54,7 @@ class NameIndex:
         self._parts = words
         self._words = list(words)
         self._romanised = [letters(romanize(w)) for w in self._words]
-        # Names are often spelt the older, popular way: ㅓ and ㅡ as u (Pung 펑, Byung 병, Hyun 현).
+        # Names are often spelt the older, popular way: ㅓ and ㅡ as u (Sung 성, Byung 병, Hyun 현).
         popular = [(i, _popular(r)) for i, r in enumerate(self._romanised)]
         self._spellings = self._romanised + [r for i, r in popular if r != self._romanised[i]]
         self._spelt = list(range(len(self._words))) + [i for i, r in popular if r != self._romanised[i]]
