@@ -55,9 +55,9 @@ class NameIndex:
         self._words = list(words)
         self._romanised = [letters(romanize(w)) for w in self._words]
         # Names are often spelt the older, popular way: ㅓ and ㅡ as u (Sung 성, Byung 병, Hyun 현).
-        popular = [(i, _popular(r)) for i, r in enumerate(self._romanised)]
-        self._spellings = self._romanised + [r for i, r in popular if r != self._romanised[i]]
-        self._spelt = list(range(len(self._words))) + [i for i, r in popular if r != self._romanised[i]]
+        popular = [(i, p) for i, r in enumerate(self._romanised) if (p := _popular(r)) != r]
+        self._popular = [p for _, p in popular]
+        self._popular_of = [i for i, _ in popular]
         keys: dict[str, list[str]] = {}
         for word, roman in zip(self._words, self._romanised):
             key = consonant_key(roman)
@@ -78,9 +78,14 @@ class NameIndex:
             return None
         if capitalised:
             cutoff = NAME_SIMILARITY if len(target) >= 7 else SHORT_NAME_SIMILARITY
-            best = process.extractOne(target, self._spellings, scorer=fuzz.ratio, score_cutoff=cutoff)
+            best = process.extractOne(target, self._romanised, scorer=fuzz.ratio, score_cutoff=cutoff)
             if best is not None:
-                return self._parts[self._words[self._spelt[best[2]]]]
+                return self._parts[self._words[best[2]]]
+            # The popular spelling merges more words (상승 sangseung is sangsung, near Samsung): it
+            # must match as closely as a short name.
+            best = process.extractOne(target, self._popular, scorer=fuzz.ratio, score_cutoff=SHORT_NAME_SIMILARITY)
+            if best is not None:
+                return self._parts[self._words[self._popular_of[best[2]]]]
         key = consonant_key(target)
         if len(key) < 3:
             return None

@@ -20,3 +20,7 @@ def test_the_popular_spelling_of_eo_and_eu_as_u_matches_too():
 def test_plain_words_match_loanwords_by_skeleton_and_sound_only():
     assert INDEX.match("music", capitalised=False) == ("뮤직",)
     assert INDEX.match("sales", capitalised=False) is None
+
+
+def test_the_popular_spelling_must_match_closely():
+    assert NameIndex(["상승"], []).match("Samsung") is None  # sangsung: 80
