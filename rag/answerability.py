@@ -19,6 +19,7 @@ Latin words the lexicon knows none of falls back to standout and the cosine floo
 from __future__ import annotations
 
 import dataclasses
+import re
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -49,6 +50,9 @@ class Evidence:
     has_hits: bool = True
     missing_measure: str | None = None
     """The noun whose amount the question asks for, when the document never mentions it."""
+    missing_periods: tuple[str, ...] = ()
+    """Dates and quarters of the question that the document never names ("3분기" of an article on
+    the second quarter)."""
 
 
 @dataclass(frozen=True)
@@ -63,8 +67,9 @@ def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
     """True when the evidence is strong enough to quote."""
     if not evidence.has_hits or evidence.best_sentence < policy.min_sentence or evidence.unknown_names:
         return False
-    if evidence.missing_measure:
-        # Other figures than the one asked for; only an unmistakable sentence saves a paraphrase.
+    if evidence.missing_measure or evidence.missing_periods:
+        # Other figures or another period than asked for; only an unmistakable sentence saves a
+        # paraphrase.
         return evidence.standout >= policy.strong_standout
     if evidence.has_terms:
         floor = policy.min_coverage if evidence.hangul_share >= 0.5 else policy.min_coverage_translated
@@ -163,6 +168,7 @@ class Answerability:
             hangul_share=ranking.hangul_share,
             has_terms=self._has_terms(ranking),
             missing_measure=measure if (measure := ranking.query.measured) and measure not in scope.vocab else None,
+            missing_periods=tuple(p for p in ranking.query.periods if not _names_period(p, scope.compact)),
         )
         return Verdict(decide(evidence, self.policy), evidence, i)
 
@@ -232,6 +238,14 @@ class Answerability:
                 scorer=fuzz.partial_ratio, score_cutoff=TYPO_SIMILARITY):
             return True
         return any(t[:1] == name[:1] and _abbreviates(name, t) for t in scope.vocab)
+
+
+def _names_period(period: str, compact: str) -> bool:
+    """Whether text without white space names a date or quarter: "3분기", not inside "13분기"; a
+    year also bare ("《품위있는 그녀》(2017)")."""
+    number = period.rstrip("년")
+    wanted = rf"(?<!\d){re.escape(number)}(?!\d)" if number != period else rf"(?<!\d){re.escape(period)}"
+    return re.search(wanted, compact) is not None
 
 
 _PARTICLES = frozenset("이가은는을를의와과도로에")

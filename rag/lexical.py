@@ -17,7 +17,7 @@ import numpy as np
 from scipy import sparse
 
 from rag.kiwi import kiwi
-from rag.question_kind import measured
+from rag.question_kind import measured, periods
 from rag.types import Passage
 
 CONTENT_TAGS = frozenset({"NNG", "NNP", "NR", "SN", "SL", "SH", "XR", "VV", "VA", "XSN", "NNB"})
@@ -50,6 +50,8 @@ class QueryTerms:
     measured: str | None = None
     """The noun whose amount the question asks for (``rag.question_kind.measured``): a document
     without it has other figures, not this one."""
+    periods: tuple[str, ...] = ()
+    """The dates and quarters the question names (``rag.question_kind.periods``)."""
 
 
 def analyse(question: str) -> QueryTerms:
@@ -60,6 +62,7 @@ def analyse(question: str) -> QueryTerms:
                   if t.tag in KEY_TAGS and not (t.tag == "SL" and t.form.lower() in _STOP_LATIN)),
         names=tuple(t.form for t in tokens if t.tag == "NNP"),
         measured=measured(tokens),
+        periods=periods(tokens),
     )
 
 

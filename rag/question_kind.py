@@ -50,6 +50,7 @@ _AMOUNT_HEADS = frozenset({"수", "규모", "크기", "비율", "길이", "높�
                            "득표율", "순위", "등수", "개수", "횟수"})
 """Head nouns of questions without a question word ("태어난 날은?", "관객 수는?") that ask for a time or
 an amount; any other head noun asks for a noun phrase."""
+_PERIOD_UNITS = frozenset({"년", "월", "일", "분기"})
 _MEASURES = frozenset({"규모", "크기", "비율", "금액", "액수", "총액", "총계", "합계", "수치", "정도", "개수", "횟수", "분량"})
 """Nouns that measure another ("영업비용 총액", "투자 규모"): what is measured is the noun before."""
 PERSON_TITLES = frozenset({"대표", "회장", "사장", "부사장", "의원", "대통령", "장관", "총리", "교수", "위원장", "이사",
@@ -168,6 +169,14 @@ def measured(q_tokens: Sequence) -> str | None:
                 j -= 1
             return None
     return None
+
+
+def periods(q_tokens: Sequence) -> tuple[str, ...]:
+    """The dates and quarters a question names ("3분기", "2009년", "10월"): a document that never
+    names one is about another period."""
+    return tuple(f"{tok.form}{after.form}" for tok, after in zip(q_tokens, q_tokens[1:])
+                 if tok.tag == "SN" and tok.form.isdigit() and after.form in _PERIOD_UNITS
+                 and after.start - (tok.start + tok.len) <= 1)
 
 
 def counter(q_tokens: Sequence) -> str | None:

@@ -34,6 +34,13 @@ def test_a_figure_the_document_never_names_is_refused_unless_one_sentence_is_unm
     assert decide(Evidence(0.85, 0.8, 3.5, (), 1.0, True, missing_measure="층수"), RefusalPolicy())
 
 
+def test_a_period_the_document_never_names_is_refused_and_a_bare_year_is_named():
+    from rag.answerability import _names_period
+    assert not decide(Evidence(0.85, 0.8, 2.5, (), 1.0, True, missing_periods=("3분기",)), RefusalPolicy())
+    assert _names_period("3분기", "2분기매출과3분기전망") and not _names_period("3분기", "13분기")
+    assert _names_period("2017년", "《품위있는그녀》(2017)로") and not _names_period("2017년", "20170")
+
+
 def test_supported_evidence():
     assert decide(evidence(best=0.9), RefusalPolicy())
     assert not decide(Evidence(0.0, 0.0, 0.0, (), 0.0, False, has_hits=False), RefusalPolicy())

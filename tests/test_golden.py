@@ -118,7 +118,7 @@ def test_unmet_targets_do_not_regress(report, level, lang, metric):
 
 DISTRACTORS = GOLDEN.parent / "distractors"
 MIXED = {
-    ("ko", "refusal_rate"): 0.697, ("en", "hit@1"): 0.675, ("en", "answer_accuracy"): 0.75,
+    ("ko", "refusal_rate"): 0.7273, ("en", "hit@1"): 0.675, ("en", "answer_accuracy"): 0.75,
     ("en", "refusal_rate"): 0.4815,
 }
 """Issue 14: the golden set and the distractors' questions (151) over the seed plus the ten

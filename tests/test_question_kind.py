@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.question_kind import asks_for, counter, head, kind_of, measured, question_tokens
+from rag.question_kind import asks_for, counter, head, kind_of, measured, periods, question_tokens
 
 
 @pytest.mark.parametrize("question,kind", [("언제 나와?", "time"), ("How many people?", "amount"),
@@ -47,3 +47,9 @@ def test_the_head_noun_and_the_counter_of_a_question():
                                            ("매출은 작년보다 얼마나 늘었어?", None), ("언제 나와?", None)])
 def test_the_noun_whose_amount_is_asked_for(question, noun):
     assert measured(question_tokens(question)) == noun
+
+
+def test_the_dates_and_quarters_a_question_names():
+    assert periods(question_tokens("카카오의 3분기 매출 전망은?")) == ("3분기",)
+    assert periods(question_tokens("2009년 11월 10일 교전에서")) == ("2009년", "11월", "10일")
+    assert periods(question_tokens("3개 탭은?")) == ()
