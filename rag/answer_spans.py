@@ -125,6 +125,24 @@ def quoted(tokens: Sequence, quote: str) -> list[Span]:
     return out
 
 
+_SAID = re.compile(r"(?:뭐|무엇|무어)(?:이)?라고\s*(?:말|했|밝|강조|설명|주장|언급|전망|예상|답|내다)"
+                   r"|\bwhat did\b.+\bsay\b", re.I)
+_SPEECH = re.compile(r'"([^"\n]{2,400})"|“([^”\n]{2,400})”')
+
+
+def speech(question: str, tokens: Sequence, quote: str) -> Span | None:
+    """"그 사람은 로컬 서비스에 대해선 뭐라고 했어?" asks for what was said: the quote's first words
+    in double quotation marks ("지리적으로 가까운 단골 매장을 중심으로 …")."""
+    if not _SAID.search(question):
+        return None
+    match = _SPEECH.search(quote)
+    if match is None:
+        return None
+    start, end = match.span(match.lastindex)
+    inside = [i for i, t in enumerate(tokens) if t.start >= start and t.start + t.len <= end]
+    return Span(start, end, tuple(tokens[i].form for i in inside), inside[0]) if inside else None
+
+
 def definition(q_tokens: Sequence, tokens: Sequence) -> Span | None:
     """"'펑' 기능이 뭐야?" asks what a named thing is; a news sentence says it in the clause that
     modifies the thing ("24시간 이후 사라지는 '펑' 기능"). Only for a question that is a bare noun
@@ -147,6 +165,47 @@ def definition(q_tokens: Sequence, tokens: Sequence) -> Span | None:
         if others and not others & {t.form for t in tokens[end + 1:i]}:
             continue
         return _clause(tokens, end)
+    return None
+
+
+def described(q_tokens: Sequence, tokens: Sequence) -> Span | None:
+    """"배재현은 누구야?" asks what the named person is: the title the quote writes after the name
+    ("배재현 카카오 투자총괄대표(CIO)는" -> "카카오 투자총괄대표(CIO)")."""
+    for i in range(1, len(q_tokens) - 1):
+        particle, asked = q_tokens[i], q_tokens[i + 1]
+        if particle.tag not in ("JX", "JKS") or asked.form != "누구":
+            continue
+        first = i  # the name before the particle, which Kiwi may split (배재 + 현)
+        while first and q_tokens[first - 1].tag in ("NNP", "NNG") and (
+                first == i or _gap(q_tokens, first - 1) == 0):
+            first -= 1
+        if first == i or not any(t.tag == "NNP" for t in q_tokens[first:i]):
+            return None
+        name = "".join(t.form for t in q_tokens[first:i])
+        at = _written(tokens, name)
+        if at is None:
+            return None
+        end, depth = at, 0  # nouns, and a gloss in brackets ("(CIO)"), up to the particle
+        while end + 1 < len(tokens) and _gap(tokens, end) <= 1 and (
+                tokens[end + 1].tag in ("NNP", "NNG", "SH") or (tokens[end + 1].tag == "SL" and depth)
+                or (tokens[end + 1].tag == "SSO" and not depth) or (tokens[end + 1].tag == "SSC" and depth)):
+            end += 1
+            depth += {"SSO": 1, "SSC": -1}.get(tokens[end].tag, 0)
+        if depth:  # a bracket left open: the title ends before it
+            end = max(k for k in range(at, end + 1) if tokens[k].tag == "SSO") - 1
+        return span(tokens, at + 1, end) if end > at else None
+    return None
+
+
+def _written(tokens: Sequence, name: str) -> int | None:
+    """Index of the last token of ``name`` written as one word in ``tokens``, or None."""
+    for j in range(len(tokens)):
+        text, k = tokens[j].form, j
+        while len(text) < len(name) and k + 1 < len(tokens) and _gap(tokens, k) == 0:
+            k += 1
+            text += tokens[k].form
+        if text == name:
+            return k
     return None
 
 

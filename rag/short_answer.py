@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, chosen_option, coordinated, definition,
+                              described, speech,
                               respective, through_head,
                               name_before_said, proper, quoted, span, text_tokens, unsaid)
 from rag.figures import to_english
@@ -50,7 +51,11 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     tokens = text_tokens(quote)
     best = chosen_option(q_tokens, tokens) if wanted != "amount" else None
     if best is None and wanted == "thing":
+        best = speech(question, tokens, quote)
+    if best is None and wanted == "thing":
         best = definition(q_tokens, tokens)
+    if best is None and wanted == "person":
+        best = described(q_tokens, tokens)
     if best is None and wanted in ("thing", "person"):
         best = coordinated(q_tokens, tokens)
     if best is None:

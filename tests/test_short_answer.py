@@ -1,5 +1,6 @@
 """Direct answers cut from the quote (no model needed)."""
 
+from rag.answer_spans import speech, text_tokens
 from rag.short_answer import find
 
 REVENUE = "3일 카카오는 2분기 매출이 지난해 2분기보다 12% 늘어난 2조425억원을 기록했다고 공시했다."
@@ -204,3 +205,17 @@ def test_a_noun_phrase_ends_at_the_noun_asked_for():
     quote = "김포공항 안팎에는 30여개 단체 회원 700여명이 '범국민규탄대회'를 열었다."
     short = find("범국민규탄대회를 개최한 공항은?", [("범국민",), ("규탄",), ("대회",), ("개최",), ("공항",)], quote, 0, "ko")
     assert short and short.text == "김포공항"
+
+
+def test_who_a_named_person_is_is_the_title_after_the_name():
+    quote = '배재현 카카오 투자총괄대표(CIO)는 "하반기에도 AI 연구인력 증가"라고 말했다.'
+    short = find("배재현은 누구야?", [("배재현",)], quote, 0, "ko")
+    assert short and short.text == "카카오 투자총괄대표(CIO)"
+
+
+def test_what_someone_said_is_the_speech_in_quotation_marks():
+    quote = '홍 대표는 "단골 매장을 중심으로 다양한 혜택을 제공하는 로컬 서비스 공간을 마련할 계획"이라고 말했다.'
+    short = find("홍 대표는 로컬 서비스에 대해 뭐라고 말했어?", [("홍",), ("대표",), ("로컬",), ("서비스",)], quote, 0, "ko")
+    assert short and short.text.startswith("단골 매장") and short.text.endswith("계획")
+    # "무엇이라고 하는가" asks what something is called, not what someone said.
+    assert speech("가을의 금강산은 무엇이라고 하는가?", text_tokens(quote), quote) is None
