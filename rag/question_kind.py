@@ -137,6 +137,8 @@ def _last_noun(tail: Sequence) -> int | None:
         while verb >= 0 and tail[verb].tag in ("EP", "VV", "VX", "EC"):
             verb -= 1
         return verb - 1 if verb >= 1 and tail[verb].tag == "JKO" else None
+    if tail and tail[-1].tag in ("NNG", "NNP") and not any(t.tag == "NP" and t.form in _ASKING for t in tail):
+        return len(tail) - 1  # a question typed as keywords: "카카오브레인 AI 모델 공개 시기"
     # "… 곳은 어디인가?", "… 이름은 무엇인가?": the noun that the question word is said of (not
     # "카카오는 뭐 했어?", where 뭐 is the object of a verb).
     return next((i - 2 for i, t in enumerate(tail) if t.tag == "NP" and t.form in _ASKING and i >= 2

@@ -53,3 +53,9 @@ def test_the_dates_and_quarters_a_question_names():
     assert periods(question_tokens("카카오의 3분기 매출 전망은?")) == ("3분기",)
     assert periods(question_tokens("2009년 11월 10일 교전에서")) == ("2009년", "11월", "10일")
     assert periods(question_tokens("3개 탭은?")) == ()
+
+
+def test_a_question_typed_as_keywords_asks_for_its_last_noun():
+    assert head(question_tokens("카카오브레인 AI 모델 공개 시기")) == "시기"
+    assert asks_for("카카오브레인 AI 모델 공개 시기", []) == "time"
+    assert head(question_tokens("카카오는 뭐 했어?")) is None
