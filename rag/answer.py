@@ -14,7 +14,7 @@ from rag import short_answer
 from rag.answer_spans import holds
 from rag.config import QuotePolicy
 from rag.lexical import tokenize
-from rag.question_kind import asks_for
+from rag.question_kind import asks_for, head, question_tokens
 from rag.retrieval import Hit, Ranking
 from rag.types import Answer, Citation
 
@@ -50,7 +50,8 @@ class ExtractiveAnswerer:
         # Not for follow-ups either: a carried topic's passage holds figures of other things, and
         # the quote must show that it lacks what they ask.
         typed = None if need_span else self._answer_type(question, asked)
-        picks = [(self._pick_sentences(h, ranking.term_sets, headline, typed), h) for h in candidates]
+        head_noun = head(question_tokens(question)) if lang == "ko" else None
+        picks = [(self._pick_sentences(h, ranking.term_sets, headline, typed, head_noun), h) for h in candidates]
         # The quote may come from a lower passage whose sentence fits clearly better, less a
         # penalty per rank: passages rank by more than their best sentence.
         rank, ((spans, best), top) = max(enumerate(picks), key=lambda x: x[1][0][1] - self.policy.rank_penalty * x[0])
@@ -108,7 +109,8 @@ class ExtractiveAnswerer:
         return Answer(question, NOT_IN_ARTICLE[lang], False, [], related)
 
     def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], headline_bonus: float,
-                        typed: Callable[[str], bool] | None = None) -> tuple[list[tuple[int, int]], float]:
+                        typed: Callable[[str], bool] | None = None, head_noun: str | None = None
+                        ) -> tuple[list[tuple[int, int]], float]:
         """Best sentence by similarity plus bonuses: for the share of the question's terms (or
         their translations) it holds, and for echoing the headline (news states its main facts
         there); a second sentence only when it is next to the first and nearly as good."""
@@ -123,7 +125,8 @@ class ExtractiveAnswerer:
             overlap = sum(1 for s in sets if present.intersection(s)) / len(sets) if sets else 0.0
             echo = len(present & headline) / len(headline) if headline else 0.0
             typed_bonus = p.answer_type_bonus if typed and typed(text) else 0.0
-            scores.append(similarity + p.lexical_bonus * overlap + headline_bonus * echo + typed_bonus)
+            held = p.head_bonus if head_noun and head_noun in present else 0.0
+            scores.append(similarity + p.lexical_bonus * overlap + headline_bonus * echo + typed_bonus + held)
         best = max(range(len(spans)), key=scores.__getitem__)
         chosen = [best]
         if p.max_sentences == 2 and len(spans) > 1:

@@ -80,3 +80,12 @@ def test_a_sentence_holding_the_kind_of_answer_asked_for_is_preferred_when_nearl
     follow_up = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer(
         "언제 공개해?", rank, supported=True, need_span=True)
     assert not follow_up.answerable
+
+
+def test_a_sentence_holding_the_noun_asked_for_is_preferred_when_nearly_as_similar():
+    """"가격은?" asks for 가격: the sentence that holds it beats a slightly more similar one."""
+    rank = ranking([0.80, 0.78, 0.5], terms=())
+    held = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer("그 모델 가격은?", rank, supported=True)
+    assert held.citations[0].quote == SENTENCES[1]
+    plain = ExtractiveAnswerer(QuotePolicy(max_sentences=1, head_bonus=0.0)).answer("그 모델 가격은?", rank, supported=True)
+    assert plain.citations[0].quote == SENTENCES[0]
