@@ -30,12 +30,14 @@ class ExtractiveAnswerer:
     def __init__(self, policy: QuotePolicy | None = None) -> None:
         self.policy = policy or QuotePolicy()
 
-    def answer(self, question: str, ranking: Ranking, supported: bool, first: int = 0, need_span: bool = False
-               ) -> Answer:
+    def answer(self, question: str, ranking: Ranking, supported: bool, first: int = 0, need_span: bool = False,
+               own_question: str | None = None) -> Answer:
         """``first`` is the hit whose document supports the question: the quote comes from it or from
         the next hits of the same document. ``need_span``: refuse when the question asks for a time,
         an amount or a person and the quote holds none (a follow-up finds its topic's passage even
-        when that passage lacks what it asks: "그건 언제 나오는데?")."""
+        when that passage lacks what it asks: "그건 언제 나오는데?"). ``own_question`` is what the
+        follow-up says itself, which tells what it asks: "올해는?" after a question about costs asks
+        for no amount, though the completed question carries 비용."""
         lang = "ko" if ranking.hangul_share >= 0.5 else "en"
         if not supported or not ranking.hits:
             return self._refusal(question, ranking, lang)
@@ -65,7 +67,8 @@ class ExtractiveAnswerer:
                 citation, short = widened
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
-        if need_span and short is None and asks_for(question, asked) in ("time", "amount", "person"):
+        wanted = asks_for(own_question, []) if own_question is not None else asks_for(question, asked)
+        if need_span and short is None and wanted in ("time", "amount", "person"):
             return self._refusal(question, ranking, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)

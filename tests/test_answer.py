@@ -89,3 +89,13 @@ def test_a_sentence_holding_the_noun_asked_for_is_preferred_when_nearly_as_simil
     assert held.citations[0].quote == SENTENCES[1]
     plain = ExtractiveAnswerer(QuotePolicy(max_sentences=1, head_bonus=0.0)).answer("그 모델 가격은?", rank, supported=True)
     assert plain.citations[0].quote == SENTENCES[0]
+
+
+def test_a_follow_up_is_refused_for_a_missing_span_only_when_it_asks_for_one_itself():
+    """"올해는?" after a question about costs carries 비용, but asks for no amount itself."""
+    rank = ranking([0.5, 0.9, 0.4], terms=())
+    answerer = ExtractiveAnswerer(QuotePolicy(max_sentences=1))
+    kept = answerer.answer("카카오 비용 올해는?", rank, supported=True, need_span=True, own_question="올해는?")
+    assert kept.answerable and kept.citations[0].quote == SENTENCES[1]
+    refused = answerer.answer("카카오 비용 얼마야?", rank, supported=True, need_span=True, own_question="얼마야?")
+    assert not refused.answerable
