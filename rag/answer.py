@@ -67,8 +67,8 @@ class ExtractiveAnswerer:
                 citation, short = widened
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
-        wanted = asks_for(own_question, []) if own_question is not None else asks_for(question, asked)
-        if need_span and short is None and wanted in ("time", "amount", "person"):
+        if need_span and short is None and (asks_for(own_question, []) if own_question is not None
+                                            else asks_for(question, asked)) in ("time", "amount", "person"):
             return self._refusal(question, ranking, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)

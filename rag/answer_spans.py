@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from rag.figures import DAY_HALVES, PERIOD_PARTS
 from rag.kiwi import kiwi
 from rag.question_kind import PERSON_TITLES, TIME_UNITS, TIME_WORDS, Kind
 
@@ -84,9 +85,7 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
 
 _CLOCK = TIME_UNITS | {"년대", "분"}
 """Units of a time span: the question's units, decades and minutes ("1950년대", "6시 12분")."""
-_PART_OF = frozenset({"말", "초", "초반", "중반", "후반", "중순", "상순", "하순", "무렵"})
-"""Which part of a period ("10월 말", "1950년대 후반")."""
-_BEFORE_TIME = TIME_WORDS | {"오전", "오후", "새벽", "아침", "저녁", "밤"}
+_BEFORE_TIME = TIME_WORDS | DAY_HALVES.keys()
 """Words a date or an hour may follow ("지난해 4월", "오전 6시")."""
 
 
@@ -95,7 +94,7 @@ def _dated(tokens: Sequence, i: int, j: int) -> Span:
     and the part of the period after it ("10월 말", "1950년대 후반")."""
     if i and tokens[i - 1].form in _BEFORE_TIME and _gap(tokens, i - 1) <= 1:
         i -= 1
-    if j + 1 < len(tokens) and tokens[j + 1].form in _PART_OF and _gap(tokens, j) <= 1:
+    if j + 1 < len(tokens) and tokens[j + 1].form in PERIOD_PARTS and _gap(tokens, j) <= 1:
         j += 1
     return span(tokens, i, j)
 

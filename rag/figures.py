@@ -19,9 +19,13 @@ _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "Augu
 _PERIODS = {"상반기": "the first half (of the year)", "하반기": "the second half (of the year)",
             "연말": "the end of the year", "연초": "the start of the year", "내년": "next year",
             "올해": "this year", "작년": "last year", "지난해": "last year"}
-_PART_OF = {"말": "the end of {}", "초": "the beginning of {}", "초반": "the early {}", "중반": "the mid {}",
-            "후반": "the late {}", "중순": "mid-{}", "상순": "early {}", "하순": "late {}", "무렵": "around {}"}
-_DAY_HALVES = {"오전": "a.m.", "새벽": "a.m.", "아침": "a.m.", "오후": "p.m.", "저녁": "p.m.", "밤": "p.m."}
+PERIOD_PARTS = {"말": "the end of {}", "초": "the beginning of {}", "초반": "the early {}", "중반": "the mid {}",
+                "후반": "the late {}", "중순": "mid-{}", "상순": "early {}", "하순": "late {}", "무렵": "around {}"}
+"""Which part of a period ("10월 말", "1950년대 후반"), as English says it."""
+DAY_HALVES = {"오전": "a.m.", "새벽": "a.m.", "아침": "a.m.", "오후": "p.m.", "저녁": "p.m.", "밤": "p.m."}
+"""Words an hour may follow ("오전 6시")."""
+_PERIOD_PART = re.compile(rf"(.+?)\s*({'|'.join(sorted(PERIOD_PARTS, key=len, reverse=True))})")
+_CLOCK = re.compile(rf"(?:({'|'.join(DAY_HALVES)})\s*)?(\d{{1,2}})시(?:\s*(\d{{1,2}})분)?")
 _COUNTERS = {"명": "people", "개": "", "건": "cases", "곳": "places", "배": "times", "시간": "hours",
              "년": "years", "개월": "months", "일": "days", "분": "minutes", "회": "times"}
 
@@ -55,20 +59,20 @@ def _when(bare: str) -> str | None:
     """A Korean date, period or time of day in English words, or None."""
     if bare in _PERIODS:
         return _PERIODS[bare]
-    part = re.fullmatch(r"(.+?)\s*(말|초|초반|중반|후반|중순|상순|하순|무렵)", bare)
+    part = _PERIOD_PART.fullmatch(bare)
     if part and (inner := _when(part.group(1))):
-        return _PART_OF[part.group(2)].format(inner.removeprefix("the "))
+        return PERIOD_PARTS[part.group(2)].format(inner.removeprefix("the "))
     dated = re.fullmatch(r"(지난해|작년|올해|내년)\s*(\d{1,2})월", bare)
     if dated and 1 <= int(dated.group(2)) <= 12:
         return f"{_MONTHS[int(dated.group(2)) - 1]} {_PERIODS[dated.group(1)]}"
     decade = re.fullmatch(r"(\d{2,4})년대", bare)
     if decade:
         return f"the {decade.group(1)}s"
-    clock = re.fullmatch(r"(?:(오전|오후|새벽|아침|저녁|밤)\s*)?(\d{1,2})시(?:\s*(\d{1,2})분)?", bare)
+    clock = _CLOCK.fullmatch(bare)
     if clock:
         part_of_day, hour, minute = clock.groups()
         told = f"{int(hour)}:{int(minute):02d}" if minute else str(int(hour))
-        return f"{told} {_DAY_HALVES[part_of_day]}" if part_of_day else (told if minute else f"{told} o'clock")
+        return f"{told} {DAY_HALVES[part_of_day]}" if part_of_day else (told if minute else f"{told} o'clock")
     date = re.fullmatch(r"(?:(\d{4})년\s*)?(?:(\d{1,2})월\s*)?(?:(\d{1,2})일)?", bare)
     if date and any(date.groups()):
         year, month, day = date.groups()

@@ -187,7 +187,8 @@ class RagPipeline:
         own = live.retriever.terms(completed.own) if completed.searched != question else None
         verdict = live.answerability.assess(ranking, own)
         answer = self.answerer.answer(completed.searched, ranking, verdict.supported, verdict.hit,
-                                      need_span=own is not None, own_question=completed.own if own else None)
+                                      need_span=own is not None,
+                                      own_question=completed.own if own is not None else None)
         return dataclasses.replace(answer, question=question, searched_for=completed.searched)
 
     def info(self) -> CorpusInfo:

@@ -15,9 +15,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, chosen_option, coordinated, definition,
-                              described, speech,
-                              respective, through_head,
-                              name_before_said, proper, quoted, span, text_tokens, unsaid)
+                              described, name_before_said, proper, quoted, respective, span, speech, text_tokens,
+                              through_head, unsaid)
 from rag.figures import to_english
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TITLE_HEADS, WHERE, Kind, counter, head, kind,
                                question_tokens, term_sets_of)
@@ -49,19 +48,14 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     if wanted is None:
         return None
     tokens = text_tokens(quote)
-    best = chosen_option(q_tokens, tokens) if wanted != "amount" else None
-    if best is None and wanted == "thing":
-        best = speech(question, tokens, quote)
-    if best is None and wanted == "thing":
-        best = definition(q_tokens, tokens)
-    if best is None and wanted == "person":
-        best = described(q_tokens, tokens)
-    if best is None and wanted in ("thing", "person"):
-        best = coordinated(q_tokens, tokens)
-    if best is None:
-        best = respective(tokens, candidates(tokens, wanted), asked)
-    if best is None:
-        best = _choose(question, q_tokens, head_noun, wanted, sets, asked, tokens, quote)
+    found = candidates(tokens, wanted)
+    # Questions built so that the quote's structure answers them, before the general choice.
+    best = ((chosen_option(q_tokens, tokens) if wanted != "amount" else None)
+            or (speech(question, tokens, quote) or definition(q_tokens, tokens) if wanted == "thing" else None)
+            or (described(q_tokens, tokens) if wanted == "person" else None)
+            or (coordinated(q_tokens, tokens) if wanted in ("thing", "person") else None)
+            or respective(tokens, found, asked)
+            or _choose(question, q_tokens, head_noun, wanted, sets, asked, tokens, quote, found))
     if best is None:
         return None
     text = quote[best.start:best.end]
@@ -69,8 +63,9 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
 
 
 def _choose(question: str, q_tokens: Sequence, head_noun: str | None, wanted: Kind,
-            sets: Sequence[frozenset[str]], asked: frozenset[str], tokens: Sequence, quote: str) -> Span | None:
-    spans = [after_head(tokens, t, head_noun) for s in candidates(tokens, wanted)
+            sets: Sequence[frozenset[str]], asked: frozenset[str], tokens: Sequence, quote: str,
+            found: Sequence[Span]) -> Span | None:
+    spans = [after_head(tokens, t, head_noun) for s in found
              if (t := unsaid(tokens, s, asked, wanted in ("thing", "person"), wanted == "person"))]
     if wanted == "thing":
         spans = [through_head(tokens, name_before_said(tokens, s, asked, head_noun), head_noun) for s in spans]
