@@ -75,7 +75,7 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
     if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
         # An acronym alone (AI, CIO) names a thing or a title, not a person.
         names = _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
-        return [_titled(tokens, _whole_word(tokens, s)) for s in names
+        return [_titled(tokens, _regnal(tokens, _whole_word(tokens, s))) for s in names
                 if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
     # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
@@ -383,6 +383,15 @@ def _whole_word(tokens: Sequence, name: Span) -> Span:
     while last + 1 < len(tokens) and piece(last + 1) and _gap(tokens, last) == 0:
         last += 1
     return name if (first, last) == (name.first, name.after - 1) else span(tokens, first, last)
+
+
+def _regnal(tokens: Sequence, name: Span) -> Span:
+    """A name with its ordinal: "루이 16세", "헤이그 2세"."""
+    i = name.after
+    if (i + 1 < len(tokens) and tokens[i].tag == "SN" and _gap(tokens, i - 1) <= 1
+            and tokens[i + 1].form == "세" and _gap(tokens, i) == 0):
+        return span(tokens, name.first, i + 1)
+    return name
 
 
 def _titled(tokens: Sequence, name: Span) -> Span:

@@ -95,7 +95,7 @@ def kind(question: str, head_noun: str | None, asked: frozenset[str]) -> Kind | 
     found = kind_of(question)
     if found is None:
         found = _kind_of_head(head_noun)
-    elif found == "thing" and (head_noun in _TIME_HEADS or head_noun in FIGURE_NOUNS or head_noun in _PERSON_HEADS):
+    elif found == "thing" and (head_noun in _TIME_HEADS or head_noun in FIGURE_NOUNS or _asks_person(head_noun)):
         found = _kind_of_head(head_noun)  # "어느 금액보다" asks for an amount, "어떤 날" for a time ("무슨 수로" a means)
     if (found is None or (found == "thing" and not _WHICH.search(question))) and asked & FIGURE_NOUNS:
         found = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
@@ -145,12 +145,18 @@ def _last_noun(tail: Sequence) -> int | None:
                  and tail[i - 1].tag in ("JX", "JKS") and (i + 1 == len(tail) or tail[i + 1].tag == "VCP")), None)
 
 
+def _asks_person(head_noun: str | None) -> bool:
+    """"…한 사람은?" and "미국의 국무장관은?" ask for a person: the answer is the name before the title."""
+    return head_noun is not None and (head_noun in _PERSON_HEADS or head_noun in PERSON_TITLES
+                                      or head_noun[-2:] in PERSON_TITLES)
+
+
 def _kind_of_head(head_noun: str | None) -> Kind | None:
     if head_noun is None:
         return None
     if head_noun in _TIME_HEADS:
         return "time"
-    if head_noun in _PERSON_HEADS:
+    if _asks_person(head_noun):
         return "person"
     if head_noun in FIGURE_NOUNS or head_noun in _AMOUNT_HEADS:
         return "amount"

@@ -83,7 +83,7 @@ def _choose(question: str, q_tokens: Sequence, head_noun: str | None, wanted: Ki
     marked = _where_particle(q_tokens)
     return max(spans, key=lambda s: (_owned(s, tokens, asked & focus), titled and s in titles,
                                      bool(marked) and _particle(tokens, s.after) == marked,
-                                     named and proper(s, tokens), _next_to(s, tokens, head_noun),
+                                     named and proper(s, tokens), _next_to(s, tokens, head_noun, asked),
                                      _in_clause(s, tokens, sets), _closeness(s, tokens, sets, focus), -s.first))
 
 
@@ -106,11 +106,15 @@ def _particle(tokens: Sequence, i: int) -> str | None:
 _CLOSING_QUOTES = frozenset("'’\"”》〉」』>")
 
 
-def _next_to(candidate: Span, tokens: Sequence, head_noun: str | None) -> float:
-    """An apposition of the noun asked for ("노터데임 대학교", "닉슨 대통령") is the answer."""
+def _next_to(candidate: Span, tokens: Sequence, head_noun: str | None, asked: frozenset[str]) -> float:
+    """An apposition of the noun asked for ("노터데임 대학교", "닉슨 대통령") is the answer, also past
+    the question's own words between them ("네타냐후 이스라엘 총리" for "이스라엘의 총리는?")."""
     if head_noun is None:
         return 0.0
     after = candidate.after
+    while (after < len(tokens) and tokens[after].tag in ("NNP", "NNG") and tokens[after].form != head_noun
+           and tokens[after].form.lower() in asked):
+        after += 1
     if after < len(tokens) and tokens[after].form in _CLOSING_QUOTES and tokens[after].start == candidate.end:
         after += 1  # a title's closing quotation mark: "'발견' 탭"
     # A one-syllable head also counts (당 of 새누리당, 구 of 종로구), though it ends other words too

@@ -20,6 +20,8 @@ def test_the_question_word_says_the_kind(question, kind):
     ("What was Kakao's revenue?", "amount"),       # a figure named without a question word
     ("어떤 효과가 있대?", "thing"),
     ("선체 결함 가능성을 부인한 사람은?", "person"),  # a person is asked for without 누구
+    ("당시 미국의 국무장관은?", "person"),            # a title (장관 of 국무장관) asks for the name before it
+    ("협정에 서명한 왕은?", "person"),
 ])
 def test_without_a_telling_question_word_the_head_noun_or_figure_decides(question, kind):
     terms = [(w.lower(),) for w in question.replace("?", "").split()]

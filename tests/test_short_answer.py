@@ -219,3 +219,11 @@ def test_what_someone_said_is_the_speech_in_quotation_marks():
     assert short and short.text.startswith("단골 매장") and short.text.endswith("계획")
     # "무엇이라고 하는가" asks what something is called, not what someone said.
     assert speech("가을의 금강산은 무엇이라고 하는가?", text_tokens(quote), quote) is None
+
+
+def test_a_person_asked_for_by_title_is_the_name_without_it():
+    quote = "회담에는 마리아 로페스 칠레 외교장관과 한스 베버 독일 총리가 참석했다."
+    short = find("회담에 참석한 독일의 총리는?", [("회담",), ("참석",), ("독일",), ("총리",)], quote, 0, "ko")
+    assert short and short.text == "한스 베버"
+    king = find("조약을 맺은 프랑스 왕은?", [("조약",), ("프랑스",), ("왕",)], "이 조약은 프랑스의 루이 14세가 맺었다.", 0, "ko")
+    assert king and king.text == "루이 14세"
