@@ -22,6 +22,11 @@ FULL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
 _NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
 _CAUSES = frozenset({"영향", "효과", "때문", "덕분", "여파", "결과", "탓"})
 """Nouns that end a cause: "… 등의 영향으로", "… 편입 효과로", "… 때문에"."""
+_RELATIONAL = frozenset({"경우", "결과", "도중", "당시", "직후", "직전", "이후", "이전", "관련", "출신", "안", "동안",
+                         "사이", "반면", "한편", "가운데", "무렵", "때", "때문", "대신", "정도", "이상", "이하", "이외",
+                         "중", "등", "외"})
+"""Nouns that place or relate what they follow rather than name a thing ("분석한 결과 RDX가", "할 경우",
+"한국전쟁 도중"): a noun phrase ends before them."""
 _CLAUSE_EDGE = frozenset({"JX", "JKS", "EC", "EF", "SF", "ETM"})
 _PUNCTUATION = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"})
 _NAMING = frozenset({"NNG", "NNP", "NNB", "SL", "SN", "SH", "MAG", "SSO", "SSC", "SS"})
@@ -79,7 +84,7 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
                 if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
     # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
-    return [s for s in _runs(tokens, lambda t: t.tag in _NOUN) if not _predicate(tokens, s)
+    return [s for s in _runs(tokens, lambda t: t.tag in _NOUN and t.form not in _RELATIONAL) if not _predicate(tokens, s)
             and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
 
 

@@ -227,3 +227,11 @@ def test_a_person_asked_for_by_title_is_the_name_without_it():
     assert short and short.text == "한스 베버"
     king = find("조약을 맺은 프랑스 왕은?", [("조약",), ("프랑스",), ("왕",)], "이 조약은 프랑스의 루이 14세가 맺었다.", 0, "ko")
     assert king and king.text == "루이 14세"
+
+
+def test_a_noun_that_relates_what_it_follows_is_not_part_of_the_thing():
+    quote = "시료를 분석한 결과 납 성분이 검출되었다."
+    short = find("시료에서 어떤 성분이 검출되었나?", [("시료",), ("성분",), ("검출",)], quote, 0, "ko")
+    assert short and short.text == "납 성분"
+    rule = find("반칙을 할 때 받는 벌은 무엇인가?", [("반칙",), ("벌",)], "반칙을 할 경우, 반드시 퇴장을 당한다.", 0, "ko")
+    assert rule and rule.text == "퇴장"
