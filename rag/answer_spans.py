@@ -330,6 +330,8 @@ def unsaid(tokens: Sequence, candidate: Span, asked: frozenset[str], trim: bool,
     while (trim_end and titled and last > skip and forms[last] in asked
            and FULL_NAME.fullmatch(candidate.forms[skip])):
         last -= 1
+    if skip and last == skip and tokens[candidate.first + skip].tag in ("NNG", "SL") and not trim_end:
+        skip = 0  # "엑스박스 라이브", "트랙 투어": one common noun left is the end of a name, not the name
     if skip or last < len(forms) - 1:
         return span(tokens, candidate.first + skip, candidate.first + last)
     return candidate

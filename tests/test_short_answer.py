@@ -235,3 +235,9 @@ def test_a_noun_that_relates_what_it_follows_is_not_part_of_the_thing():
     assert short and short.text == "납 성분"
     rule = find("반칙을 할 때 받는 벌은 무엇인가?", [("반칙",), ("벌",)], "반칙을 할 경우, 반드시 퇴장을 당한다.", 0, "ko")
     assert rule and rule.text == "퇴장"
+
+
+def test_a_name_ending_in_one_common_noun_keeps_the_word_the_question_says():
+    quote = "시민들은 한강 투어를 통해 다리 아래를 둘러볼 수 있다."
+    short = find("시민들이 한강 다리 아래를 둘러보는 프로그램은?", [("시민",), ("한강",), ("다리",), ("프로그램",)], quote, 0, "ko")
+    assert short and short.text == "한강 투어"
