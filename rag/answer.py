@@ -12,7 +12,7 @@ from typing import Callable, Sequence
 
 from rag import short_answer
 from rag.answer_spans import holds
-from rag.config import QuotePolicy
+from rag.config import QuotePolicy, SpanWeights
 from rag.lexical import tokenize
 from rag.question_kind import asks_for, head, question_tokens
 from rag.retrieval import Hit, Ranking
@@ -27,8 +27,9 @@ NOT_IN_ARTICLE = {
 class ExtractiveAnswerer:
     """Turns a ranking into an :class:`Answer` quoting at most ``policy.max_sentences`` sentences."""
 
-    def __init__(self, policy: QuotePolicy | None = None) -> None:
+    def __init__(self, policy: QuotePolicy | None = None, span_weights: SpanWeights | None = None) -> None:
         self.policy = policy or QuotePolicy()
+        self.span_weights = span_weights or SpanWeights()
 
     def answer(self, question: str, ranking: Ranking, supported: bool, first: int = 0, need_span: bool = False,
                own_question: str | None = None) -> Answer:
@@ -58,7 +59,7 @@ class ExtractiveAnswerer:
         # penalty per rank: passages rank by more than their best sentence.
         rank, ((spans, best), top) = max(enumerate(picks), key=lambda x: x[1][0][1] - self.policy.rank_penalty * x[0])
         citation = Citation.of(top.passage, round(top.score, 4), (spans[0][0], spans[-1][1]))
-        short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang)
+        short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang, self.span_weights)
         # Not for follow-ups: their passage is found by the carried topic, so a neighbour's figure
         # is no evidence that it answers what they ask.
         if short is None and not need_span and len(spans) < self.policy.max_sentences:
@@ -73,8 +74,7 @@ class ExtractiveAnswerer:
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)
 
-    @staticmethod
-    def _neighbour_with_answer(question: str, asked: Sequence[Sequence[str]], hit: Hit, span: tuple[int, int],
+    def _neighbour_with_answer(self, question: str, asked: Sequence[Sequence[str]], hit: Hit, span: tuple[int, int],
                                lang: str) -> tuple[Citation, short_answer.ShortAnswer] | None:
         """The quoted sentence often restates the question while its neighbour holds what it asks
         ("…지명수배된 사람의 이름은?" quotes the warrant; the name is one sentence earlier): when the
@@ -89,7 +89,8 @@ class ExtractiveAnswerer:
             if 0 <= j < len(sentences):
                 joined = (min(span[0], sentences[j][0]), max(span[1], sentences[j][1]))
                 citation = Citation.of(hit.passage, round(hit.score, 4), joined)
-                short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang)
+                short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang,
+                                          self.span_weights)
                 if short is not None and not span[0] <= short.start < span[1]:
                     found.append((hit.sentence_scores[j], citation, short))
         if not found:

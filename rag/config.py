@@ -153,6 +153,43 @@ class QuotePolicy:
 
 
 @dataclass(frozen=True)
+class SpanWeights:
+    """How the candidate spans of a short answer are weighed (``rag.short_answer``): each weight
+    multiplies one feature of ``rag.span_features`` and the candidate with the highest sum answers.
+    Negative weights are allowed: a feature may speak against a candidate. Fitted by
+    ``python -m benchmarks.fit_spans`` on train questions only (KorQuAD's read quarter, the golden
+    train splits and train dialogues), which prints these values."""
+
+    titled: float = 1.317
+    named: float = 1.289
+    next_to: float = 1.677
+    in_clause: float = 0.12
+    closeness: float = 0.937
+    subject: float = 0.181
+    object: float = 0.239
+    same_role: float = 0.805
+    predicate: float = 1.597
+    quoted: float = 0.61
+    glossed: float = -1.523
+    tokens: float = 0.052
+    proper: float = 0.418
+    one_letter: float = -0.634
+    position: float = -0.031
+    copula: float = 0.705
+    holds_head: float = 1.072
+    said: float = -0.664
+    person: float = -0.782
+
+    def __post_init__(self) -> None:
+        for name, value in vars(self).items():
+            if not isinstance(value, (int, float)) or not math.isfinite(value):
+                raise ValueError(f"SpanWeights.{name} must be a finite number, got {value!r}")
+
+    def score(self, features: dict[str, float]) -> float:
+        return sum(getattr(self, name) * value for name, value in features.items())
+
+
+@dataclass(frozen=True)
 class Settings:
     """Where things live and how the corpus is cut and searched.
 
@@ -171,6 +208,7 @@ class Settings:
     fusion: FusionWeights = field(default_factory=FusionWeights)
     refusal: RefusalPolicy = field(default_factory=RefusalPolicy)
     quote: QuotePolicy = field(default_factory=QuotePolicy)
+    spans: SpanWeights = field(default_factory=SpanWeights)
     follow_seconds: float = 2.0
     """How often a replica (``--replica``) looks for a new index version (``RAG_FOLLOW_SECONDS``)."""
     max_corpus_files: int = 10_000

@@ -93,7 +93,7 @@ class RagPipeline:
         self.read_only = read_only
         """Never build or write the index: serve the version ``CURRENT`` names (a replica)."""
         self.embedder = embedder
-        self.answerer = ExtractiveAnswerer(settings.quote)
+        self.answerer = ExtractiveAnswerer(settings.quote, settings.spans)
         self._lock = threading.Lock()
         self.lexicon = (lexicon if lexicon is not None else load_lexicon()) if settings.bridge else None
         self._live = self._make_live(IndexedCorpus(corpus, index))

@@ -30,7 +30,7 @@ NOT_YET = {
     ("target", "en", "answer_accuracy"): 0.8929,
     ("target", "en", "refusal_rate"): 0.60,
     ("target", "ko", "short_answer_accuracy"): 0.6571,
-    ("target", "en", "short_answer_accuracy"): 0.5714,
+    ("target", "en", "short_answer_accuracy"): 0.6071,
 }
 """Measured with the lexicon bridge (issue 12), all 84 questions on the seed article: the value each
 unmet bound stands at. English refusal: "dividend" and "employees" have krdict translations

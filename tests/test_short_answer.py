@@ -69,7 +69,8 @@ def test_a_noun_made_a_verb_is_the_predicate_not_the_thing_asked_for():
              '확대될 것"이라고 말했다.')
     short = find("배재현 CIO는 하반기에 뭐가 확대된다고 했어?", [("배재",), ("cio",), ("하반기",), ("확대",), ("하",)],
                  quote, 0, "ko")
-    assert short and short.text == "AI 연구인력 증가"
+    # Either item of the list that 확대될 is said of answers (the golden set's ko-022 lists both).
+    assert short and short.text in ("AI 연구인력 증가", "차세대 인프라 구축")
 
 
 def test_counters_after_a_space_and_the_counter_the_question_asks_for():
@@ -239,5 +240,6 @@ def test_a_noun_that_relates_what_it_follows_is_not_part_of_the_thing():
 
 def test_a_name_ending_in_one_common_noun_keeps_the_word_the_question_says():
     quote = "시민들은 한강 투어를 통해 다리 아래를 둘러볼 수 있다."
-    short = find("시민들이 한강 다리 아래를 둘러보는 프로그램은?", [("시민",), ("한강",), ("다리",), ("프로그램",)], quote, 0, "ko")
+    terms = [("시민",), ("들",), ("한강",), ("다리",), ("아래",), ("둘러보",), ("프로그램",)]  # as analyse() gives them
+    short = find("시민들이 한강 다리 아래를 둘러보는 프로그램은?", terms, quote, 0, "ko")
     assert short and short.text == "한강 투어"
