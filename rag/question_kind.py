@@ -180,11 +180,41 @@ def measured(q_tokens: Sequence) -> str | None:
 
 
 def periods(q_tokens: Sequence) -> tuple[str, ...]:
-    """The dates and quarters a question names ("3분기", "2009년", "10월"): a document that never
-    names one is about another period."""
-    return tuple(f"{tok.form}{after.form}" for tok, after in zip(q_tokens, q_tokens[1:])
-                 if tok.tag == "SN" and tok.form.isdigit() and after.form in _PERIOD_UNITS
-                 and after.start - (tok.start + tok.len) <= 1)
+    """The dates and quarters a question names ("3분기", "2009년", "10월"; in English "third
+    quarter", "Q3", "3Q", "October", "2023" as the Korean a document writes them): a document that
+    never names one is about another period."""
+    korean = [f"{tok.form}{after.form}" for tok, after in zip(q_tokens, q_tokens[1:])
+              if tok.tag == "SN" and tok.form.isdigit() and after.form in _PERIOD_UNITS
+              and after.start - (tok.start + tok.len) <= 1]
+    return tuple(korean + _english_periods(q_tokens))
+
+
+_ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
+_MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
+                                       "september", "october", "november", "december"), 1)}
+
+
+def _english_periods(q_tokens: Sequence) -> list[str]:
+    """Quarters, months and years named in English ("second-quarter", "Q2", "3rd quarter")."""
+    words = [(tok.form.lower(), tok) for tok in q_tokens if tok.tag in ("SL", "SN")]
+    found = []
+    for k, (word, tok) in enumerate(words):
+        nxt = words[k + 1][0] if k + 1 < len(words) else ""
+        glued = k + 1 < len(words) and words[k + 1][1].start == tok.start + tok.len
+        if nxt == "quarter" and word in _ORDINALS:
+            found.append(f"{_ORDINALS[word]}분기")
+        elif word in ("3", "1", "2", "4") and glued and nxt in ("rd", "st", "nd", "th", "q"):
+            quarter = k + 2 < len(words) and words[k + 2][0] == "quarter"
+            if nxt == "q" or quarter:
+                found.append(f"{word}분기")
+        elif word == "q" and glued and nxt in ("1", "2", "3", "4"):
+            found.append(f"{nxt}분기")
+        elif word in _MONTHS and word != "may":  # "may" is mostly the verb
+            found.append(f"{_MONTHS[word]}월")
+        elif (tok.tag == "SN" and word.isdigit() and len(word) == 4 and word[:2] in ("19", "20")
+              and k and words[k - 1][1].tag == "SL"):  # "in 2023", not a Korean question's bare number
+            found.append(f"{word}년")
+    return found
 
 
 def counter(q_tokens: Sequence) -> str | None:

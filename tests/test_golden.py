@@ -24,11 +24,11 @@ TARGETS = {"hit@1": 0.95, "hit@3": 1.0, "mrr": 0.97, "answer_accuracy": 0.90, "r
            "short_answer_accuracy": 0.90}
 CEILING = {"floor": 0.05, "target": 0.03}  # false refusal rate
 NOT_YET = {
-    ("floor", "en", "refusal_rate"): 0.60,
+    ("floor", "en", "refusal_rate"): 0.70,
     ("target", "en", "hit@1"): 0.8929,
     ("target", "en", "mrr"): 0.9464,
     ("target", "en", "answer_accuracy"): 0.8929,
-    ("target", "en", "refusal_rate"): 0.60,
+    ("target", "en", "refusal_rate"): 0.70,
     ("target", "ko", "short_answer_accuracy"): 0.6571,
     ("target", "en", "short_answer_accuracy"): 0.6071,
 }
@@ -119,7 +119,7 @@ def test_unmet_targets_do_not_regress(report, level, lang, metric):
 DISTRACTORS = GOLDEN.parent / "distractors"
 MIXED = {
     ("ko", "refusal_rate"): 0.7273, ("en", "hit@1"): 0.675, ("en", "answer_accuracy"): 0.75,
-    ("en", "refusal_rate"): 0.4815,
+    ("en", "refusal_rate"): 0.5185,
 }
 """Issue 14: the golden set and the distractors' questions (151) over the seed plus the ten
 distractor articles (53 passages), where the first floors are not all met yet: unanswerable

@@ -61,3 +61,12 @@ def test_a_question_typed_as_keywords_asks_for_its_last_noun():
     assert head(question_tokens("카카오브레인 AI 모델 공개 시기")) == "시기"
     assert asks_for("카카오브레인 AI 모델 공개 시기", []) == "time"
     assert head(question_tokens("카카오는 뭐 했어?")) is None
+
+
+def test_periods_named_in_english_are_written_as_a_korean_document_writes_them():
+    assert periods(question_tokens("What revenue does Kakao expect for the third quarter?")) == ("3분기",)
+    assert periods(question_tokens("Kakao's Q2 and 4Q figures in 2023")) == ("2분기", "4분기", "2023년")
+    assert periods(question_tokens("What launches in October?")) == ("10월",)
+    # A Korean question's bare number is no year, and "may" is mostly the verb.
+    assert periods(question_tokens("2010 서울 G20 정상회의는?")) == ()
+    assert periods(question_tokens("May I ask what Kakao plans?")) == ()
