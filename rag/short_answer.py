@@ -3,9 +3,10 @@
 A reader who asks "When is the AI model coming?" wants "October" before the evidence. Without a
 reading-comprehension model, the span is cut from the quote, so it stays grounded: the question
 says what kind of answer it wants (``question_kind``), the quote offers the candidate spans of that
-kind (``answer_spans``), and this module chooses among them: the candidate the question does not
-already say, next to the noun it asks for, in the clause that says what the question says, nearest
-to the words they share.
+kind (``answer_spans``), and this module chooses among them: a reader of the quote's structure
+where the question is built for one (two options, a speech, a definition, a list with 각각), else
+the candidate whose features (``span_features``: next to the noun asked for, in the clause that says
+what the question says, before the question's own verb …) weigh most (``SpanWeights``).
 """
 
 from __future__ import annotations

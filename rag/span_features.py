@@ -146,6 +146,7 @@ class Context:
 def context(q_tokens: Sequence, tokens: Sequence, sets: Sequence[frozenset[str]], asked: frozenset[str],
             head_noun: str | None, focus: frozenset[str], titles: Sequence[Span], named: bool, titled: bool
             ) -> Context:
+    """The question's particle of 어디, verbs and question-word role, read once per quote."""
     return Context(tokens, sets, asked, head_noun, focus, titles, named, titled, _where_particle(q_tokens),
                    _predicates(q_tokens), _asked_role(q_tokens))
 
