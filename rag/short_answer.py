@@ -120,6 +120,7 @@ _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|
                      r"jump|change|up|down)", re.I)
 _PERCENT = re.compile(r"퍼센트|프로(?![가-힣])|%|[률율](?:은|는|이|가)?\s*(?:몇|얼마|\?|$)|\b(?:percent|percentage|margin)", re.I)
 """A share asked for as such: "몇 퍼센트", "영업이익률은?", "operating margin"."""
+_HOW_MANY_YEARS = re.compile(r"몇\s*년|how many years", re.I)
 _DAY = re.compile(r"며칠|몇\s*일|what day|what date", re.I)
 _MONTH = re.compile(r"몇\s*월|어느\s*달|what month", re.I)
 _YEAR = re.compile(r"몇\s*년|어느\s*해|연도|년도|(?<![가-힣])해[는가](?=\s*\??$)|what year", re.I)
@@ -144,6 +145,10 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
                 keep = [s for s in spans if unit in s.forms]
                 if unit != "일":  # "몇 월" asks for the month of "2011년 3월", "몇 년" for the year
                     keep = [_part(tokens, s, unit) for s in keep]
+                if unit == "년" and not _HOW_MANY_YEARS.search(question):
+                    # "돌아간 해는?" asks for a year of the calendar ("1392년"), not a count of years
+                    # ("4년"), which "몇 년 동안" does ask for.
+                    keep = [s for s in keep if len(s.forms[0]) >= 3] or keep
                 break
     return keep or spans
 

@@ -243,3 +243,11 @@ def test_a_name_ending_in_one_common_noun_keeps_the_word_the_question_says():
     terms = [("시민",), ("들",), ("한강",), ("다리",), ("아래",), ("둘러보",), ("프로그램",)]  # as analyse() gives them
     short = find("시민들이 한강 다리 아래를 둘러보는 프로그램은?", terms, quote, 0, "ko")
     assert short and short.text == "한강 투어"
+
+
+def test_which_year_is_a_year_of_the_calendar_and_how_many_years_a_count():
+    quote = "1392년에 그는 귀양 4년 만에 풀려나 고향으로 돌아갔다."
+    year = find("그가 귀양에서 풀려나 고향으로 돌아간 해는?", [("귀양",), ("풀려나",), ("고향",), ("돌아가",)], quote, 0, "ko")
+    assert year and year.text == "1392년"
+    count = find("그는 몇 년 만에 귀양에서 풀려났나?", [("귀양",), ("풀려나",)], quote, 0, "ko")
+    assert count and count.text == "4년"
