@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from rag import RagPipeline, evaluation, short_answer, squad
+from rag import RagPipeline, dialogues, evaluation, short_answer, squad
 from rag.config import PROJECT_ROOT, SpanWeights, default_cache_dir
 
 NAMES = [f.name for f in fields(SpanWeights)]
@@ -40,15 +40,14 @@ def candidates(pipeline: RagPipeline, question: str, expected: list[str], exact:
     answer = pipeline.ask(question, history or None)
     if not answer.answerable or not answer.citations or not expected:
         return None, answer.text
-    said = pipeline.retriever.terms(answer.searched_for)
-    asked = [*said.term_sets, *((t,) for t in said.query.terms)]
+    asked = pipeline.retriever.terms(answer.searched_for).asked
     weighed = short_answer.weighed(answer.searched_for, asked, answer.citations[0].quote)
     if not weighed:
         return None, answer.text
     if exact:
         labels = [max(evaluation.exact_match(text, g) for g in expected) for text, _ in weighed]
     else:
-        labels = [float(any(bool(text) and (g in text or text in g) for g in expected)) for text, _ in weighed]
+        labels = [float(evaluation.short_matches(text, expected)) for text, _ in weighed]
     return (np.array([[f[n] for n in NAMES] for _, f in weighed]), np.array(labels, dtype=float)), answer.text
 
 
@@ -61,26 +60,24 @@ def korquad(path: Path) -> list[tuple[np.ndarray, np.ndarray]]:
 
 
 def golden(pipeline: RagPipeline, *names: str) -> list[tuple[np.ndarray, np.ndarray]]:
-    items = [json.loads(line) for name in names
-             for line in (GOLDEN / name).read_text(encoding="utf-8").splitlines() if line]
-    rows = (candidates(pipeline, d["question"], d["answers"], False)[0] for d in items
-            if d["split"] == "train" and d["answerable"])
+    items = [item for name in names for item in evaluation.load_golden(GOLDEN / name)]
+    rows = (candidates(pipeline, item.question, list(item.answers), False)[0] for item in items
+            if item.split == "train" and item.answerable)
     return [r for r in rows if r is not None]
 
 
 def conversations(pipeline: RagPipeline) -> list[tuple[np.ndarray, np.ndarray]]:
     """Every answerable turn of the train dialogues, asked with the conversation before it."""
     rows = []
-    for line in (GOLDEN / "conversations.jsonl").read_text(encoding="utf-8").splitlines():
-        dialogue = json.loads(line) if line else None
-        if not dialogue or dialogue["split"] != "train":
+    for dialogue in dialogues.load(GOLDEN / "conversations.jsonl"):
+        if dialogue.split != "train":
             continue
         history: list[dict[str, str]] = []
-        for turn in dialogue["turns"]:
-            row, text = candidates(pipeline, turn["question"], turn["answers"] if turn["answerable"] else [],
+        for turn in dialogue.turns:
+            row, text = candidates(pipeline, turn.question, list(turn.answers) if turn.answerable else [],
                                    False, history)
             rows += [row] if row is not None else []
-            history += [{"role": "user", "content": turn["question"]}, {"role": "assistant", "content": text}]
+            history += [{"role": "user", "content": turn.question}, {"role": "assistant", "content": text}]
     return rows
 
 

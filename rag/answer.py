@@ -49,7 +49,7 @@ class ExtractiveAnswerer:
         headline = self.policy.headline_bonus if ranking.translated else 0.0
         source = ranking.hits[first].passage.source
         candidates = [h for h in ranking.hits[first:first + reach] if h.passage.source == source]
-        asked = [*ranking.term_sets, *((t,) for t in ranking.query.terms)]
+        asked = ranking.asked
         # Not for follow-ups either: a carried topic's passage holds figures of other things, and
         # the quote must show that it lacks what they ask.
         typed = None if need_span else self._answer_type(question, asked)

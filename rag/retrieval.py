@@ -98,6 +98,12 @@ class Ranking:
         assert self.bridged is not None
         return tuple((t,) for t in self.query.terms if not LATIN.search(t)) + self.bridged.term_sets
 
+    @property
+    def asked(self) -> list[tuple[str, ...]]:
+        """The term sets and, one by one, the question's own terms: what its answer's span must not
+        merely repeat (a translated question's Latin words as well as their translations)."""
+        return [*self.term_sets, *((t,) for t in self.query.terms)]
+
 
 class HybridRetriever:
     """Ranks the passages of a :class:`PassageStore` by dense, best-sentence and BM25 scores."""

@@ -64,9 +64,9 @@ def weighed(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> li
     reading = _read(question, term_sets, quote)
     if reading is None or reading.answer is not None or not reading.spans:
         return []
-    top = max(outranks(s, reading.context) for s in reading.spans)
-    return [(quote[s.start:s.end], features(s, reading.context)) for s in reading.spans
-            if outranks(s, reading.context) == top]
+    ranks = [outranks(s, reading.context) for s in reading.spans]
+    return [(quote[s.start:s.end], features(s, reading.context)) for s, rank in zip(reading.spans, ranks)
+            if rank == max(ranks)]
 
 
 @dataclass(frozen=True)
