@@ -167,10 +167,23 @@ class Answerability:
             unknown_names=self.unknown_names(ranking, scope),
             hangul_share=ranking.hangul_share,
             has_terms=self._has_terms(ranking),
-            missing_measure=measure if (measure := ranking.query.measured) and measure not in scope.vocab else None,
+            missing_measure=self._missing_measure(ranking, scope.vocab),
             missing_periods=tuple(p for p in ranking.query.periods if not _names_period(p, scope.compact)),
         )
         return Verdict(decide(evidence, self.policy), evidence, i)
+
+    @staticmethod
+    def _missing_measure(ranking: Ranking, vocab: Collection[str]) -> str | None:
+        """The noun whose amount the question asks for, when the document lacks it: an English one
+        ("How many employees …") when the lexicon knows it and none of its translations is there."""
+        measure = ranking.query.measured
+        if not measure or not LATIN.search(measure):
+            return measure if measure and measure not in vocab else None
+        groups = ranking.bridged.groups if ranking.bridged is not None else ()
+        group = next((g for g in groups if g.source.lower().split()[-1] == measure), None)
+        if group is None or group.state not in ("found", "absent"):
+            return None
+        return None if any(t in vocab for t in group.terms) else measure
 
     def _has_terms(self, ranking: Ranking) -> bool:
         if ranking.bridged is None:

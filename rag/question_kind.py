@@ -168,6 +168,9 @@ def measured(q_tokens: Sequence) -> str | None:
     particle: "카카오 직원 수는 몇 명이야?" -> 직원, "당기순이익은 얼마야?" -> 순이익, "영업비용 총액은?"
     -> 비용 (a measure, 수, 률 or 총액, is not it). None when the question is not built so ("작년보다
     얼마나 늘었어?")."""
+    english = _english_measured(q_tokens)
+    if english:
+        return english
     for i, tok in enumerate(q_tokens):
         if tok.form in ("몇", "얼마", "얼마나") and i >= 2 and q_tokens[i - 1].tag in ("JX", "JKS"):
             j = i - 2
@@ -177,6 +180,29 @@ def measured(q_tokens: Sequence) -> str | None:
                 j -= 1
             return None
     return None
+
+
+_AUXILIARIES = frozenset("do does did will would can could is are was were has have had should shall may might must".split())
+
+
+def _english_measured(q_tokens: Sequence) -> str | None:
+    """In English, the noun that "how many" counts: the first plural after it ("How many AI
+    researchers does …" -> researchers), lower-cased; not people, whom a document counts in 명
+    without saying 사람. Not the noun of "how much": the lexicon misses the sense news gives many
+    of them (revenue is 매출 in news, 수입 in krdict)."""
+    words = [tok.form.lower() for tok in q_tokens if tok.tag == "SL"]
+    for k in range(len(words) - 2):
+        if words[k] == "how" and words[k + 1] == "many":
+            for word in words[k + 2:k + 6]:
+                if word in _AUXILIARIES or lemma(word) in _AUXILIARIES or word in _PERSONS_EN:
+                    return None
+                if lemma(word) != word and word.endswith("s"):
+                    return word
+            return None
+    return None
+
+
+_PERSONS_EN = frozenset({"people", "persons", "men", "women", "children"})
 
 
 def periods(q_tokens: Sequence) -> tuple[str, ...]:

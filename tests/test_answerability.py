@@ -109,6 +109,27 @@ def test_english_coverage_counts_found_translations_and_absent_concepts():
     assert coverage("Kakao recipe") == 1.0  # a word the lexicon lacks is neutral
 
 
+def test_an_english_count_of_something_the_document_lacks_is_a_missing_measure():
+    from rag.answerability import Answerability
+    from rag.bridge import Bridge
+    from rag.lexical import BM25, analyse
+    from rag.lexicon import Lexicon
+    from rag.names import NameIndex
+    from rag.retrieval import Ranking
+
+    docs = [["카카오", "매출", "분기", "이용자"]]
+    bm25 = BM25(docs)
+    bridge = Bridge(Lexicon({"employee": ["직원"], "user": ["이용자"]}), bm25.vocab, NameIndex(bm25.vocab, []))
+
+    def missing(question):
+        ranking = Ranking(analyse(question), 0.0, [], np.zeros(0, np.float32), bridge.translate(question))
+        return Answerability._missing_measure(ranking, bm25.vocab)
+
+    assert missing("How many employees does Kakao have?") == "employees"
+    assert missing("How many users does Kakao have?") is None
+    assert missing("How many recipes does Kakao have?") is None  # the lexicon lacks it: neutral
+
+
 @pytest.mark.slow
 def test_a_question_about_one_company_is_never_answered_from_another(tmp_path, pipeline):
     import shutil

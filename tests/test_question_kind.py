@@ -52,6 +52,17 @@ def test_the_noun_whose_amount_is_asked_for(question, noun):
     assert measured(question_tokens(question)) == noun
 
 
+@pytest.mark.parametrize("question,noun", [("How many employees does Kakao Brain have?", "employees"),
+                                           ("How many AI researchers does it have?", "researchers"),
+                                           ("How many paying subscribers did it have?", "subscribers"),
+                                           ("How many people use the Friends tab?", None),
+                                           ("How many does it have?", None),
+                                           ("How much revenue did Kakao bring in?", None)])
+def test_the_noun_an_english_question_counts(question, noun):
+    """Only "how many": krdict lacks the news sense of many "how much" nouns (revenue: 수입, not 매출)."""
+    assert measured(question_tokens(question)) == noun
+
+
 def test_the_dates_and_quarters_a_question_names():
     assert periods(question_tokens("카카오의 3분기 매출 전망은?")) == ("3분기",)
     assert periods(question_tokens("2009년 11월 10일 교전에서")) == ("2009년", "11월", "10일")
