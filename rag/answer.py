@@ -32,13 +32,14 @@ class ExtractiveAnswerer:
         self.span_weights = span_weights or SpanWeights()
 
     def answer(self, question: str, ranking: Ranking, supported: bool, first: int = 0, need_span: bool = False,
-               own_question: str | None = None) -> Answer:
+               own_question: str | None = None, previous_quote: str | None = None) -> Answer:
         """``first`` is the hit whose document supports the question: the quote comes from it or from
         the next hits of the same document. ``need_span``: refuse when the question asks for a time,
         an amount or a person and the quote holds none (a follow-up finds its topic's passage even
         when that passage lacks what it asks: "그건 언제 나오는데?"). ``own_question`` is what the
         follow-up says itself, which tells what it asks: "올해는?" after a question about costs asks
-        for no amount, though the completed question carries 비용."""
+        for no amount, though the completed question carries 비용. ``previous_quote``: the last
+        answer's quote, for a follow-up that names no topic of its own; its sentences are preferred."""
         lang = "ko" if ranking.hangul_share >= 0.5 else "en"
         if not supported or not ranking.hits:
             return self._refusal(question, ranking, lang)
@@ -54,7 +55,8 @@ class ExtractiveAnswerer:
         # the quote must show that it lacks what they ask.
         typed = None if need_span else self._answer_type(question, asked)
         head_noun = head(question_tokens(question)) if lang == "ko" else None
-        picks = [(self._pick_sentences(h, ranking.term_sets, headline, typed, head_noun), h) for h in candidates]
+        picks = [(self._pick_sentences(h, ranking.term_sets, headline, typed, head_noun, previous_quote), h)
+                 for h in candidates]
         # The quote may come from a lower passage whose sentence fits clearly better, less a
         # penalty per rank: passages rank by more than their best sentence.
         rank, ((spans, best), top) = max(enumerate(picks), key=lambda x: x[1][0][1] - self.policy.rank_penalty * x[0])
@@ -99,10 +101,10 @@ class ExtractiveAnswerer:
         return citation, short
 
     def _answer_type(self, question: str, asked: Sequence[Sequence[str]]) -> Callable[[str], bool] | None:
-        """For a question that asks for a time or an amount: whether a sentence holds one. Not for
-        names: any proper noun would count."""
+        """For a question that asks for a time, an amount or a cause: whether a sentence holds one.
+        Not for names: any proper noun would count."""
         kind = asks_for(question, asked)
-        if kind not in ("time", "amount") or not self.policy.answer_type_bonus:
+        if kind not in ("time", "amount", "cause") or not self.policy.answer_type_bonus:
             return None
         said = frozenset(t.lower() for terms in asked for t in terms)
         return lambda sentence: holds(sentence, kind, said)
@@ -113,8 +115,8 @@ class ExtractiveAnswerer:
         return Answer(question, NOT_IN_ARTICLE[lang], False, [], related)
 
     def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], headline_bonus: float,
-                        typed: Callable[[str], bool] | None = None, head_noun: str | None = None
-                        ) -> tuple[list[tuple[int, int]], float]:
+                        typed: Callable[[str], bool] | None = None, head_noun: str | None = None,
+                        previous_quote: str | None = None) -> tuple[list[tuple[int, int]], float]:
         """Best sentence by similarity plus bonuses: for the share of the question's terms (or
         their translations) it holds, and for echoing the headline (news states its main facts
         there); a second sentence only when it is next to the first and nearly as good."""
@@ -123,14 +125,15 @@ class ExtractiveAnswerer:
         headline = set(_headline_terms(hit.passage.title)) if headline_bonus else set()
         p = self.policy
         scores = []
-        texts = hit.passage.sentence_texts() if typed else [""] * len(spans)
+        texts = hit.passage.sentence_texts() if typed or previous_quote else [""] * len(spans)
         for similarity, terms, text in zip(hit.sentence_scores, hit.sentence_terms, texts):
             present = set(terms)
             overlap = sum(1 for s in sets if present.intersection(s)) / len(sets) if sets else 0.0
             echo = len(present & headline) / len(headline) if headline else 0.0
             typed_bonus = p.answer_type_bonus if typed and typed(text) else 0.0
             held = p.head_bonus if head_noun and head_noun in present else 0.0
-            scores.append(similarity + p.lexical_bonus * overlap + headline_bonus * echo + typed_bonus + held)
+            again = p.follow_up_bonus if previous_quote and text.strip() and text.strip() in previous_quote else 0.0
+            scores.append(similarity + p.lexical_bonus * overlap + headline_bonus * echo + typed_bonus + held + again)
         best = max(range(len(spans)), key=scores.__getitem__)
         chosen = [best]
         if p.max_sentences == 2 and len(spans) > 1:

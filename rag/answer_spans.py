@@ -108,7 +108,8 @@ def holds(sentence: str, kind: Kind, asked: frozenset[str]) -> bool:
     """Whether a sentence holds a candidate of ``kind`` that the question does not already say:
     a sentence that can answer "언제" holds a time."""
     tokens = text_tokens(sentence)
-    return any(unsaid(tokens, s, asked, False) for s in candidates(tokens, kind))
+    spans = _marked_causes(tokens) if kind == "cause" else candidates(tokens, kind)
+    return any(unsaid(tokens, s, asked, False) for s in spans)
 
 
 @lru_cache(maxsize=8192)
@@ -483,11 +484,17 @@ def _followed_by_unit(tokens: Sequence, candidate: Span) -> bool:
 def _causes(tokens: Sequence) -> list[Span]:
     """The clause that ends in a cause noun ("AI 관련 인프라 투자, … 등의 영향"), else a noun phrase
     marked as a means ("경영효율화로"); each starts after the nearest topic, subject or clause end."""
-    marked = [_clause(tokens, i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")]
+    marked = _marked_causes(tokens)
     if marked:
         return marked
     return [_clause(tokens, i - 1) for i, t in enumerate(tokens)
             if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP", "XSN")]
+
+
+def _marked_causes(tokens: Sequence) -> list[Span]:
+    """The clauses that end in a cause noun: what a sentence that gives a reason holds (a noun
+    marked by 로 is as often a means or a result: "처음으로")."""
+    return [_clause(tokens, i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")]
 
 
 def _clause(tokens: Sequence, end: int) -> Span:

@@ -65,12 +65,19 @@ class Completion:
     """The last answer's text, when the follow-up names no topic of its own ("By how much?",
     "왜?"): its answer is most likely in the passage that answer quoted."""
 
+    @property
+    def previous_quote(self) -> str | None:
+        """The quote of the last answer, for a follow-up that names no topic of its own."""
+        if not self.previous:
+            return None
+        return _CITATION_MARK.sub("", self.previous).strip() or None
+
     def stay_on(self, ranking: Ranking) -> Ranking:
         """``ranking`` with the passage the last answer quoted first, when it is among the hits."""
-        if not self.previous:
+        quote = self.previous_quote
+        if not quote:
             return ranking
-        quote = _CITATION_MARK.sub("", self.previous).strip()
-        first = next((i for i, h in enumerate(ranking.hits) if quote and quote[:80] in h.passage.text), None)
+        first = next((i for i, h in enumerate(ranking.hits) if quote[:80] in h.passage.text), None)
         if not first:
             return ranking
         hits = [ranking.hits[first], *ranking.hits[:first], *ranking.hits[first + 1:]]

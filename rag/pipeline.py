@@ -188,7 +188,8 @@ class RagPipeline:
         verdict = live.answerability.assess(ranking, own)
         answer = self.answerer.answer(completed.searched, ranking, verdict.supported, verdict.hit,
                                       need_span=own is not None,
-                                      own_question=completed.own if own is not None else None)
+                                      own_question=completed.own if own is not None else None,
+                                      previous_quote=completed.previous_quote)
         return dataclasses.replace(answer, question=question, searched_for=completed.searched)
 
     def info(self) -> CorpusInfo:

@@ -99,3 +99,24 @@ def test_a_follow_up_is_refused_for_a_missing_span_only_when_it_asks_for_one_its
     assert kept.answerable and kept.citations[0].quote == SENTENCES[1]
     refused = answerer.answer("카카오 비용 얼마야?", rank, supported=True, need_span=True, own_question="얼마야?")
     assert not refused.answerable
+
+
+def test_a_follow_up_without_a_topic_prefers_the_sentence_the_last_answer_quoted():
+    """"And then?" asks about the fact just quoted: that sentence beats a slightly more similar one."""
+    rank = ranking([0.80, 0.82, 0.5], terms=())
+    answerer = ExtractiveAnswerer(QuotePolicy(max_sentences=1))
+    again = answerer.answer("카카오 모델 공개 그래서?", rank, supported=True, need_span=True,
+                            own_question="그래서?", previous_quote=SENTENCES[0])
+    assert again.citations[0].quote == SENTENCES[0]
+    fresh = answerer.answer("카카오 모델 공개 그래서?", rank, supported=True, need_span=True, own_question="그래서?")
+    assert fresh.citations[0].quote == SENTENCES[1]
+
+
+def test_a_why_question_prefers_a_sentence_that_gives_a_cause():
+    sentences = ["매출은 처음으로 2조원을 넘었다.", "비용은 인프라 투자 영향으로 늘었다."]
+    text = " ".join(sentences)
+    passage = Passage(text, "a.txt", "T", 0, len(text), ((0, len(sentences[0])), (len(sentences[0]) + 1, len(text))))
+    hit = Hit(0, passage, 1.0, 0.82, 0.82, 1.0, (0.82, 0.80), (("매출", "처음", "2", "조원"), ("비용", "투자", "영향")))
+    rank = Ranking(QueryTerms((), (), ()), 1.0, [hit], np.array([0.82, 0.80], np.float32))
+    answer = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer("왜 늘었어?", rank, supported=True)
+    assert answer.citations[0].quote == sentences[1]

@@ -67,6 +67,7 @@ def test_a_follow_up_with_no_topic_of_its_own_stays_on_the_quoted_passage(follow
     history = _history(("카카오 2분기 매출은 얼마였어?", "3일 카카오는 2분기 매출이 지난해 2분기보다 12% 늘어난 2조425억원을 기록했다. [1]"))
     done = follow_ups.complete("왜?", history)
     assert done.previous and "2조425억원" in done.previous
+    assert done.previous_quote == "3일 카카오는 2분기 매출이 지난해 2분기보다 12% 늘어난 2조425억원을 기록했다."
 
 
 def test_history_messages_are_checked_and_content_blocks_read():
