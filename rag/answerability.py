@@ -30,6 +30,7 @@ from rapidfuzz import fuzz, process
 
 from rag.config import RefusalPolicy
 from rag.lexical import BM25, LATIN, PassageTerms
+from rag.lexicon import lemma
 from rag.retrieval import Ranking
 from rag.types import Passage
 
@@ -175,13 +176,18 @@ class Answerability:
     @staticmethod
     def _missing_measure(ranking: Ranking, vocab: Collection[str]) -> str | None:
         """The noun whose amount the question asks for, when the document lacks it: an English one
-        ("How many employees …") when the lexicon knows it and none of its translations is there."""
+        ("How many employees …", "How much dividend …") when the lexicon knows it and none of its
+        translations is there."""
         measure = ranking.query.measured
         if not measure or not LATIN.search(measure):
             return measure if measure and measure not in vocab else None
         groups = ranking.bridged.groups if ranking.bridged is not None else ()
         group = next((g for g in groups if g.source.lower().split()[-1] == measure), None)
         if group is None or group.state not in ("found", "absent"):
+            return None
+        if group.state == "absent" and group.senses > 1 and lemma(measure) == measure:
+            # An amount ("How much revenue …"), not a count (plural): krdict misses the news sense
+            # of many such nouns (매출 is "sale" there), so only a precise word (dividend) decides.
             return None
         return None if any(t in vocab for t in group.terms) else measure
 

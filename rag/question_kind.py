@@ -186,19 +186,26 @@ _AUXILIARIES = frozenset("do does did will would can could is are was were has h
 
 
 def _english_measured(q_tokens: Sequence) -> str | None:
-    """In English, the noun that "how many" counts: the first plural after it ("How many AI
-    researchers does …" -> researchers), lower-cased; not people, whom a document counts in 명
-    without saying 사람. Not the noun of "how much": the lexicon misses the sense news gives many
-    of them (revenue is 매출 in news, 수입 in krdict)."""
+    """In English, lower-cased, the noun that "how many" counts: the first plural after it ("How
+    many AI researchers does …" -> researchers; not people, whom a document counts in 명 without
+    saying 사람); or the noun that "how much" measures: the last word before the verb ("How much net
+    income did …" -> income). None when a verb or "of" follows at once ("How much did revenue
+    grow?", "How much of that …")."""
     words = [tok.form.lower() for tok in q_tokens if tok.tag == "SL"]
     for k in range(len(words) - 2):
-        if words[k] == "how" and words[k + 1] == "many":
-            for word in words[k + 2:k + 6]:
-                if word in _AUXILIARIES or lemma(word) in _AUXILIARIES or word in _PERSONS_EN:
-                    return None
-                if lemma(word) != word and word.endswith("s"):
-                    return word
-            return None
+        if words[k] != "how" or words[k + 1] not in ("many", "much"):
+            continue
+        phrase = []
+        for word in words[k + 2:k + 6]:
+            if word in _AUXILIARIES or lemma(word) in _AUXILIARIES or word == "of" or word in _PERSONS_EN:
+                break
+            inflected = lemma(word) != word
+            if words[k + 1] == "many" and inflected and word.endswith("s"):
+                return word
+            if words[k + 1] == "much" and inflected:  # a verb: "How much money came …"
+                break
+            phrase.append(word)
+        return phrase[-1] if words[k + 1] == "much" and phrase else None
     return None
 
 

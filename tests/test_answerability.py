@@ -109,7 +109,7 @@ def test_english_coverage_counts_found_translations_and_absent_concepts():
     assert coverage("Kakao recipe") == 1.0  # a word the lexicon lacks is neutral
 
 
-def test_an_english_count_of_something_the_document_lacks_is_a_missing_measure():
+def test_an_english_count_or_amount_of_something_the_document_lacks_is_a_missing_measure():
     from rag.answerability import Answerability
     from rag.bridge import Bridge
     from rag.lexical import BM25, analyse
@@ -119,7 +119,8 @@ def test_an_english_count_of_something_the_document_lacks_is_a_missing_measure()
 
     docs = [["카카오", "매출", "분기", "이용자"]]
     bm25 = BM25(docs)
-    bridge = Bridge(Lexicon({"employee": ["직원"], "user": ["이용자"]}), bm25.vocab, NameIndex(bm25.vocab, []))
+    bridge = Bridge(Lexicon({"employee": ["직원"], "user": ["이용자"], "dividend": ["배당금"],
+                             "revenue": ["수입", "수입금", "수입액"]}), bm25.vocab, NameIndex(bm25.vocab, []))
 
     def missing(question):
         ranking = Ranking(analyse(question), 0.0, [], np.zeros(0, np.float32), bridge.translate(question))
@@ -128,6 +129,9 @@ def test_an_english_count_of_something_the_document_lacks_is_a_missing_measure()
     assert missing("How many employees does Kakao have?") == "employees"
     assert missing("How many users does Kakao have?") is None
     assert missing("How many recipes does Kakao have?") is None  # the lexicon lacks it: neutral
+    assert missing("How much dividend will Kakao pay?") == "dividend"
+    # An amount whose translations are many and all missing may be a sense krdict lacks (매출).
+    assert missing("How much revenue did Kakao make?") is None
 
 
 @pytest.mark.slow

@@ -57,9 +57,11 @@ def test_the_noun_whose_amount_is_asked_for(question, noun):
                                            ("How many paying subscribers did it have?", "subscribers"),
                                            ("How many people use the Friends tab?", None),
                                            ("How many does it have?", None),
-                                           ("How much revenue did Kakao bring in?", None)])
-def test_the_noun_an_english_question_counts(question, noun):
-    """Only "how many": krdict lacks the news sense of many "how much" nouns (revenue: 수입, not 매출)."""
+                                           ("How much net income did Kakao book?", "income"),
+                                           ("How much money came from games?", "money"),
+                                           ("How much did revenue grow?", None),
+                                           ("How much of that went to AI?", None)])
+def test_the_noun_an_english_question_counts_or_measures(question, noun):
     assert measured(question_tokens(question)) == noun
 
 
