@@ -12,8 +12,9 @@ combines several signals instead of one cosine cut-off (thresholds in ``RefusalP
   an unanswerable one spreads its similarity evenly. Measured within the document, not over all
   candidates, whose best one stands further out the more documents a corpus holds.
 
-English words count through the lexicon bridge's translations (``rag.bridge``); a question whose
-Latin words the lexicon knows none of falls back to standout and the cosine floor.
+English words count through the lexicon bridge's translations (``rag.bridge``). A question with
+nothing to weigh, no Korean term and no English word the lexicon knows or name the corpus spells
+("asdfgh", "ㅋㅋㅋ", "?", "1234"), is refused: no sentence can be shown to answer it.
 """
 
 from __future__ import annotations
@@ -46,8 +47,8 @@ class Evidence:
     unknown_names: tuple[str, ...]
     hangul_share: float
     has_terms: bool
-    """Whether coverage means anything: the question has Korean terms, or English words the
-    lexicon bridge could weigh. Otherwise only standout and the cosine floor decide."""
+    """Whether the question has anything to look for: Korean terms, or English words the lexicon
+    bridge could weigh. Without, it is refused ("asdfgh", "?")."""
     has_hits: bool = True
     missing_measure: str | None = None
     """The noun whose amount the question asks for, when the document never mentions it."""
@@ -66,7 +67,8 @@ class Verdict:
 
 def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
     """True when the evidence is strong enough to quote."""
-    if not evidence.has_hits or evidence.best_sentence < policy.min_sentence or evidence.unknown_names:
+    if not evidence.has_hits or not evidence.has_terms or evidence.best_sentence < policy.min_sentence \
+            or evidence.unknown_names:
         return False
     if evidence.missing_measure or evidence.missing_periods:
         # Other figures or another period than asked for; only an unmistakable sentence saves a

@@ -48,6 +48,11 @@ def test_unrelated_headline_is_refused(pipeline):
     assert ans.related, "the closest passages are still offered, marked as not an answer"
 
 
+@pytest.mark.parametrize("noise", ["asdfgh", "ㅋㅋㅋ", "?", "1234", "a" * 2000])
+def test_a_question_with_nothing_to_look_for_is_refused(pipeline, noise):
+    assert not pipeline.ask(noise).answerable
+
+
 @pytest.mark.parametrize("bad", ["", "   \n\t", "x" * 2001])
 def test_bad_questions_raise_clear_value_errors(pipeline, bad):
     with pytest.raises(ValueError, match="question"):
