@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from typing import Callable, Iterable, Literal, Mapping
 
 from rag.aliases import key as alias_key
-from rag.lexicon import Lexicon, lemma, phrases
+from rag.lexicon import Lexicon, is_english, lemma, phrases
 from rag.names import NameIndex
 
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)*")
@@ -207,7 +207,8 @@ def _runs(question: str) -> Iterable[tuple[list[str], bool, bool]]:
     surely marks a name: consecutive capitalised words (a name such as "Hong Eun-taek" or "Kakao
     Brain") form one run, consecutive plain words another, so that phrases ("share price") are
     matched within a run. A question's first word is capitalised by grammar: it surely starts a
-    name only when a capitalised word follows it."""
+    name only when a capitalised word follows it or it is no English word ("Naver's Q2 revenue?",
+    not "Summarise …")."""
     run: list[str] = []
     run_capital = run_sure = False
     end = -1
@@ -215,7 +216,7 @@ def _runs(question: str) -> Iterable[tuple[list[str], bool, bool]]:
     for i, match in enumerate(matches):
         word = match.group()
         capital = word[:1].isupper()
-        sure = i > 0 or (i + 1 < len(matches) and matches[i + 1].group()[:1].isupper())
+        sure = i > 0 or (i + 1 < len(matches) and matches[i + 1].group()[:1].isupper()) or not is_english(word)
         # Korean text or punctuation between two words ends a run.
         apart = end >= 0 and question[end:match.start()].strip(" ")
         if run and (capital != run_capital or apart):

@@ -50,6 +50,14 @@ def lemma(word: str) -> str:
     return simplemma.lemmatize(lower, lang="en").lower()
 
 
+@lru_cache(maxsize=65536)
+def is_english(word: str) -> bool:
+    """Whether simplemma's English dictionary knows the word ("Summarise", "Overall"; not "Naver")."""
+    import simplemma
+
+    return simplemma.is_known(word.lower(), lang="en")
+
+
 def gloss_key(gloss: str) -> str | None:
     """A gloss as a lookup key: lemmas joined by spaces; None when it is not a short phrase."""
     text = _PARENS.sub(" ", gloss.lower()).strip()

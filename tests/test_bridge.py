@@ -52,6 +52,11 @@ def test_romanised_names_and_unknown_names(bridge):
     assert bridged.unknown_names == ("Naver",)
 
 
+@pytest.mark.parametrize("question", ["Naver's Q2 revenue?", "Naver operating expenses?", "Coupang revenue?"])
+def test_a_first_word_that_is_no_english_word_is_a_name(bridge, question):
+    assert bridge.translate(question).unknown_names == (question.split()[0].split("'")[0],)
+
+
 def test_acronyms_are_neutral_not_names(bridge):
     bridged = bridge.translate("How much did DAU grow?")
     assert ("DAU", "absent") in [(g.source, g.state) for g in bridged.groups] and bridged.unknown_names == ()
