@@ -80,8 +80,12 @@ def build(rag: RagPipeline, writer: CorpusWriter | None = None) -> gr.Blocks:
     def api_ask(question: str, history: list[dict[str, str]] | None = None) -> dict:
         """Answer a question, a follow-up when ``history`` (earlier turns as role/content messages)
         is given; returns the answer text, whether it is answerable, the direct answer, what was
-        searched for, and citations."""
-        return rag.ask(question, history).to_json()
+        searched for, and citations. A question that cannot be asked fails with its one-line
+        message (``gr.Error`` reaches API clients; other exceptions show only as "error")."""
+        try:
+            return rag.ask(question, history).to_json()
+        except QuestionError as exc:
+            raise gr.Error(str(exc)) from exc
 
     def refresh() -> str:
         started = time.perf_counter()

@@ -165,6 +165,9 @@ def test_gradio_client_api(server):
     assert result["citations"][0]["quote"] in result["text"]
     refused = client.predict("내일 서울 날씨 어때?", api_name="/ask")
     assert refused["answerable"] is False and refused["citations"] == []
+    for bad, message in (("", "The question is empty"), ("x" * 2001, "the limit is 2,000")):
+        with pytest.raises(Exception, match=message):
+            client.predict(bad, api_name="/ask")
 
 
 def test_the_readme_http_example_runs_and_shows_the_real_keys(server):
