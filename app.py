@@ -19,6 +19,7 @@ def main() -> None:
         print(f"app.py: error: {problem}", file=sys.stderr)
         sys.exit(1)
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    serving.quiet_libraries()
     started = time.perf_counter()
     from rag.pipeline import RagPipeline
     from rag.web import serve

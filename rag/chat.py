@@ -1,7 +1,8 @@
 """``rag chat``: the conversation in a terminal, with the page's follow-up behaviour.
 
 Line editing and the up-arrow history come from ``readline`` when the terminal has it. ``/new``
-starts over; Ctrl-D (or ``/quit``) leaves; Ctrl-C clears the line being typed.
+starts over; Ctrl-D (or ``/quit``) leaves; ``/help`` (or any other ``/word``) lists these; Ctrl-C
+clears the line being typed.
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ from rag.render import answer_text
 
 GREETING = ("Ask about the articles in Korean or English; follow-up questions build on the earlier ones.\n"
             "/new starts a new conversation, Ctrl-D leaves.")
+COMMANDS = "/new starts a new conversation, /quit (or Ctrl-D) leaves, /help shows this."
 
 
 def run(rag: RagPipeline, read: Callable[[str], str] = input, out: TextIO | None = None) -> int:
@@ -47,6 +49,9 @@ def run(rag: RagPipeline, read: Callable[[str], str] = input, out: TextIO | None
         if question == "/new":
             history.clear()
             say("New conversation.")
+            continue
+        if question.startswith("/") and question[1:].isalpha():  # /help, or a command mistyped
+            say(COMMANDS)
             continue
         try:
             answer = rag.ask(question, history)

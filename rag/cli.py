@@ -5,11 +5,12 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import os
 import sys
 from pathlib import Path
 from typing import Sequence
 
-from rag.config import EMBEDDING_BACKENDS, PROJECT_ROOT, STORES
+from rag.config import EMBEDDING_BACKENDS, MAX_QUESTION_CHARS, PROJECT_ROOT, STORES
 
 GOLDEN = PROJECT_ROOT / "tests" / "golden" / "qa.jsonl"
 CONVERSATIONS = PROJECT_ROOT / "tests" / "golden" / "conversations.jsonl"
@@ -25,7 +26,8 @@ def _parser() -> argparse.ArgumentParser:
                                         "or the offline multilingual-e5-small)")
     parser.add_argument("--backend", choices=EMBEDDING_BACKENDS,
                         help="embedding backend (default: RAG_EMBEDDING_BACKEND or auto: ONNX Runtime when the model "
-                             "can be exported, else torch; onnx-int8 is faster but shifts the metrics)")
+                             "can be exported, else torch; onnx-int8 is a quarter of the size but lowers answer accuracy, "
+                             "and embeds no faster on CPUs without VNNI)")
     parser.add_argument("--store", choices=STORES, help="where passages and vectors are kept (default: RAG_STORE "
                                                         "or faiss; milvus uses RAG_MILVUS_URI, by default a Milvus "
                                                         "Lite file in the index folder)")
@@ -39,7 +41,7 @@ def _parser() -> argparse.ArgumentParser:
                          help="forget an earlier failed ONNX export of the model and try it again")
 
     p_ask = sub.add_parser("ask", help="answer a question with citations")
-    p_ask.add_argument("question")
+    p_ask.add_argument("question", help="the question, or - to read it from standard input")
     p_ask.add_argument("--json", action="store_true", help="print the answer as JSON")
 
     sub.add_parser("chat", help="chat in the terminal: follow-ups build on earlier questions; /new, Ctrl-D")
@@ -79,15 +81,24 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
+    if not args.verbose:
+        from rag.serving import quiet_libraries
+
+        quiet_libraries()
     from rag.errors import RagError
 
     try:
-        return _run(args)
+        code = _run(args)
+        sys.stdout.flush()  # inside the try: a reader that left shows here, not at exit
+        return code
     except RagError as exc:  # the project's own errors say what to do: one line is enough
         return _fail(args, str(exc))
     except KeyboardInterrupt:
         print("rag: interrupted", file=sys.stderr)
         return 130
+    except BrokenPipeError:  # `rag ask … | head`: the reader left; say nothing, and write no more
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        return 141
     except Exception as exc:  # a bug: its traceback matters, so -v shows it
         if args.verbose:
             raise
@@ -134,6 +145,8 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "ask":
         from rag.pipeline import validate_question
 
+        if args.question == "-":
+            args.question = sys.stdin.read(8 * MAX_QUESTION_CHARS)
         validate_question(args.question)  # fail fast, before loading the model
     if args.command == "index" and args.retry_export:
         _forget_export_failure(args)

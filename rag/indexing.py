@@ -151,7 +151,7 @@ def _stored(settings: Settings, expect: dict[str, object], reuse: bool
         raise IndexOfAnotherCorpus(
             f"{settings.index_dir} holds the index of the corpus in {other}, not of {settings.corpus_dir}. "
             "Leave out --index (each corpus gets its own index folder), pass another --index, "
-            "or pass --rebuild to replace it.")
+            "or run `rag index --rebuild` to replace it.")
     if index.manifest.get("corpus") == expect["corpus"]:
         log.info("Loaded index from %s (%d passages)", settings.index_dir, len(index.passages))
         return index
@@ -179,7 +179,7 @@ def _load_or_build_milvus(settings: Settings, corpus: CorpusLoad, embedder: Embe
             raise IndexOfAnotherCorpus(
                 f"The Milvus store {settings.milvus_collection}_* at {settings.milvus_uri} holds the index of "
                 f"another corpus, not of {settings.corpus_dir}. Set RAG_MILVUS_COLLECTION or RAG_MILVUS_URI "
-                "for this corpus, or pass --rebuild to replace it.")
+                "for this corpus, or run `rag index --rebuild` to replace it.")
         if stored is not None and stored.manifest.get("corpus") == expect["corpus"]:
             log.info("Loaded the Milvus store at %s (%d passages)", settings.milvus_uri, len(stored.passages))
             return stored

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import ipaddress
+import logging
 import os
 import socket
 
@@ -28,10 +29,17 @@ def port_problem(host: str, port: int) -> str | None:
     return None
 
 
+def quiet_libraries() -> None:
+    """faiss logs at INFO every CPU-specific build it tries and lacks (AVX512, AVX2, with a
+    ModuleNotFoundError each): noise on every start of the page; -v keeps it."""
+    logging.getLogger("faiss.loader").setLevel(logging.WARNING)
+
+
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """``--host``, ``--port``, ``--allow-upload`` and ``--auth``: the same for ``app.py`` and ``rag serve``."""
-    parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=7860)
+    parser.add_argument("--host", default="127.0.0.1",
+                        help="address to listen on (default: 127.0.0.1, this machine only; 0.0.0.0 for all)")
+    parser.add_argument("--port", type=int, default=7860, help="port to listen on (default: 7860)")
     parser.add_argument("--allow-upload", action="store_true",
                         help="let logged-in users add and remove articles from the page (off by default)")
     parser.add_argument("--replica", action="store_true",

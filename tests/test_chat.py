@@ -73,7 +73,7 @@ def test_chat_loop_handles_commands_and_bad_questions_without_a_model():
 
     import io
 
-    lines = iter(["첫 질문", "", "x" * 3000, "두 번째", "/new", "세 번째"])
+    lines = iter(["첫 질문", "", "x" * 3000, "두 번째", "/help", "/new", "세 번째"])
 
     def read(prompt):
         try:
@@ -86,3 +86,4 @@ def test_chat_loop_handles_commands_and_bad_questions_without_a_model():
     assert [q for q, _ in fake.calls] == ["첫 질문", "두 번째", "세 번째"]
     assert [len(h) for _, h in fake.calls] == [0, 2, 0]  # history grows, and /new clears it
     assert "The question is too long" in out.getvalue() and "New conversation." in out.getvalue()
+    assert chat.COMMANDS in out.getvalue()  # /help is no question

@@ -13,6 +13,14 @@ def test_empty_question_is_one_clear_line(capsys):
     assert err.startswith("rag: error: The question is empty") and "Traceback" not in err
 
 
+def test_ask_dash_reads_the_question_from_standard_input(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("  \n"))
+    assert main(["ask", "-"]) == 1
+    assert capsys.readouterr().err.startswith("rag: error: The question is empty")
+
+
 def test_missing_golden_file_is_one_clear_line(capsys, tmp_path):
     assert main(["eval", "--golden", str(tmp_path / "none.jsonl")]) == 1
     assert "cannot read golden file" in capsys.readouterr().err
@@ -92,6 +100,15 @@ def test_unexpected_errors_hint_at_verbose_and_show_a_traceback_with_it(monkeypa
     assert "KeyError: 'boom' (run with -v to see the traceback)" in capsys.readouterr().err
     with pytest.raises(KeyError):
         main(["-v", "ask", "x"])
+
+
+@pytest.mark.slow
+def test_a_reader_that_leaves_early_ends_the_command_quietly(tmp_path):
+    """`rag ask … | head -c 10`: no "BrokenPipeError" message, and the shell's SIGPIPE status."""
+    cmd = (f"'{sys.executable}' -m rag.cli --index '{tmp_path / 'index'}' ask 'What was Naver revenue?' | true; "
+           "echo ${PIPESTATUS[0]}")
+    out = subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, timeout=600)
+    assert out.stdout.strip() == "141" and "Error" not in out.stderr, out.stderr
 
 
 @pytest.mark.slow
