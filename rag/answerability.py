@@ -47,11 +47,14 @@ class Evidence:
     unknown_names: tuple[str, ...]
     hangul_share: float
     has_terms: bool
-    """Whether the question has anything to look for: Korean terms, or English words the lexicon
-    bridge could weigh. Without, it is refused ("asdfgh", "?")."""
+    """Whether coverage means anything: the question has Korean terms, or English words the
+    lexicon bridge could weigh. Otherwise only standout and the cosine floor decide."""
     has_hits: bool = True
     missing_measure: str | None = None
     """The noun whose amount the question asks for, when the document never mentions it."""
+    readable: bool = True
+    """False when the question has nothing to look for ("asdfgh", "ㅋㅋㅋ", "?"): no Korean term and,
+    with the lexicon bridge on, no English word it knows or name the corpus spells."""
     missing_periods: tuple[str, ...] = ()
     """Dates and quarters of the question that the document never names ("3분기" of an article on
     the second quarter)."""
@@ -67,7 +70,7 @@ class Verdict:
 
 def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
     """True when the evidence is strong enough to quote."""
-    if not evidence.has_hits or not evidence.has_terms or evidence.best_sentence < policy.min_sentence \
+    if not evidence.has_hits or not evidence.readable or evidence.best_sentence < policy.min_sentence \
             or evidence.unknown_names:
         return False
     if evidence.missing_measure or evidence.missing_periods:
@@ -121,8 +124,11 @@ class Answerability:
     """
 
     def __init__(self, passages: Sequence[Passage], terms: Sequence[PassageTerms], bm25: BM25,
-                 policy: RefusalPolicy | None = None) -> None:
+                 policy: RefusalPolicy | None = None, reads_english: bool = True) -> None:
+        """``reads_english``: whether English questions come with the lexicon bridge's translations;
+        without them, an English question's words are no sign of noise."""
         self.policy = policy or RefusalPolicy()
+        self.reads_english = reads_english
         self.bm25 = bm25
         vocab: dict[str, set[str]] = defaultdict(set)
         texts: dict[str, list[str]] = defaultdict(list)
@@ -160,6 +166,7 @@ class Answerability:
         """The evidence that hit ``i``'s document supports the question."""
         hit = ranking.hits[i]
         scope = self._scopes[hit.passage.source]
+        has_terms = self._has_terms(ranking)
         evidence = Evidence(
             best_sentence=hit.sentence_score,
             coverage=self.coverage(ranking, scope.vocab),
@@ -169,7 +176,8 @@ class Answerability:
                                                                 == hit.passage.source]),
             unknown_names=self.unknown_names(ranking, scope),
             hangul_share=ranking.hangul_share,
-            has_terms=self._has_terms(ranking),
+            has_terms=has_terms,
+            readable=has_terms or (not self.reads_english and bool(ranking.query.key)),
             missing_measure=self._missing_measure(ranking, scope.vocab),
             missing_periods=tuple(p for p in ranking.query.periods if not _names_period(p, scope.compact)),
         )

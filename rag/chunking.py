@@ -18,10 +18,34 @@ def is_heading(line: str) -> bool:
     return bool(_HEADING.match(line)) and len(line) <= 120
 
 
+_CLOSERS = {"'": "'", '"': '"', "’": "‘", "”": "“", "》": "《", "」": "「", "』": "『", "〉": "〈", ")": "("}
+_SENTENCE_END = re.compile(r"[.?!]\s+$")
+
+
 def sentence_spans(text: str, offset: int = 0) -> list[tuple[int, int]]:
     """Kiwi sentence boundaries of ``text`` as absolute ``(start, end)`` offsets."""
-    spans = [(offset + s.start, offset + s.end) for s in kiwi().split_into_sents(text) if s.text.strip()]
+    spans = _mend([(s.start, s.end) for s in kiwi().split_into_sents(text) if s.text.strip()], text)
+    spans = [(offset + a, offset + b) for a, b in spans]
     return spans or ([(offset, offset + len(text))] if text.strip() else [])
+
+
+def _mend(spans: list[tuple[int, int]], text: str) -> list[tuple[int, int]]:
+    """Kiwi ends a sentence after a quoted or bracketed phrase that opens the next one ("…넘어섰다.
+    '2분기 실적 콘퍼런스콜'" | "에서 카카오는 …"): a boundary glued to the next word moves back to
+    before the phrase when a sentence ends there, else the two parts stay one sentence."""
+    out: list[tuple[int, int]] = []
+    for start, end in spans:
+        if out and out[-1][1] == start and start < len(text) and not text[start].isspace() \
+                and text[start - 1] in _CLOSERS:
+            prev_start = out.pop()[0]
+            opening = text.rfind(_CLOSERS[text[start - 1]], prev_start, start - 1)
+            if opening > prev_start and _SENTENCE_END.search(text, prev_start, opening):
+                out.append((prev_start, len(text[:opening].rstrip())))
+                prev_start = opening
+            out.append((prev_start, end))
+            continue
+        out.append((start, end))
+    return out
 
 
 def _hard_split(start: int, end: int, text: str, limit: int) -> Iterable[tuple[int, int]]:

@@ -32,7 +32,7 @@ from rag.types import Document, Passage
 
 log = logging.getLogger(__name__)
 
-CHUNKING_VERSION = 4
+CHUNKING_VERSION = 5
 """Bump when passage cutting or the text given to the embedder changes: old indexes go stale."""
 
 

@@ -8,8 +8,8 @@ from rag.config import RefusalPolicy
 
 
 
-def evidence(best=0.85, hangul=1.0, coverage=1.0, standout=2.5, unknown=(), terms=True):
-    return Evidence(best, coverage, standout, tuple(unknown), hangul, terms)
+def evidence(best=0.85, hangul=1.0, coverage=1.0, standout=2.5, unknown=(), terms=True, readable=True):
+    return Evidence(best, coverage, standout, tuple(unknown), hangul, terms, readable=readable)
 
 
 @pytest.mark.parametrize("kwargs", [
@@ -18,7 +18,7 @@ def evidence(best=0.85, hangul=1.0, coverage=1.0, standout=2.5, unknown=(), term
     {"coverage": 0.6, "standout": 0.5},                  # nothing stands out
     {"hangul": 0.0, "coverage": 0.0, "standout": 0.5},   # English, nothing stands out
     {"best": 0.7},                                        # below the cosine floor
-    {"hangul": 0.0, "terms": False, "standout": 3.5},    # nothing to look for ("asdfgh", "?")
+    {"hangul": 0.0, "terms": False, "readable": False, "standout": 3.5},  # nothing to look for ("asdfgh")
 ])
 def test_refuses_weak_evidence(kwargs):
     assert not decide(evidence(**kwargs), RefusalPolicy())

@@ -1,3 +1,5 @@
+import pytest
+
 from rag.chunking import is_heading, sentence_spans, split_passages
 from rag.corpus import clean_article
 from rag.types import Document
@@ -48,6 +50,20 @@ def test_sentence_spans_use_kiwi():
     text = "카카오는 2분기 매출을 발표했다. 홍 대표는 \"AI 모델을 공개한다\"고 말했다."
     spans = sentence_spans(text)
     assert [text[a:b] for a, b in spans] == ["카카오는 2분기 매출을 발표했다.", "홍 대표는 \"AI 모델을 공개한다\"고 말했다."]
+
+
+
+
+
+@pytest.mark.parametrize("text,sentences", [
+    ("카카오는 2조원을 넘어섰다. '2분기 실적 콘퍼런스콜'에서 계획을 밝혔다.",
+     ["카카오는 2조원을 넘어섰다.", "'2분기 실적 콘퍼런스콜'에서 계획을 밝혔다."]),
+    ("매출이 늘었다. 《책》에서 그는 말했다.", ["매출이 늘었다.", "《책》에서 그는 말했다."]),
+    ("그는 \"좋다\"고 말했다.", ["그는 \"좋다\"고 말했다."]),
+])
+def test_a_sentence_opening_with_a_quoted_phrase_keeps_it(text, sentences):
+    """Kiwi ends the sentence before after the phrase; it belongs to the one it opens."""
+    assert [text[a:b] for a, b in sentence_spans(text)] == sentences
 
 
 def test_bullets_are_content_not_headings():

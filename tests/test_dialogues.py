@@ -62,6 +62,7 @@ MEASURED = {
 }
 """All 71 follow-up turns of the 34 golden dialogues, asked with their history (issue 16). Not met
 yet: each target is a strict expected failure, and the measured value, less one question, a floor."""
+ROUNDING = 1e-4  # the report's four places, as in test_golden
 ONE = {("ko", True): 1 / 23, ("ko", False): 1 / 15, ("en", True): 1 / 19, ("en", False): 1 / 14}
 
 
@@ -93,9 +94,9 @@ def test_follow_ups_do_not_regress(report, lang, metric):
     value = report["with_history"]["by_lang"][lang][metric]
     one = ONE[(lang, metric != "refusal_rate")]
     if metric == "false_refusal_rate":
-        assert value <= MEASURED[(lang, metric)] + one + 1e-9
+        assert value <= MEASURED[(lang, metric)] + one + ROUNDING
     else:
-        assert value >= MEASURED[(lang, metric)] - one - 1e-9
+        assert value >= MEASURED[(lang, metric)] - one - ROUNDING
 
 
 @pytest.mark.slow

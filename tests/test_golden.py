@@ -35,6 +35,9 @@ unmet bound stands at (English refusal met its target, 0.90, once English counts
 checked against the cited document). Short answers (issue 15): spans
 cut by answer type and nearness to the question's words; clause answers ("what will it offer?")
 need a reader model this project does not have."""
+ROUNDING = 1e-4
+"""Reports and the measured values here are rounded to four places (24/28 shows as 0.8571, 25/28
+as 0.8929): a floor of "measured less one question" must allow that rounding, no more."""
 ONE_QUESTION = {"hit@1": 1 / 28, "mrr": 1 / 28, "answer_accuracy": 1 / 28, "refusal_rate": 1 / 10,
                 "short_answer_accuracy": 1 / 28}
 """English has 28 answerable and 10 unanswerable golden questions (Korean 35 and 11): a floor allows
@@ -108,7 +111,7 @@ def test_golden(report, lang, metric, bound):
 
 @pytest.mark.parametrize("level,lang,metric", sorted(NOT_YET))
 def test_unmet_targets_do_not_regress(report, level, lang, metric):
-    floor = NOT_YET[(level, lang, metric)] - ONE_QUESTION[metric] - 1e-9
+    floor = NOT_YET[(level, lang, metric)] - ONE_QUESTION[metric] - ROUNDING
     value = report["by_lang"][lang][metric]
     assert value >= floor, f"{lang} {metric} = {value}, below its measured floor {floor:.4f}"
 
@@ -157,7 +160,7 @@ def test_first_floors_with_other_companies_news(mixed_report, lang, metric, boun
 
 @pytest.mark.parametrize("lang,metric", sorted(MIXED))
 def test_with_other_companies_news_nothing_regresses(mixed_report, lang, metric):
-    floor = MIXED[(lang, metric)] - MIXED_ONE_QUESTION[metric] - 1e-9
+    floor = MIXED[(lang, metric)] - MIXED_ONE_QUESTION[metric] - ROUNDING
     assert mixed_report["by_lang"][lang][metric] >= floor, f"{lang} {metric} below its measured floor {floor:.4f}"
 
 
