@@ -108,6 +108,11 @@ class _Scope:
         return "".join(self.text.split())
 
     @cached_property
+    def latin_words(self) -> frozenset[str]:
+        """The Latin-script words the text writes, lower-cased ("Entertainment Weekly" is quoted so)."""
+        return frozenset(w.lower() for w in _LATIN_WORD.findall(self.text))
+
+    @cached_property
     def words(self) -> frozenset[str]:
         """The text's written words (with their particles), for spotting a misspelt name."""
         return frozenset(self.text.split())
@@ -249,9 +254,9 @@ class Answerability:
         """
         names = [n for n in ranking.query.names if not self._mentions(n, scope)]
         if ranking.bridged is not None:
-            names += ranking.bridged.unknown_names
-            names += [g.source for g in ranking.bridged.groups
-                      if g.state == "name" and not all(t in scope.vocab for t in g.terms)]
+            latin = [*ranking.bridged.unknown_names, *(g.source for g in ranking.bridged.groups
+                                                       if g.state == "name" and not all(t in scope.vocab for t in g.terms))]
+            names += [n for n in latin if not _spelt_in(n, scope)]
         return tuple(names)
 
     @staticmethod
@@ -267,6 +272,20 @@ class Answerability:
                 scorer=fuzz.partial_ratio, score_cutoff=TYPO_SIMILARITY):
             return True
         return any(t[:1] == name[:1] and _abbreviates(name, t) for t in scope.vocab)
+
+
+_LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")
+LATIN_TYPO_SIMILARITY = 85
+"""rapidfuzz ratio (0-100) at which a Latin word of five letters or more counts as a misspelling of a
+word the document writes: weely / weekly 91; naver / never 80 (no)."""
+
+
+def _spelt_in(name: str, scope: _Scope) -> bool:
+    """Whether the document writes a Latin name itself, every word of it, perhaps misspelt by a
+    letter in a long word: a question quoting "Entertainment Weely" from "Entertainment Weekly"."""
+    words = [w.lower() for w in _LATIN_WORD.findall(name)]
+    return bool(words) and all(w in scope.latin_words or (len(w) >= 5 and process.extractOne(
+        w, scope.latin_words, scorer=fuzz.ratio, score_cutoff=LATIN_TYPO_SIMILARITY)) for w in words)
 
 
 def _names_period(period: str, compact: str) -> bool:

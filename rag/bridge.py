@@ -30,7 +30,8 @@ from rag.names import NameIndex
 
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)*")
 _NEGATION = re.compile(r"n['’]t\b", re.I)
-_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’]s?\b")
+_POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’](?:s\b|(?![A-Za-z]))")
+"""Kakao's, companies': not the apostrophe inside a word (O'clock, jumpin')."""
 _QUARTER = re.compile(r"\b(?:Q([1-4])|([1-4])Q)\b", re.I)
 STOP_LEMMAS = frozenset(
     "a an the be is are was were been being do does did done of in on at to for by with from and or but not no "
@@ -199,7 +200,7 @@ class Bridge:
             # An acronym the corpus lacks (DAU, LG): a missing concept or company, though not
             # surely a name (DAU is a metric), so it weighs as an absent word of one sense.
             return Group(source, "absent", (), 1)
-        return Group(source, "unknown-name" if capitalised and sure else "unknown")
+        return Group(source, "unknown-name" if capitalised and sure and len(source) > 1 else "unknown")
 
 
 def _runs(question: str) -> Iterable[tuple[list[str], bool, bool]]:

@@ -178,3 +178,11 @@ def test_standout_is_measured_within_the_cited_document(pipeline):
                                                    np.full(400, "other.txt", dtype=object)]))
     assert standout(crowded.candidate_sentence_scores) > standout(ranking.candidate_sentence_scores) + 1
     assert judge.assess(crowded).evidence.standout == judge.assess(ranking).evidence.standout
+
+
+def test_a_latin_name_the_document_writes_counts_even_misspelt_by_a_letter():
+    from rag.answerability import _Scope, _spelt_in
+
+    scope = _Scope(frozenset(), "엔터테인먼트 위클리(Entertainment Weekly)는 비판했다.")
+    assert _spelt_in("Entertainment Weely", scope) and _spelt_in("Weekly", scope)
+    assert not _spelt_in("Naver", _Scope(frozenset(), "I never said so."))  # ratio 80: another word

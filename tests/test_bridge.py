@@ -57,6 +57,11 @@ def test_a_first_word_that_is_no_english_word_is_a_name(bridge, question):
     assert bridge.translate(question).unknown_names == (question.split()[0].split("'")[0],)
 
 
+def test_an_apostrophe_inside_a_word_is_no_possessive_and_one_letter_no_name(bridge):
+    bridged = bridge.translate("블루스곡 one O'clock jump를 연주한 음악가는?")
+    assert "Oclock" not in [g.source for g in bridged.groups] and bridged.unknown_names == ()
+
+
 def test_acronyms_are_neutral_not_names(bridge):
     bridged = bridge.translate("How much did DAU grow?")
     assert ("DAU", "absent") in [(g.source, g.state) for g in bridged.groups] and bridged.unknown_names == ()
