@@ -48,7 +48,8 @@ class Evidence:
     hangul_share: float
     has_terms: bool
     """Whether coverage means anything: the question has Korean terms, or English words the
-    lexicon bridge could weigh. Otherwise only standout and the cosine floor decide."""
+    lexicon bridge could weigh. Otherwise only standout and the cosine floor decide, for a question
+    that is ``readable`` at all (an English one with the bridge off)."""
     has_hits: bool = True
     missing_measure: str | None = None
     """The noun whose amount the question asks for, when the document never mentions it."""

@@ -167,7 +167,8 @@ def measured(q_tokens: Sequence) -> str | None:
     """The noun whose amount a 몇/얼마 question asks for, said just before its topic or subject
     particle: "카카오 직원 수는 몇 명이야?" -> 직원, "당기순이익은 얼마야?" -> 순이익, "영업비용 총액은?"
     -> 비용 (a measure, 수, 률 or 총액, is not it). None when the question is not built so ("작년보다
-    얼마나 늘었어?")."""
+    얼마나 늘었어?"). English questions name it after "how many" or "how much"
+    (:func:`_english_measured`)."""
     english = _english_measured(q_tokens)
     if english:
         return english
