@@ -21,6 +21,7 @@ from __future__ import annotations
 
 import dataclasses
 import re
+import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
@@ -28,6 +29,7 @@ from typing import Collection, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
+from rapidfuzz.distance import Levenshtein
 
 from rag.config import RefusalPolicy
 from rag.lexical import BM25, LATIN, PassageTerms
@@ -272,7 +274,18 @@ class Answerability:
                 name, [w for w in scope.words if w[:1] == name[:1] and len(w) >= len(name) - 1],
                 scorer=fuzz.partial_ratio, score_cutoff=TYPO_SIMILARITY):
             return True
+        if len(name) >= 3 and _one_letter_off(name, scope.words):
+            return True
         return any(t[:1] == name[:1] and _abbreviates(name, t) for t in scope.vocab)
+
+
+def _one_letter_off(name: str, words: Collection[str]) -> bool:
+    """Whether a written word starts with ``name`` misspelt by one jamo (거쉬윈 / 거슈윈의, 해상교정 /
+    해상교전에서): Hangul decomposed (NFD) so that a vowel or final consonant is one letter."""
+    target = unicodedata.normalize("NFD", name)
+    return any(w[:1] == name[:1] and Levenshtein.distance(target, unicodedata.normalize("NFD", w[:len(name)]),
+                                                         score_cutoff=1) <= 1
+               for w in words if len(w) >= len(name))
 
 
 _LATIN_WORD = re.compile(r"[A-Za-z][A-Za-z0-9]*")

@@ -186,3 +186,10 @@ def test_a_latin_name_the_document_writes_counts_even_misspelt_by_a_letter():
     scope = _Scope(frozenset(), "엔터테인먼트 위클리(Entertainment Weekly)는 비판했다.")
     assert _spelt_in("Entertainment Weely", scope) and _spelt_in("Weekly", scope)
     assert not _spelt_in("Naver", _Scope(frozenset(), "I never said so."))  # ratio 80: another word
+
+
+def test_a_korean_name_misspelt_by_one_jamo_is_mentioned():
+    from rag.answerability import _one_letter_off
+
+    assert _one_letter_off("거쉬윈", {"거슈윈의"}) and _one_letter_off("해상교정", {"해상교전에서"})
+    assert not _one_letter_off("카카오뱅크", {"카카오브레인"}) and not _one_letter_off("쿠팡은", {"카카오는"})
