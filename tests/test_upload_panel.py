@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import shutil
 import time
-from pathlib import Path
 
 import pytest
 from test_web import ARGS, CHROMIUM, OUTPUT, ROOT, _ask, _last_bot, start_app
