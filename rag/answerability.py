@@ -197,8 +197,10 @@ class Answerability:
         ("How many employees …", "How much dividend …") when the lexicon knows it and none of its
         translations is there."""
         measure = ranking.query.measured
-        if not measure or not LATIN.search(measure):
-            return measure if measure and measure not in vocab else None
+        if not measure:
+            return None
+        if not LATIN.search(measure):
+            return None if measure in vocab else measure
         groups = ranking.bridged.groups if ranking.bridged is not None else ()
         group = next((g for g in groups if g.source.lower().split()[-1] == measure), None)
         if group is None or group.state not in ("found", "absent"):

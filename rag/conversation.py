@@ -19,6 +19,7 @@ import dataclasses
 import html
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from html.parser import HTMLParser
 from typing import Mapping, Sequence
 
@@ -65,7 +66,7 @@ class Completion:
     """The last answer's text, when the follow-up names no topic of its own ("By how much?",
     "왜?"): its answer is most likely in the passage that answer quoted."""
 
-    @property
+    @cached_property
     def previous_quote(self) -> str | None:
         """The quote of the last answer, for a follow-up that names no topic of its own."""
         if not self.previous:
