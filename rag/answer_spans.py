@@ -19,6 +19,11 @@ from rag.question_kind import PERSON_TITLES, TIME_UNITS, TIME_WORDS, Kind
 
 FULL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
 """A Korean full name: one token of two to four syllables."""
+SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류유전홍고문양손배백허남심노하곽성차주우구민진나지엄채원천방공현함"
+                     "변염여추도소석선설마길연위표명기반왕금옥육인맹제모탁국어은편용예경봉")
+"""The commonest Korean surnames (together the surnames of nearly everyone in Korea's census): a
+three-syllable word that starts with one may be a Korean name (배재현), one that does not is not
+(베냐민)."""
 _NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
 _CAUSES = frozenset({"영향", "효과", "때문", "덕분", "여파", "결과", "탓"})
 """Nouns that end a cause: "… 등의 영향으로", "… 편입 효과로", "… 때문에"."""
@@ -326,9 +331,16 @@ def unsaid(tokens: Sequence, candidate: Span, asked: frozenset[str], trim: bool,
     last = len(forms) - 1
     after = candidate.after
     titled = after < len(tokens) and tokens[after].tag == "NNG" and tokens[after].start == candidate.end + 1
+    # A title says that the proper nouns before it are the organisation, whether or not the question
+    # names it: "배재현 카카오 투자총괄대표" for "CIO는 누구야?".
+    word_end = after  # the title may be a compound: 투자 + 총괄 + 대표
+    while titled and word_end + 1 < len(tokens) and tokens[word_end + 1].tag == "NNG" and _gap(tokens, word_end) == 0:
+        word_end += 1
+    titled_person = (titled and tokens[word_end].form in PERSON_TITLES and len(forms[skip]) == 3
+                     and forms[skip][0] in SURNAMES)
     # Only a Korean full name (one token of 2-4 syllables) sheds the organisation after it: "존 케네디
     # 대통령" keeps its surname.
-    while (trim_end and titled and last > skip and forms[last] in asked
+    while (trim_end and titled and last > skip and (forms[last] in asked or titled_person)
            and FULL_NAME.fullmatch(candidate.forms[skip])):
         last -= 1
     if skip and last == skip and tokens[candidate.first + skip].tag in ("NNG", "SL") and not trim_end:

@@ -76,12 +76,14 @@ def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
     if not evidence.has_hits or not evidence.readable or evidence.best_sentence < policy.min_sentence \
             or evidence.unknown_names:
         return False
+    floor = policy.min_coverage if evidence.hangul_share >= 0.5 else policy.min_coverage_translated
+    if evidence.missing_measure and evidence.has_terms and evidence.coverage < floor:
+        return False  # neither the figure asked for nor most of the rest: "배당금은 얼마야?"
     if evidence.missing_measure or evidence.missing_periods:
         # Other figures or another period than asked for; only an unmistakable sentence saves a
         # paraphrase.
         return evidence.standout >= policy.strong_standout
     if evidence.has_terms:
-        floor = policy.min_coverage if evidence.hangul_share >= 0.5 else policy.min_coverage_translated
         if evidence.coverage < floor:
             # Paraphrases (음악 for 뮤직) miss terms; only an unmistakable sentence saves them.
             return evidence.standout >= policy.strong_standout
@@ -186,21 +188,23 @@ class Answerability:
             hangul_share=ranking.hangul_share,
             has_terms=has_terms,
             readable=has_terms or (not self.reads_english and bool(ranking.query.key)),
-            missing_measure=self._missing_measure(ranking, scope.vocab),
+            missing_measure=self._missing_measure(ranking, scope),
             missing_periods=tuple(p for p in ranking.query.periods if not _names_period(p, scope.compact)),
         )
         return Verdict(decide(evidence, self.policy), evidence, i)
 
     @staticmethod
-    def _missing_measure(ranking: Ranking, vocab: Collection[str]) -> str | None:
-        """The noun whose amount the question asks for, when the document lacks it: an English one
-        ("How many employees …", "How much dividend …") when the lexicon knows it and none of its
-        translations is there."""
+    def _missing_measure(ranking: Ranking, scope: _Scope) -> str | None:
+        """The noun whose amount the question asks for, when the document lacks it: a Korean one
+        written nowhere, not even inside a word (편민사목 holds 사목); an English one ("How many
+        employees …", "How much dividend …") when the lexicon knows it and none of its translations
+        is there."""
         measure = ranking.query.measured
         if not measure:
             return None
+        vocab = scope.vocab
         if not LATIN.search(measure):
-            return None if measure in vocab else measure
+            return None if measure in vocab or measure in scope.compact else measure
         groups = ranking.bridged.groups if ranking.bridged is not None else ()
         group = next((g for g in groups if g.source.lower().split()[-1] == measure), None)
         if group is None or group.state not in ("found", "absent"):

@@ -167,19 +167,28 @@ def measured(q_tokens: Sequence) -> str | None:
     """The noun whose amount a 몇/얼마 question asks for, said just before its topic or subject
     particle: "카카오 직원 수는 몇 명이야?" -> 직원, "당기순이익은 얼마야?" -> 순이익, "영업비용 총액은?"
     -> 비용 (a measure, 수, 률 or 총액, is not it). None when the question is not built so ("작년보다
-    얼마나 늘었어?"). English questions name it after "how many" or "how much"
+    얼마나 늘었어?"); a question that ends in a measure names it before ("카카오 직원 수는?" -> 직원).
+    English questions name it after "how many" or "how much"
     (:func:`_english_measured`)."""
     english = _english_measured(q_tokens)
     if english:
         return english
     for i, tok in enumerate(q_tokens):
         if tok.form in ("몇", "얼마", "얼마나") and i >= 2 and q_tokens[i - 1].tag in ("JX", "JKS"):
-            j = i - 2
-            while j >= 0 and q_tokens[j].tag in ("NNG", "NNP", "NNB", "XSN", "SN", "NR"):
-                if q_tokens[j].tag in ("NNG", "NNP") and len(q_tokens[j].form) >= 2 and q_tokens[j].form not in _MEASURES:
-                    return q_tokens[j].form
-                j -= 1
-            return None
+            return _measured_before(q_tokens, i - 2)
+    tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
+    # "카카오 직원 수는?", "투자 규모는?": a question that ends in a measure asks for the amount of the noun before.
+    if len(tail) >= 3 and tail[-1].tag in ("JX", "JKS") and tail[-2].form in _MEASURES | {"수"}:
+        return _measured_before(tail, len(tail) - 3)
+    return None
+
+
+def _measured_before(q_tokens: Sequence, j: int) -> str | None:
+    """The last noun of two syllables or more, not a measure, in the noun phrase ending at ``j``."""
+    while j >= 0 and q_tokens[j].tag in ("NNG", "NNP", "NNB", "XSN", "SN", "NR"):
+        if q_tokens[j].tag in ("NNG", "NNP") and len(q_tokens[j].form) >= 2 and q_tokens[j].form not in _MEASURES:
+            return q_tokens[j].form
+        j -= 1
     return None
 
 

@@ -114,7 +114,7 @@ def _closeness(candidate: Span, tokens: Sequence, sets: Sequence[frozenset[str]]
     score = 0.0
     for terms in dict.fromkeys(sets):
         gaps = [first - i if i < first else 2 * (i - last)
-                for i, t in enumerate(tokens) if t.form.lower() in terms and not first <= i <= last]
+                for i, t in enumerate(tokens) if _matches(t.form.lower(), terms) and not first <= i <= last]
         if gaps:
             score += (3 if terms & focus else 1) / (len(terms) * (1 + min(gaps)))
     return score

@@ -41,6 +41,17 @@ def test_the_words_the_question_says_are_dropped_from_a_name():
     assert kept is not None and quote[kept.start:kept.end] == "존 케네디"
 
 
+def test_a_korean_name_sheds_the_organisation_before_its_title_which_a_foreign_name_keeps():
+    def name(quote, asked=frozenset()):
+        tokens = kiwi().tokenize(quote)
+        found = [unsaid(tokens, s, asked, trim=True, trim_end=True) for s in candidates(tokens, "person")]
+        return [quote[s.start:s.end] for s in found if s is not None][0]
+
+    assert name("배재현 카카오 투자총괄대표(CIO)는 말했다.") == "배재현"
+    assert name("홍은택 카카오 대표는 말했다.") == "홍은택"
+    assert name("베냐민 네타냐후 이스라엘 총리는 말했다.", frozenset({"이스라엘"})) == "베냐민 네타냐후"
+
+
 def test_a_quoted_title_is_one_span_and_a_definition_is_the_modifying_clause():
     quote = "최고인민회의는 '금강산 관광지구법'을 채택했다."
     assert [quote[s.start:s.end] for s in quoted(kiwi().tokenize(quote), quote)] == ["금강산 관광지구법"]

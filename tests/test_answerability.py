@@ -35,6 +35,27 @@ def test_a_figure_the_document_never_names_is_refused_unless_one_sentence_is_unm
     assert decide(Evidence(0.85, 0.8, 3.5, (), 1.0, True, missing_measure="층수"), RefusalPolicy())
 
 
+def test_a_missing_figure_with_little_else_of_the_question_is_refused_however_it_stands_out():
+    """"배당금은 얼마야?" over an earnings article: a revenue sentence may stand out, but neither
+    배당금 nor anything else the question says is in the article."""
+    assert not decide(Evidence(0.85, 0.0, 3.5, (), 1.0, True, missing_measure="배당금"), RefusalPolicy())
+    assert decide(Evidence(0.85, 0.0, 3.5, (), 1.0, True), RefusalPolicy())
+
+
+def test_a_korean_figure_written_inside_a_longer_word_is_not_missing():
+    from rag.answerability import Answerability, _Scope
+    from rag.lexical import QueryTerms
+    from rag.retrieval import Ranking
+
+    def missing(measure, text):
+        query = QueryTerms((), (), (), measured=measure)
+        ranking = Ranking(query, 1.0, [], np.zeros(0, np.float32))
+        return Answerability._missing_measure(ranking, _Scope(frozenset(text.split()), text))
+
+    assert missing("사목", "편민사목 은 여섯 조 로") is None
+    assert missing("배당금", "매출 은 2조 원") == "배당금"
+
+
 def test_a_period_the_document_never_names_is_refused_and_a_bare_year_is_named():
     from rag.answerability import _names_period
     assert not decide(Evidence(0.85, 0.8, 2.5, (), 1.0, True, missing_periods=("3분기",)), RefusalPolicy())
@@ -111,7 +132,7 @@ def test_english_coverage_counts_found_translations_and_absent_concepts():
 
 
 def test_an_english_count_or_amount_of_something_the_document_lacks_is_a_missing_measure():
-    from rag.answerability import Answerability
+    from rag.answerability import Answerability, _Scope
     from rag.bridge import Bridge
     from rag.lexical import BM25, analyse
     from rag.lexicon import Lexicon
@@ -125,7 +146,7 @@ def test_an_english_count_or_amount_of_something_the_document_lacks_is_a_missing
 
     def missing(question):
         ranking = Ranking(analyse(question), 0.0, [], np.zeros(0, np.float32), bridge.translate(question))
-        return Answerability._missing_measure(ranking, bm25.vocab)
+        return Answerability._missing_measure(ranking, _Scope(bm25.vocab, "카카오 매출 분기 이용자"))
 
     assert missing("How many employees does Kakao have?") == "employees"
     assert missing("How many users does Kakao have?") is None

@@ -47,7 +47,9 @@ def test_the_head_noun_and_the_counter_of_a_question():
 
 @pytest.mark.parametrize("question,noun", [("카카오 직원 수는 몇 명이야?", "직원"), ("2분기 당기순이익은 얼마야?", "순이익"),
                                            ("2분기 영업비용 총액은 얼마였어?", "비용"), ("영업이익률은 몇 퍼센트야?", "이익"),
-                                           ("매출은 작년보다 얼마나 늘었어?", None), ("언제 나와?", None)])
+                                           ("매출은 작년보다 얼마나 늘었어?", None), ("언제 나와?", None),
+                                           ("카카오 직원 수는?", "직원"), ("AI 투자 규모는?", "투자"),
+                                           ("수는?", None)])
 def test_the_noun_whose_amount_is_asked_for(question, noun):
     assert measured(question_tokens(question)) == noun
 

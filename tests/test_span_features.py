@@ -58,3 +58,11 @@ def test_weights_must_be_finite_numbers():
         SpanWeights(predicate=math.inf)
     assert SpanWeights().score({"predicate": 1.0, "glossed": 1.0}) == pytest.approx(
         SpanWeights().predicate + SpanWeights().glossed)
+
+
+def test_closeness_counts_a_question_word_written_inside_a_longer_one():
+    """Kiwi reads the question's 톡비즈 as 톡 and 비즈 but the article's as one name."""
+    quote = "톡비즈 매출은 11% 늘었다."
+    tokens = text_tokens(quote)
+    at = next(i for i, t in enumerate(tokens) if t.form == "11")
+    assert _features("톡비즈 매출은?", quote, at, at + 1, {"비즈"})["closeness"] > 0
