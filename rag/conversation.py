@@ -30,7 +30,7 @@ from rag.errors import QuestionError
 from rag.kiwi import kiwi
 from rag.lexical import CONTENT_TAGS
 from rag.lexicon import lemma
-from rag.question_kind import FIGURE_NOUNS, PERSON_TITLES, TIME_WORDS
+from rag.question_kind import FIGURE_NOUNS, PERSON_TITLES, TIME_UNITS, TIME_WORDS, kind_of
 from rag.retrieval import Ranking, hangul_share
 from rag.romanize import person_name
 
@@ -53,6 +53,8 @@ _TIME_EN = frozenset("year month week day quarter half end start beginning today
                      "january february march april may june july august september october november december".split())
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
 _WORD_EN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
+_PERIOD_EN = re.compile(r"[QH][1-4]|[1-4][QH]", re.I)
+"""Q2, 2Q, H1: a quarter or a half written short."""
 
 
 @dataclass(frozen=True)
@@ -212,9 +214,13 @@ class FollowUps:
         to_thing = (bool(_POINTER_EN.search(question)) if english
                     else any(_points_back(t) for t in tokens) and not to_person)
         own_topic = sum(not w.anchor for w in asked) >= 2 and not to_thing
+        # A question for a time asks for the one the last question named: "그럼 AI 투자 피크는 언제래?"
+        # after a question about Q2 costs is not about Q2.
+        when = kind_of(question) == "time"
         carried = []
         for word in _words(context.question, kiwi().tokenize(context.question), _english(context.question)):
-            if word.keys & said or (figure and word.keys & FIGURE_NOUNS) or (own_topic and not word.anchor):
+            if (word.keys & said or (figure and word.keys & FIGURE_NOUNS) or (own_topic and not word.anchor)
+                    or (when and word.time)):
                 continue
             carried.append(word.surface)
         if to_person and context.answer:
@@ -292,13 +298,16 @@ class _Word:
     anchor: bool
     """A name or a time (카카오, 2분기, 하반기, Kakao, Q2): what a follow-up with a topic of its own
     still shares with the question before it."""
+    time: bool = False
+    """A time (2분기, 하반기, Q2, year): what a question for a time does not take from the one before."""
 
 
 def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
     """The question's content words as written; question words and function words left out."""
     if english:
         return [_Word(w, frozenset({w.lower(), lemma(w)}),
-                      w[:1].isupper() or any(c.isdigit() for c in w) or lemma(w) in _TIME_EN)
+                      w[:1].isupper() or any(c.isdigit() for c in w) or lemma(w) in _TIME_EN,
+                      lemma(w) in _TIME_EN or bool(_PERIOD_EN.fullmatch(w)))
                 for w in _WORD_EN.findall(question)
                 if lemma(w) not in STOP_LEMMAS and w.lower() not in STOP_LEMMAS]
     result = []
@@ -308,10 +317,13 @@ def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
             run.append(tok)
             continue
         keys = frozenset(t.form.lower() for k, t in enumerate(run) if t.tag in CONTENT_TAGS and t.form not in _ASKING
-                         and (t.tag != "NNB" or (k and run[k - 1].tag in ("SN", "NR"))))  # 거, 중; but 1200만명
+                         and (t.tag != "NNB" or (k and run[k - 1].tag in ("SN", "NR")))  # 거, 중; but 1200만명
+                         # English function words of a mixed question ("… How much of that went to AI?")
+                         and (t.tag != "SL" or lemma(t.form) not in STOP_LEMMAS))
         if keys:
             anchor = any(t.tag in ("NNP", "SN") or t.form in TIME_WORDS or t.form[:1].isupper() for t in run)
-            result.append(_Word(question[run[0].start:run[-1].start + run[-1].len], keys, anchor))
+            time = any(t.form in TIME_WORDS or t.form in TIME_UNITS for t in run)
+            result.append(_Word(question[run[0].start:run[-1].start + run[-1].len], keys, anchor, time))
         run = [tok] if tok is not None and tok.tag in _WORD_TAGS else []
     return result
 

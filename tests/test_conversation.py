@@ -106,3 +106,17 @@ def test_an_english_demonstrative_and_its_noun_are_the_earlier_turns(follow_ups)
     done = follow_ups.complete("Who gets to see those posts?", history)
     assert "local service" in done.searched and done.own == "Who gets to see ?"
     assert follow_ups.complete("Is that going live soon?", history).own == "Is going live soon?"
+
+
+def test_a_question_for_a_time_does_not_take_the_time_of_the_one_before(follow_ups):
+    history = _history(("카카오 2분기 영업비용 얼마야?", "2분기 영업비용은 … 1조9290억원을 기록했다. [1]"))
+    assert follow_ups.complete("그럼 영업이익 발표는 언제래?", history).searched == "카카오 영업이익 발표는 언제래?"
+    history = _history(("What was Kakao's revenue in Q2?", "… 2조425억원을 기록했다. [1]"))
+    assert follow_ups.complete("And when did it report that?", history).searched == "Kakao's revenue when did it report that?"
+
+
+def test_english_function_words_of_a_mixed_question_are_not_carried(follow_ups):
+    history = _history(("카카오 2분기 영업비용 얼마야?", "… 1조9290억원을 기록했다. [1]"),
+                       ("How much of that went to AI?", "… 1조9290억원을 기록했다. [1]"))
+    searched = follow_ups.complete("그럼 AI 투자 계획은?", history).searched
+    assert "How" not in searched and "카카오" in searched
