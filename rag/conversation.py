@@ -218,9 +218,10 @@ class FollowUps:
         # after a question about Q2 costs is not about Q2.
         when = kind_of(question) == "time"
         carried = []
-        for word in _words(context.question, kiwi().tokenize(context.question), _english(context.question)):
-            if (word.keys & said or (figure and word.keys & FIGURE_NOUNS) or (own_topic and not word.anchor)
-                    or (when and word.time)):
+        before = _words(context.question, kiwi().tokenize(context.question), _english(context.question))
+        replaced = _figure_phrases(before, context.question) if figure else set()
+        for i, word in enumerate(before):
+            if word.keys & said or i in replaced or (own_topic and not word.anchor) or (when and word.time):
                 continue
             carried.append(word.surface)
         if to_person and context.answer:
@@ -241,6 +242,20 @@ class FollowUps:
         if any(t.tag == "NNP" and t.form.lower() not in self.vocabulary for t in tokens):
             return True
         return bool(english and self.bridge is not None and self.bridge.translate(question).unknown_names)
+
+
+def _figure_phrases(words: Sequence[_Word], question: str) -> set[int]:
+    """Which of ``words`` name a figure, with the plain words written just before it ("operating
+    margin", "net income"): a follow-up's own figure replaces the whole phrase."""
+    replaced = set()
+    for i, word in enumerate(words):
+        if word.keys & FIGURE_NOUNS:
+            replaced.add(i)
+            j = i - 1
+            while j >= 0 and not words[j].anchor and f"{words[j].surface} {words[j + 1].surface}" in question:
+                replaced.add(j)
+                j -= 1
+    return replaced
 
 
 def _english(text: str) -> bool:

@@ -120,3 +120,9 @@ def test_english_function_words_of_a_mixed_question_are_not_carried(follow_ups):
                        ("How much of that went to AI?", "… 1조9290억원을 기록했다. [1]"))
     searched = follow_ups.complete("그럼 AI 투자 계획은?", history).searched
     assert "How" not in searched and "카카오" in searched
+
+
+def test_a_new_figure_replaces_the_whole_english_figure_phrase_before_it(follow_ups):
+    history = _history(("What was Kakao's operating margin in Q2?", "… 영업이익률은 5.6%를 기록했다. [1]"))
+    searched = follow_ups.complete("And the revenue?", history).searched
+    assert "operating" not in searched and "margin" not in searched and "Kakao" in searched
