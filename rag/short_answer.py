@@ -20,7 +20,7 @@ from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, chosen_op
                               through_head, unsaid)
 from rag.config import SpanWeights
 from rag.figures import to_english
-from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TITLE_HEADS, WHERE, Kind, counter, head, kind,
+from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head, kind,
                                question_tokens, term_sets_of)
 from rag.romanize import person_name
 from rag.span_features import Context, context, features, outranks
@@ -108,8 +108,11 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     if not spans:
         return _Reading(wanted, None)
     spans = _narrow(question, q_tokens, wanted, spans, tokens)
-    # For a figure, the noun that names it ("영업이익", "profit") says which of the figures it is.
-    focus = FIGURE_NOUNS if wanted == "amount" else frozenset()
+    # For a figure, the noun that names it ("영업이익", "profit") says which of the figures it is,
+    # and so does a time word the question says itself ("연말 목표" -> "연말까지 4000만명"); not the
+    # many translations of an English one ("year": 올해, 전년, 연말 …).
+    said_times = frozenset(t for s in sets if len(s) == 1 for t in s) & TIME_WORDS
+    focus = FIGURE_NOUNS | said_times if wanted == "amount" else frozenset()
     named = bool(WHERE.search(question)) or head_noun in NAMED_HEADS
     titled = head_noun is None or head_noun in NAMED_HEADS or head_noun in TITLE_HEADS
     return _Reading(wanted, None, spans,

@@ -251,3 +251,10 @@ def test_which_year_is_a_year_of_the_calendar_and_how_many_years_a_count():
     assert year and year.text == "1392년"
     count = find("그는 몇 년 만에 귀양에서 풀려났나?", [("귀양",), ("풀려나",)], quote, 0, "ko")
     assert count and count.text == "4년"
+
+
+def test_a_time_word_the_question_says_picks_the_figure_next_to_it():
+    quote = ('친구탭의 일간 활성 이용자 수는 지난해 말 2200만명에서 올해 2분기 말 3000만명으로 36% 성장했다"면서 '
+             '"연말까지 4000만명의 일간 활성 이용자를 확보할 계획"이라고 덧붙였다.')
+    short = find("연말 목표 이용자 수는?", [("연말",), ("목표",), ("이용자",), ("수",)], quote, 0, "ko")
+    assert short is not None and short.text == "4000만명"
