@@ -9,10 +9,12 @@ by its consonant skeleton (``rag.romanize``).
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from typing import Iterable
 
 from rapidfuzz import fuzz, process
 
+from rag.kiwi import kiwi
 from rag.romanize import consonant_key, letters, onset, romanize, sound
 
 _HANGUL_WORD = re.compile(r"^[\uac00-\ud7a3]+$")
@@ -33,6 +35,14 @@ music / 뮤직 91, partner / 파트너 77; sales / 출시 60, coming / 감안 36
 def _popular(romanised: str) -> str:
     """A Revised Romanization in the popular spelling of names: eo and eu as u (byeong -> byung)."""
     return romanised.replace("eo", "u").replace("eu", "u")
+
+
+@lru_cache(maxsize=16384)
+def _verb_stem(word: str) -> bool:
+    """Whether Kiwi reads the corpus term as the stem of a verb or adjective (덧붙이 of 덧붙였다,
+    나오): a name or loanword is a noun, so "debt" is never 덧붙이 (same skeleton, tpt)."""
+    tokens = kiwi().tokenize(word + "다")
+    return bool(tokens) and tokens[0].form == word and tokens[0].tag[:1] == "V"
 
 
 def _same_onset(a: str, b: str) -> bool:
@@ -79,12 +89,12 @@ class NameIndex:
         if capitalised:
             cutoff = NAME_SIMILARITY if len(target) >= 7 else SHORT_NAME_SIMILARITY
             best = process.extractOne(target, self._romanised, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if best is not None:
+            if best is not None and not _verb_stem(self._words[best[2]]):
                 return self._parts[self._words[best[2]]]
             # The popular spelling merges more words (상승 sangseung is sangsung, near Samsung): it
             # must match as closely as a short name.
             best = process.extractOne(target, self._popular, scorer=fuzz.ratio, score_cutoff=SHORT_NAME_SIMILARITY)
-            if best is not None:
+            if best is not None and not _verb_stem(self._words[self._popular_of[best[2]]]):
                 return self._parts[self._words[self._popular_of[best[2]]]]
         key = consonant_key(target)
         if len(key) < 3:
@@ -97,5 +107,5 @@ class NameIndex:
         # The skeleton alone meets unrelated words (sales / 출시 chulsi): the sound must agree too,
         # and so must a first stop's aspiration (Coupang / 기반 giban).
         fitting = [w for w in candidates if fuzz.ratio(sound(target), sound(romanize(w))) >= SPELLING_SIMILARITY
-                   and _same_onset(onset(target), onset(romanize(w)))]
+                   and _same_onset(onset(target), onset(romanize(w))) and not _verb_stem(w)]
         return self._parts[min(fitting, key=len)] if fitting else None

@@ -24,3 +24,10 @@ def test_plain_words_match_loanwords_by_skeleton_and_sound_only():
 
 def test_the_popular_spelling_must_match_closely():
     assert NameIndex(["상승"], []).match("Samsung") is None  # sangsung: 80
+
+
+def test_a_verb_stem_is_never_a_loanword():
+    """덧붙이 (of 덧붙였다) has the skeleton of "debt" and sounds close enough; a loanword is a noun."""
+    names = NameIndex(["덧붙이", "뮤직"], [])
+    assert names.match("debt", capitalised=False) is None
+    assert names.match("music", capitalised=False) == ("뮤직",)
