@@ -191,20 +191,40 @@ def described(q_tokens: Sequence, tokens: Sequence) -> Span | None:
             first -= 1
         if first == i or not any(t.tag == "NNP" for t in q_tokens[first:i]):
             return None
-        name = "".join(t.form for t in q_tokens[first:i])
-        at = _written(tokens, name)
-        if at is None:
-            return None
-        end, depth = at, 0  # nouns, and a gloss in brackets ("(CIO)"), up to the particle
-        while end + 1 < len(tokens) and _gap(tokens, end) <= 1 and (
-                tokens[end + 1].tag in ("NNP", "NNG", "SH") or (tokens[end + 1].tag == "SL" and depth)
-                or (tokens[end + 1].tag == "SSO" and not depth) or (tokens[end + 1].tag == "SSC" and depth)):
-            end += 1
-            depth += {"SSO": 1, "SSC": -1}.get(tokens[end].tag, 0)
-        if depth:  # a bracket left open: the title ends before it
-            end = max(k for k in range(at, end + 1) if tokens[k].tag == "SSO") - 1
-        return span(tokens, at + 1, end) if end > at else None
+        return _title_of(tokens, "".join(t.form for t in q_tokens[first:i]))
     return None
+
+
+_WHO_IS = re.compile(r"^\s*(?i:who)\s+(?:is|was)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s*\?*\s*$")
+""""Who is" and a capitalised name, nothing else ("Who is Hong Eun-taek?"; not "Who is Kakao's CEO?")."""
+
+
+def described_in_english(question: str, asked: frozenset[str], tokens: Sequence) -> Span | None:
+    """"Who is Hong Eun-taek?" asks what the person is, as "홍은택은 누구야?" does: the title the
+    quote writes after the name the question's words stand for (the lexicon bridge's 홍은택)."""
+    if not _WHO_IS.match(question):
+        return None
+    for name in sorted(t for t in asked if FULL_NAME.fullmatch(t)):
+        found = _title_of(tokens, name)
+        if found is not None:
+            return found
+    return None
+
+
+def _title_of(tokens: Sequence, name: str) -> Span | None:
+    """The title written after ``name`` ("배재현 카카오 투자총괄대표(CIO)는" -> "카카오 투자총괄대표(CIO)")."""
+    at = _written(tokens, name)
+    if at is None:
+        return None
+    end, depth = at, 0  # nouns, and a gloss in brackets ("(CIO)"), up to the particle
+    while end + 1 < len(tokens) and _gap(tokens, end) <= 1 and (
+            tokens[end + 1].tag in ("NNP", "NNG", "SH") or (tokens[end + 1].tag == "SL" and depth)
+            or (tokens[end + 1].tag == "SSO" and not depth) or (tokens[end + 1].tag == "SSC" and depth)):
+        end += 1
+        depth += {"SSO": 1, "SSC": -1}.get(tokens[end].tag, 0)
+    if depth:  # a bracket left open: the title ends before it
+        end = max(k for k in range(at, end + 1) if tokens[k].tag == "SSO") - 1
+    return span(tokens, at + 1, end) if end > at else None
 
 
 def _written(tokens: Sequence, name: str) -> int | None:

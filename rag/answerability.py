@@ -61,6 +61,10 @@ class Evidence:
     missing_periods: tuple[str, ...] = ()
     """Dates and quarters of the question that the document never names ("3분기" of an article on
     the second quarter)."""
+    names_only: bool = False
+    """An English question whose only words the lexicon bridge could weigh are names: its other
+    words are unknown to the lexicon ("Where is Kakao headquartered?"), so coverage says nothing of
+    what it asks."""
 
 
 @dataclass(frozen=True)
@@ -73,15 +77,18 @@ class Verdict:
 
 def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
     """True when the evidence is strong enough to quote."""
-    if not evidence.has_hits or not evidence.readable or evidence.best_sentence < policy.min_sentence \
-            or evidence.unknown_names:
+    # Every term of the question in the document waives the cosine floor: "Who is Hong Eun-taek?"
+    # names the article's main speaker, yet an English name alone sits far from Korean sentences.
+    covered = evidence.has_terms and evidence.coverage >= policy.confident_coverage
+    if not evidence.has_hits or not evidence.readable or evidence.unknown_names \
+            or (evidence.best_sentence < policy.min_sentence and not covered):
         return False
     floor = policy.min_coverage if evidence.hangul_share >= 0.5 else policy.min_coverage_translated
     if evidence.missing_measure and evidence.has_terms and evidence.coverage < floor:
         return False  # neither the figure asked for nor most of the rest: "배당금은 얼마야?"
-    if evidence.missing_measure or evidence.missing_periods:
-        # Other figures or another period than asked for; only an unmistakable sentence saves a
-        # paraphrase.
+    if evidence.missing_measure or evidence.missing_periods or evidence.names_only:
+        # Other figures or another period than asked for, or nothing but a name to check; only an
+        # unmistakable sentence saves a paraphrase.
         return evidence.standout >= policy.strong_standout
     if evidence.has_terms:
         if evidence.coverage < floor:
@@ -90,6 +97,15 @@ def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
         if evidence.coverage >= policy.confident_coverage:
             return True
     return evidence.standout >= policy.min_standout
+
+
+def _names_only(ranking: Ranking) -> bool:
+    """Whether an English question's words are names and words the lexicon does not know, at least
+    one of them: nothing but the names can be checked in a document."""
+    if ranking.bridged is None or any(not LATIN.search(t) for t in ranking.query.key):
+        return False
+    states = {g.state for g in ranking.bridged.groups}
+    return "unknown" in states and "name" in states and not states & {"found", "absent"}
 
 
 def standout(scores: np.ndarray) -> float:
@@ -190,6 +206,7 @@ class Answerability:
             readable=has_terms or (not self.reads_english and bool(ranking.query.key)),
             missing_measure=self._missing_measure(ranking, scope),
             missing_periods=tuple(p for p in ranking.query.periods if not _names_period(p, scope.compact)),
+            names_only=_names_only(ranking),
         )
         return Verdict(decide(evidence, self.policy), evidence, i)
 

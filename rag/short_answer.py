@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, chosen_option, coordinated, definition,
-                              described, name_before_said, quoted, respective, span, speech, text_tokens,
+                              described, described_in_english, name_before_said, quoted, respective, span, speech, text_tokens,
                               through_head, unsaid)
 from rag.config import SpanWeights
 from rag.figures import to_english
@@ -92,7 +92,8 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     # Questions built so that the quote's structure answers them, before the general choice.
     structural = ((chosen_option(q_tokens, tokens) if wanted != "amount" else None)
                   or (speech(question, tokens, quote) or definition(q_tokens, tokens) if wanted == "thing" else None)
-                  or (described(q_tokens, tokens) if wanted == "person" else None)
+                  or ((described(q_tokens, tokens) or described_in_english(question, asked, tokens))
+                      if wanted == "person" else None)
                   or (coordinated(q_tokens, tokens) if wanted in ("thing", "person") else None)
                   or respective(tokens, found, asked))
     if structural is not None:

@@ -103,3 +103,12 @@ def test_a_time_keeps_the_word_it_narrows_and_the_part_of_the_period():
     assert "지난해 4월" in times("지난해 4월 한 전 총리에게 말했다.")
     assert "1920~40년대" in times("1920~40년대 블루스는 변화했다.")
     assert "1924년 12월 2일" in times("헤이그(1924년 12월 2일 ~ 2010년 2월 20일)는 군인이다.")
+
+
+def test_an_english_who_is_question_about_a_name_gets_the_title_after_it():
+    from rag.answer_spans import described_in_english
+    quote = "홍은택 카카오 대표는 컨퍼런스콜에서 말했다."
+    tokens = kiwi().tokenize(quote)
+    found = described_in_english("Who is Hong Eun-taek?", frozenset({"홍은택", "hong"}), tokens)
+    assert found is not None and quote[found.start:found.end] == "카카오 대표"
+    assert described_in_english("Who is Kakao's CEO?", frozenset({"카카오", "ceo"}), tokens) is None

@@ -17,7 +17,7 @@ def evidence(best=0.85, hangul=1.0, coverage=1.0, standout=2.5, unknown=(), term
     {"unknown": ("네이버",)},                              # about a name the corpus never mentions
     {"coverage": 0.6, "standout": 0.5},                  # nothing stands out
     {"hangul": 0.0, "coverage": 0.0, "standout": 0.5},   # English, nothing stands out
-    {"best": 0.7},                                        # below the cosine floor
+    {"best": 0.7, "coverage": 0.6},                       # below the cosine floor, some terms missing
     {"hangul": 0.0, "terms": False, "readable": False, "standout": 3.5},  # nothing to look for ("asdfgh")
 ])
 def test_refuses_weak_evidence(kwargs):
@@ -214,3 +214,26 @@ def test_a_korean_name_misspelt_by_one_jamo_is_mentioned():
 
     assert _one_letter_off("거쉬윈", {"거슈윈의"}) and _one_letter_off("해상교정", {"해상교전에서"})
     assert not _one_letter_off("카카오뱅크", {"카카오브레인"}) and not _one_letter_off("쿠팡은", {"카카오는"})
+
+
+def test_full_coverage_waives_the_cosine_floor_and_names_alone_need_an_unmistakable_sentence():
+    """"Who is Hong Eun-taek?" (only a name, all of it in the article) sits at cosine 0.72;
+    "Where is Kakao headquartered?" has a name and a word the lexicon does not know."""
+    assert decide(Evidence(0.72, 1.0, 1.8, (), 0.0, True), RefusalPolicy())
+    assert not decide(Evidence(0.72, 0.6, 1.8, (), 0.0, True), RefusalPolicy())
+    assert not decide(Evidence(0.77, 1.0, 2.5, (), 0.0, True, names_only=True), RefusalPolicy())
+    assert decide(Evidence(0.77, 1.0, 3.0, (), 0.0, True, names_only=True), RefusalPolicy())
+
+
+def test_names_only_means_a_name_and_unknown_words_and_nothing_the_lexicon_weighs():
+    from rag.answerability import _names_only
+    from rag.bridge import Bridged, Group
+    from rag.lexical import QueryTerms
+    from rag.retrieval import Ranking
+
+    def only(*states):
+        groups = tuple(Group(f"w{i}", s, ("카카오",) if s in ("name", "found") else ()) for i, s in enumerate(states))
+        return _names_only(Ranking(QueryTerms((), ("kakao",), ()), 0.0, [], np.zeros(0, np.float32), Bridged(groups)))
+
+    assert only("name", "unknown") and not only("name") and not only("name", "unknown", "found")
+    assert not only("unknown") and not only("name", "absent", "unknown")
