@@ -32,6 +32,8 @@ _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)*")
 _NEGATION = re.compile(r"n['’]t\b", re.I)
 _POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’](?:s\b|(?![A-Za-z]))")
 """Kakao's, companies': not the apostrophe inside a word (O'clock, jumpin')."""
+_AGENTS = frozenset("자인원가사")
+"""Suffixes of Korean nouns for the person who does something (진행자, 투자가, 회사원)."""
 _QUARTER = re.compile(r"\b(?:Q([1-4])|([1-4])Q)\b", re.I)
 STOP_LEMMAS = frozenset(
     "a an the be is are was were been being do does did done of in on at to for by with from and or but not no "
@@ -187,6 +189,12 @@ class Bridge:
             return Group(source, "found", (_ORDINALS[key],))
         translations = list(dict.fromkeys(t for k in _variants(key) for t in self.lexicon.translations(k)))
         found = tuple(t for t in translations if t in self.vocabulary)
+        if not found:
+            # A translation the corpus writes without its one-syllable suffix: "lightweight" is 경량급
+            # in krdict and 경량 (of 경량화된) in the article; not a suffix that makes a person of an
+            # activity ("host" is 진행자, not 진행).
+            found = tuple(dict.fromkeys(t[:-1] for t in translations if len(t) >= 3 and t[-1] not in _AGENTS
+                                        and t[:-1] in self.vocabulary))
         if not found and " " not in key:
             found = tuple(t for t in self.lexicon.head_translations(key) if t in self.vocabulary)
         if found:

@@ -133,3 +133,11 @@ def test_a_name_the_corpus_spells_in_hangul_wins_over_its_latin_words():
     plain = Bridge(LEXICON, vocab, NameIndex(vocab, COMPOUNDS))
     assert states(plain.translate("What did Nuri Games release?"))[:2] == [
         ("Nuri", "found", ("nuri",)), ("Games", "found", ("games",))]
+
+
+def test_a_translation_the_corpus_writes_without_its_suffix_but_not_an_agent_noun():
+    lexicon = Lexicon({"lightweight": ["경량급"], "host": ["진행자"]})
+    vocab = {"경량": 0, "진행": 1}
+    bridge = Bridge(lexicon, vocab, NameIndex(vocab, []))
+    assert states(bridge.translate("the lightweight one")) == [("lightweight", "found", ("경량",)), ("one", "unknown", ())]
+    assert states(bridge.translate("the hosts"))[0][1] == "absent"
