@@ -85,7 +85,7 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
     if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
         # An acronym alone (AI, CIO) names a thing or a title, not a person.
         names = _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
-        return [_titled(tokens, _regnal(tokens, _whole_word(tokens, s))) for s in names
+        return [_titled(tokens, _regnal(tokens, _first_name(tokens, _whole_word(tokens, s)))) for s in names
                 if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
     # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
@@ -423,6 +423,27 @@ def _whole_word(tokens: Sequence, name: Span) -> Span:
     while last + 1 < len(tokens) and piece(last + 1) and _gap(tokens, last) == 0:
         last += 1
     return name if (first, last) == (name.first, name.after - 1) else span(tokens, first, last)
+
+
+_SPLINTERS = frozenset({"MM", "XPN", "IC", "MAJ"})
+"""Tags Kiwi gives the syllables of a foreign first name it does not know (이반 -> 이 MM + 반 XPN,
+마고 -> 마 IC + 고 MM)."""
+
+
+def _first_name(tokens: Sequence, name: Span) -> Span:
+    """A name with the word before it when Kiwi split that word into one-syllable splinters: the
+    unknown first name ("이반 서덜랜드", "마고 왓슨")."""
+    i = name.first
+    if i < 2 or _gap(tokens, i - 1) != 1:
+        return name
+    first = i - 1
+    while first > 0 and _gap(tokens, first - 1) == 0:
+        first -= 1
+    word = tokens[first:i]
+    if len(word) >= 2 and all(t.tag in _SPLINTERS and len(t.form) == 1 for t in word) \
+            and (first == 0 or _gap(tokens, first - 1) >= 1):
+        return span(tokens, first, name.after - 1)
+    return name
 
 
 def _regnal(tokens: Sequence, name: Span) -> Span:

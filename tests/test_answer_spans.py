@@ -112,3 +112,8 @@ def test_an_english_who_is_question_about_a_name_gets_the_title_after_it():
     found = described_in_english("Who is Hong Eun-taek?", frozenset({"홍은택", "hong"}), tokens)
     assert found is not None and quote[found.start:found.end] == "카카오 대표"
     assert described_in_english("Who is Kakao's CEO?", frozenset({"카카오", "ceo"}), tokens) is None
+
+
+def test_a_foreign_first_name_kiwi_splits_into_splinters_stays_with_the_name():
+    assert _texts("증강현실 연구는 이반 서덜랜드가 시작했다.", "person") == ["이반 서덜랜드"]
+    assert _texts("그 사람 왓슨이다.", "person") == ["왓슨"]  # a real word before the name stays out
