@@ -82,6 +82,8 @@ def load_or_build(settings: Settings, embedder: Embedder, rebuild: bool = False,
     for another's build loads that build instead of making its own.
     """
     corpus = load_corpus(settings.corpus_dir)
+    if not corpus.documents:  # before any lock or folder is made for it
+        raise RagError(f"No usable documents in {settings.corpus_dir}: add UTF-8 .txt or .md articles.")
     expect = expected_manifest(settings, corpus, str(getattr(embedder, "backend", "torch")))
     if settings.store == "milvus":
         return IndexedCorpus(corpus, _load_or_build_milvus(settings, corpus, embedder, expect, rebuild, progress))
@@ -101,8 +103,6 @@ def load_or_build(settings: Settings, embedder: Embedder, rebuild: bool = False,
             log.info("Building the index (first run) in %s", settings.index_dir)
         elif current is not None:
             log.warning("Rebuilding the index: %s", current)
-        if not corpus.documents:
-            raise RagError(f"No usable documents in {settings.corpus_dir}: add UTF-8 .txt or .md articles.")
         index = build_index(corpus, embedder, settings, expect, progress, reuse)
         index.save(settings.index_dir)
     return IndexedCorpus(corpus, index)
@@ -185,8 +185,6 @@ def _load_or_build_milvus(settings: Settings, corpus: CorpusLoad, embedder: Embe
             return stored
         if stored is not None:
             log.warning("Updating the Milvus store: the corpus changed; unchanged passages are kept")
-        if not corpus.documents:
-            raise RagError(f"No usable documents in {settings.corpus_dir}: add UTF-8 .txt or .md articles.")
         passages, terms, keys = cut(corpus, settings, StoredPassages(stored) if stored else None)
         return MilvusStore.write(client, settings.milvus_collection, passages, terms, keys, embedder, dict(expect),
                                  stored, progress)

@@ -420,3 +420,12 @@ def test_a_first_build_is_news_not_a_warning(tmp_path, caplog):
         _update(settings)
     assert [r.getMessage() for r in caplog.records if r.levelno >= logging.WARNING] == []
     assert any("Building the index (first run)" in r.getMessage() for r in caplog.records)
+
+
+def test_an_empty_corpus_is_refused_before_any_index_folder_or_lock_is_made(tmp_path: Path):
+    from rag.errors import RagError
+    (tmp_path / "corpus").mkdir()
+    settings = Settings(corpus_dir=tmp_path / "corpus", index_dir=tmp_path / "index")
+    with pytest.raises(RagError, match="No usable documents"):
+        load_or_build(settings, embedder=None)
+    assert not (tmp_path / "index").exists()
