@@ -351,16 +351,12 @@ def unsaid(tokens: Sequence, candidate: Span, asked: frozenset[str], trim: bool,
     last = len(forms) - 1
     after = candidate.after
     titled = after < len(tokens) and tokens[after].tag == "NNG" and tokens[after].start == candidate.end + 1
-    # A title says that the proper nouns before it are the organisation, whether or not the question
-    # names it: "배재현 카카오 투자총괄대표" for "CIO는 누구야?".
-    word_end = after  # the title may be a compound: 투자 + 총괄 + 대표
-    while titled and word_end + 1 < len(tokens) and tokens[word_end + 1].tag == "NNG" and _gap(tokens, word_end) == 0:
-        word_end += 1
-    titled_person = (titled and tokens[word_end].form in PERSON_TITLES and len(forms[skip]) == 3
-                     and forms[skip][0] in SURNAMES)
+    # A title says that the proper nouns between it and a Korean name are the organisation, whether
+    # or not the question names it: "배재현 카카오 투자총괄대표" for "CIO는 누구야?".
+    organisation = trim_end and titled and _korean_name(forms[skip]) and _title_at(tokens, after)
     # Only a Korean full name (one token of 2-4 syllables) sheds the organisation after it: "존 케네디
     # 대통령" keeps its surname.
-    while (trim_end and titled and last > skip and (forms[last] in asked or titled_person)
+    while (trim_end and titled and last > skip and (forms[last] in asked or organisation)
            and FULL_NAME.fullmatch(candidate.forms[skip])):
         last -= 1
     if skip and last == skip and tokens[candidate.first + skip].tag in ("NNG", "SL") and not trim_end:
@@ -368,6 +364,18 @@ def unsaid(tokens: Sequence, candidate: Span, asked: frozenset[str], trim: bool,
     if skip or last < len(forms) - 1:
         return span(tokens, candidate.first + skip, candidate.first + last)
     return candidate
+
+
+def _korean_name(word: str) -> bool:
+    """Shaped like a Korean personal name: three syllables, the first a common surname."""
+    return len(word) == 3 and word[0] in SURNAMES and bool(FULL_NAME.fullmatch(word))
+
+
+def _title_at(tokens: Sequence, i: int) -> bool:
+    """Whether the compound noun starting at token ``i`` ends in a title (투자 + 총괄 + 대표)."""
+    while i + 1 < len(tokens) and tokens[i + 1].tag == "NNG" and _gap(tokens, i) == 0:
+        i += 1
+    return tokens[i].form in PERSON_TITLES
 
 
 def after_head(tokens: Sequence, candidate: Span, head_noun: str | None) -> Span:
@@ -440,8 +448,7 @@ def _first_name(tokens: Sequence, name: Span) -> Span:
     while first > 0 and _gap(tokens, first - 1) == 0:
         first -= 1
     word = tokens[first:i]
-    if len(word) >= 2 and all(t.tag in _SPLINTERS and len(t.form) == 1 for t in word) \
-            and (first == 0 or _gap(tokens, first - 1) >= 1):
+    if len(word) >= 2 and all(t.tag in _SPLINTERS and len(t.form) == 1 for t in word):
         return span(tokens, first, name.after - 1)
     return name
 
