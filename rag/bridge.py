@@ -26,7 +26,7 @@ from typing import Callable, Iterable, Literal, Mapping
 
 from rag.aliases import key as alias_key
 from rag.lexicon import Lexicon, is_english, lemma, phrases
-from rag.names import NameIndex
+from rag.names import NameIndex, verb_stem
 
 _LATIN_RUN = re.compile(r"[A-Za-z][A-Za-z0-9]*(?:-[A-Za-z][A-Za-z0-9]*)*")
 _NEGATION = re.compile(r"n['’]t\b", re.I)
@@ -118,6 +118,8 @@ class Bridge:
             translated = self._seen.get(key)
             if translated is None:
                 translated = tuple(self._translate_run(run, capitalised, sure))
+                if capitalised and sure:
+                    translated = _compound_names(translated)
                 if len(self._seen) < 100_000:
                     self._seen[key] = translated
             groups.extend(translated)
@@ -209,6 +211,18 @@ class Bridge:
             # surely a name (DAU is a metric), so it weighs as an absent word of one sense.
             return Group(source, "absent", (), 1)
         return Group(source, "unknown-name" if capitalised and sure and len(source) > 1 else "unknown")
+
+
+def _compound_names(groups: tuple[Group, ...]) -> tuple[Group, ...]:
+    """A capitalised word after a name whose only translations are verbs is part of a name the
+    corpus lacks: "Kakao Pay" is not 카카오 and 나오 ("pay" -> 나오다), as "KakaoTalk Friends" is
+    카카오톡 and 친구."""
+    out = list(groups)
+    for k, group in enumerate(groups):
+        if (k and group.state == "found" and any(g.state == "name" for g in groups[:k])
+                and all(verb_stem(t) for t in group.terms)):
+            out[k] = Group(group.source, "unknown-name")
+    return tuple(out)
 
 
 def _runs(question: str) -> Iterable[tuple[list[str], bool, bool]]:

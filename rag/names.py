@@ -38,7 +38,7 @@ def _popular(romanised: str) -> str:
 
 
 @lru_cache(maxsize=16384)
-def _verb_stem(word: str) -> bool:
+def verb_stem(word: str) -> bool:
     """Whether Kiwi reads the corpus term as the stem of a verb or adjective (덧붙이 of 덧붙였다,
     나오): a name or loanword is a noun, so "debt" is never 덧붙이 (same skeleton, tpt)."""
     tokens = kiwi().tokenize(word + "다")
@@ -89,12 +89,12 @@ class NameIndex:
         if capitalised:
             cutoff = NAME_SIMILARITY if len(target) >= 7 else SHORT_NAME_SIMILARITY
             best = process.extractOne(target, self._romanised, scorer=fuzz.ratio, score_cutoff=cutoff)
-            if best is not None and not _verb_stem(self._words[best[2]]):
+            if best is not None and not verb_stem(self._words[best[2]]):
                 return self._parts[self._words[best[2]]]
             # The popular spelling merges more words (상승 sangseung is sangsung, near Samsung): it
             # must match as closely as a short name.
             best = process.extractOne(target, self._popular, scorer=fuzz.ratio, score_cutoff=SHORT_NAME_SIMILARITY)
-            if best is not None and not _verb_stem(self._words[self._popular_of[best[2]]]):
+            if best is not None and not verb_stem(self._words[self._popular_of[best[2]]]):
                 return self._parts[self._words[self._popular_of[best[2]]]]
         key = consonant_key(target)
         if len(key) < 3:
@@ -107,5 +107,5 @@ class NameIndex:
         # The skeleton alone meets unrelated words (sales / 출시 chulsi): the sound must agree too,
         # and so must a first stop's aspiration (Coupang / 기반 giban).
         fitting = [w for w in candidates if fuzz.ratio(sound(target), sound(romanize(w))) >= SPELLING_SIMILARITY
-                   and _same_onset(onset(target), onset(romanize(w))) and not _verb_stem(w)]
+                   and _same_onset(onset(target), onset(romanize(w))) and not verb_stem(w)]
         return self._parts[min(fitting, key=len)] if fitting else None

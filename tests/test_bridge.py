@@ -141,3 +141,11 @@ def test_a_translation_the_corpus_writes_without_its_suffix_but_not_an_agent_nou
     bridge = Bridge(lexicon, vocab, NameIndex(vocab, []))
     assert states(bridge.translate("the lightweight one")) == [("lightweight", "found", ("경량",)), ("one", "unknown", ())]
     assert states(bridge.translate("the hosts"))[0][1] == "absent"
+
+
+def test_a_capitalised_word_after_a_name_that_only_translates_to_a_verb_is_part_of_an_unknown_name():
+    lexicon = Lexicon({"pay": ["나오"], "friend": ["친구"]})
+    vocab = {"카카오": 0, "나오": 1, "친구": 2}
+    bridge = Bridge(lexicon, vocab, NameIndex(vocab, []))
+    assert bridge.translate("What is Kakao Pay's revenue?").unknown_names == ("Pay",)
+    assert not bridge.translate("How many people use Kakao Friends?").unknown_names
