@@ -92,8 +92,10 @@ def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
         return evidence.standout >= policy.strong_standout
     if evidence.has_terms:
         if evidence.coverage < floor:
-            # Paraphrases (음악 for 뮤직) miss terms; only an unmistakable sentence saves them.
-            return evidence.standout >= policy.strong_standout
+            # Paraphrases (음악 for 뮤직) miss terms; only an unmistakable sentence saves them, and
+            # one that says none of the question's terms must stand out further still.
+            needed = policy.zero_coverage_standout if evidence.coverage <= 0 else policy.strong_standout
+            return evidence.standout >= needed
         if evidence.coverage >= policy.confident_coverage:
             return True
     return evidence.standout >= policy.min_standout

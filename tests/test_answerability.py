@@ -237,3 +237,11 @@ def test_names_only_means_a_name_and_unknown_words_and_nothing_the_lexicon_weigh
 
     assert only("name", "unknown") and not only("name") and not only("name", "unknown", "found")
     assert not only("unknown") and not only("name", "absent", "unknown")
+
+
+def test_a_question_none_of_whose_terms_the_document_holds_must_stand_out_further():
+    """"이 기사는 누가 썼어?" over an article without 기사 stood out 2.76; 한남대교 written apart in
+    its article stood out 4.42."""
+    assert not decide(evidence(coverage=0.0, standout=2.8), RefusalPolicy())
+    assert decide(evidence(coverage=0.0, standout=4.4), RefusalPolicy())
+    assert decide(evidence(coverage=0.1, standout=2.8), RefusalPolicy())
