@@ -15,7 +15,7 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rag.answer_spans import (FULL_NAME, Span, after_head, candidates, chosen_option, coordinated, definition,
+from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, candidates, chosen_option, coordinated, definition,
                               described, described_in_english, name_before_said, quoted, respective, span, speech, text_tokens,
                               through_head, unsaid)
 from rag.config import SpanWeights
@@ -176,6 +176,7 @@ def display(text: str, wanted: Kind, lang: str) -> str:
     english = to_english(text)
     if english:
         return english
-    if wanted == "person" and FULL_NAME.fullmatch(text):
+    if wanted == "person" and FULL_NAME.fullmatch(text) and text[0] in SURNAMES:
+        # Romanised as a personal name only when it starts with a surname: not "Ka Ka-o-tok".
         return f"{person_name(text)} ({text})"
     return text

@@ -258,3 +258,9 @@ def test_a_time_word_the_question_says_picks_the_figure_next_to_it():
              '"연말까지 4000만명의 일간 활성 이용자를 확보할 계획"이라고 덧붙였다.')
     short = find("연말 목표 이용자 수는?", [("연말",), ("목표",), ("이용자",), ("수",)], quote, 0, "ko")
     assert short is not None and short.text == "4000만명"
+
+
+def test_only_a_name_that_starts_with_a_surname_is_romanised_as_a_person():
+    from rag.short_answer import display
+    assert display("배재현", "person", "en") == "Bae Jae-hyeon (배재현)"
+    assert display("카카오톡", "person", "en") == "카카오톡"
