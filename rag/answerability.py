@@ -25,7 +25,7 @@ import unicodedata
 from collections import defaultdict
 from dataclasses import dataclass
 from functools import cached_property
-from typing import Collection, Sequence
+from typing import Collection, Iterable, Sequence
 
 import numpy as np
 from rapidfuzz import fuzz, process
@@ -299,12 +299,13 @@ class Answerability:
                 name, [w for w in scope.words if w[:1] == name[:1] and len(w) >= len(name) - 1],
                 scorer=fuzz.partial_ratio, score_cutoff=TYPO_SIMILARITY):
             return True
-        if len(name) >= 3 and _one_letter_off(name, scope.words):
-            return True
+        if len(name) >= 3 and (_one_letter_off(name, scope.words) or _one_letter_off(name, (
+                scope.compact[i:i + len(name)] for i, ch in enumerate(scope.compact) if ch == name[0]))):
+            return True  # also across a space the question leaves out (해상교정 / 해상 교전이)
         return any(t[:1] == name[:1] and _abbreviates(name, t) for t in scope.vocab)
 
 
-def _one_letter_off(name: str, words: Collection[str]) -> bool:
+def _one_letter_off(name: str, words: Iterable[str]) -> bool:
     """Whether a written word starts with ``name`` misspelt by one jamo (거쉬윈 / 거슈윈의, 해상교정 /
     해상교전에서): Hangul decomposed (NFD) so that a vowel or final consonant is one letter."""
     target = unicodedata.normalize("NFD", name)

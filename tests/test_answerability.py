@@ -245,3 +245,11 @@ def test_a_question_none_of_whose_terms_the_document_holds_must_stand_out_furthe
     assert not decide(evidence(coverage=0.0, standout=2.8), RefusalPolicy())
     assert decide(evidence(coverage=0.0, standout=4.4), RefusalPolicy())
     assert decide(evidence(coverage=0.1, standout=2.8), RefusalPolicy())
+
+
+def test_a_name_misspelt_by_one_jamo_also_counts_across_a_space_the_question_leaves_out():
+    from rag.answerability import Answerability, _Scope
+
+    scope = _Scope(frozenset({"해상", "교전"}), "남한과의 해상 교전이 발생했다.")
+    assert Answerability._mentions("해상교정", scope)
+    assert not Answerability._mentions("해상교섭", scope)  # two letters off
