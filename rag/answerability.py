@@ -299,10 +299,17 @@ class Answerability:
                 name, [w for w in scope.words if w[:1] == name[:1] and len(w) >= len(name) - 1],
                 scorer=fuzz.partial_ratio, score_cutoff=TYPO_SIMILARITY):
             return True
-        if len(name) >= 3 and (_one_letter_off(name, scope.words) or _one_letter_off(name, (
-                scope.compact[i:i + len(name)] for i, ch in enumerate(scope.compact) if ch == name[0]))):
-            return True  # also across a space the question leaves out (해상교정 / 해상 교전이)
+        if len(name) >= 3 and (_one_letter_off(name, scope.words) or _one_letter_off(name, _stretches(scope, name))):
+            return True
         return any(t[:1] == name[:1] and _abbreviates(name, t) for t in scope.vocab)
+
+
+def _stretches(scope: _Scope, name: str) -> Iterable[str]:
+    """The document's text without white space, cut into stretches as long as ``name`` that start
+    with its first letter: a name written across a space the question leaves out (해상교정 / 해상
+    교전이)."""
+    text, size = scope.compact, len(name)
+    return (text[i:i + size] for i, ch in enumerate(text) if ch == name[0])
 
 
 def _one_letter_off(name: str, words: Iterable[str]) -> bool:
