@@ -212,7 +212,8 @@ def described_in_english(question: str, asked: frozenset[str], tokens: Sequence)
 
 
 def _title_of(tokens: Sequence, name: str) -> Span | None:
-    """The title written after ``name`` ("배재현 카카오 투자총괄대표(CIO)는" -> "카카오 투자총괄대표(CIO)")."""
+    """The title written after ``name``: "배재현 카카오 투자총괄대표(CIO)는" -> "카카오
+    투자총괄대표(CIO)"."""
     at = _written(tokens, name)
     if at is None:
         return None

@@ -175,11 +175,12 @@ class Answerability:
             return Verdict(False, Evidence(0.0, 0.0, 0.0, (), ranking.hangul_share, False, has_hits=False))
         first: Verdict | None = None
         seen: set[str] = set()
+        said = self._question_evidence(ranking)
         for i, hit in enumerate(ranking.hits):
             if hit.passage.source in seen:
                 continue
             seen.add(hit.passage.source)
-            verdict = self._assess_in(ranking, i)
+            verdict = self._assess_in(ranking, i, said)
             if verdict.supported and own is not None:
                 own_coverage = self._own_coverage(own, self._scopes[hit.passage.source].vocab)
                 if own_coverage < self.policy.min_follow_up_coverage:
@@ -190,11 +191,18 @@ class Answerability:
         assert first is not None
         return Verdict(False, first.evidence, 0)
 
-    def _assess_in(self, ranking: Ranking, i: int) -> Verdict:
-        """The evidence that hit ``i``'s document supports the question."""
+    def _question_evidence(self, ranking: Ranking) -> dict[str, object]:
+        """The evidence that the question alone gives, the same in every document."""
+        has_terms = self._has_terms(ranking)
+        return dict(hangul_share=ranking.hangul_share, has_terms=has_terms,
+                    readable=has_terms or (not self.reads_english and bool(ranking.query.key)),
+                    names_only=_names_only(ranking))
+
+    def _assess_in(self, ranking: Ranking, i: int, said: dict[str, object]) -> Verdict:
+        """The evidence that hit ``i``'s document supports the question (``said``: what the question
+        alone gives, from :meth:`_question_evidence`)."""
         hit = ranking.hits[i]
         scope = self._scopes[hit.passage.source]
-        has_terms = self._has_terms(ranking)
         evidence = Evidence(
             best_sentence=hit.sentence_score,
             coverage=self.coverage(ranking, scope.vocab),
@@ -203,12 +211,9 @@ class Answerability:
             standout=standout(ranking.candidate_sentence_scores[ranking.candidate_sentence_sources
                                                                 == hit.passage.source]),
             unknown_names=self.unknown_names(ranking, scope),
-            hangul_share=ranking.hangul_share,
-            has_terms=has_terms,
-            readable=has_terms or (not self.reads_english and bool(ranking.query.key)),
             missing_measure=self._missing_measure(ranking, scope),
             missing_periods=tuple(p for p in ranking.query.periods if not _names_period(p, scope.compact)),
-            names_only=_names_only(ranking),
+            **said,  # type: ignore[arg-type]
         )
         return Verdict(decide(evidence, self.policy), evidence, i)
 
@@ -282,8 +287,9 @@ class Answerability:
         """
         names = [n for n in ranking.query.names if not self._mentions(n, scope)]
         if ranking.bridged is not None:
-            latin = [*ranking.bridged.unknown_names, *(g.source for g in ranking.bridged.groups
-                                                       if g.state == "name" and not all(t in scope.vocab for t in g.terms))]
+            unspelt = (g.source for g in ranking.bridged.groups
+                       if g.state == "name" and not all(t in scope.vocab for t in g.terms))
+            latin = [*ranking.bridged.unknown_names, *unspelt]
             names += [n for n in latin if not _spelt_in(n, scope)]
         return tuple(names)
 

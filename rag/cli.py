@@ -26,8 +26,8 @@ def _parser() -> argparse.ArgumentParser:
                                         "or the offline multilingual-e5-small)")
     parser.add_argument("--backend", choices=EMBEDDING_BACKENDS,
                         help="embedding backend (default: RAG_EMBEDDING_BACKEND or auto: ONNX Runtime when the model "
-                             "can be exported, else torch; onnx-int8 is a quarter of the size but lowers answer accuracy, "
-                             "and embeds no faster on CPUs without VNNI)")
+                             "can be exported, else torch; onnx-int8 is a quarter of the size but lowers answer "
+                             "accuracy, and embeds no faster on CPUs without VNNI)")
     parser.add_argument("--store", choices=STORES, help="where passages and vectors are kept (default: RAG_STORE "
                                                         "or faiss; milvus uses RAG_MILVUS_URI, by default a Milvus "
                                                         "Lite file in the index folder)")

@@ -177,7 +177,8 @@ def measured(q_tokens: Sequence) -> str | None:
         if tok.form in ("몇", "얼마", "얼마나") and i >= 2 and q_tokens[i - 1].tag in ("JX", "JKS"):
             return _measured_before(q_tokens, i - 2)
     tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
-    # "카카오 직원 수는?", "투자 규모는?": a question that ends in a measure asks for the amount of the noun before.
+    # "카카오 직원 수는?", "투자 규모는?": a question that ends in a measure asks for the amount of the
+    # noun before it.
     if len(tail) >= 3 and tail[-1].tag in ("JX", "JKS") and tail[-2].form in _MEASURES | {"수"}:
         return _measured_before(tail, len(tail) - 3)
     return None
@@ -192,7 +193,8 @@ def _measured_before(q_tokens: Sequence, j: int) -> str | None:
     return None
 
 
-_AUXILIARIES = frozenset("do does did will would can could is are was were has have had should shall may might must".split())
+_AUXILIARIES = frozenset("do does did will would can could is are was were has have had should shall may might "
+                         "must".split())
 
 
 def _english_measured(q_tokens: Sequence) -> str | None:

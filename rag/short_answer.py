@@ -15,13 +15,13 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, candidates, chosen_option, coordinated, definition,
-                              described, described_in_english, name_before_said, quoted, respective, span, speech, text_tokens,
-                              through_head, unsaid)
+from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, candidates, chosen_option, coordinated,
+                              definition, described, described_in_english, name_before_said, quoted, respective,
+                              span, speech, text_tokens, through_head, unsaid)
 from rag.config import SpanWeights
 from rag.figures import to_english
-from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head, kind,
-                               question_tokens, term_sets_of)
+from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head,
+                               kind, question_tokens, term_sets_of)
 from rag.romanize import person_name
 from rag.span_features import Context, context, features, outranks
 
