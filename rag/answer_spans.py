@@ -499,10 +499,12 @@ def _runs(tokens: Sequence, accept) -> Iterable[Span]:
 
 
 def _amounts(tokens: Sequence) -> Iterable[Span]:
-    """A number with its myriads and one unit: 2조425억원, 1200만명, 34%, 3층, 100m, "2분" of "2분만에"."""
+    """A number with its myriads and one unit: 2조425억원, 1200만명, 34%, 3층, 100m, "2분" of "2분만에";
+    a number in words with its counter: 만오천명, 두 가지, 한 척 (not the "한" of "한 회사")."""
     i = 0
     while i < len(tokens):
-        if tokens[i].tag != "SN":
+        words = tokens[i].tag == "NR" or (tokens[i].tag == "MM" and tokens[i].form in _NATIVE_NUMBERS)
+        if tokens[i].tag != "SN" and not words:
             i += 1
             continue
         j = i
@@ -510,8 +512,12 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
             j += 1
         unit = j + 1
         # Latin units and counters may follow a space ("100 m", "100만 명"); other nouns must not.
-        if unit < len(tokens) and _is_unit(tokens[unit]) and _gap(tokens, j) <= (
-                1 if tokens[unit].tag in ("SL", "NNB") else 0):
+        has_unit = unit < len(tokens) and _is_unit(tokens[unit]) and _gap(tokens, j) <= (
+            1 if tokens[unit].tag in ("SL", "NNB") else 0)
+        if words and not (has_unit and (tokens[unit].tag == "NNB" or len(tokens[unit].form) == 1)):
+            i = j + 1
+            continue
+        if has_unit:
             j = unit
             if j + 1 < len(tokens) and tokens[j + 1].form == "째" and _gap(tokens, j) == 0:  # 2번째
                 j += 1
@@ -519,6 +525,10 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
         ordinal = i > 0 and tokens[i - 1].tag == "XPN" and tokens[i - 1].form == "제" and _gap(tokens, i - 1) == 0
         yield span(tokens, i - 1 if ordinal else i, j)
         i = j + 1
+
+
+_NATIVE_NUMBERS = frozenset({"한", "두", "세", "석", "네", "넉", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "스무"})
+"""Numbers in words that Kiwi tags as determiners (두 가지, 세 명); the others (다섯, 만, 오천) are NR."""
 
 
 def _is_unit(tok) -> bool:

@@ -14,6 +14,11 @@ def test_amounts_keep_their_myriads_and_unit_but_not_their_particle_or_a_date():
     assert _texts(quote, "amount") == ["12%", "2조425억원", "100만 명"]
 
 
+def test_numbers_in_words_with_their_counter_are_amounts_but_a_determiner_alone_is_not():
+    assert _texts("관객 만오천명이 모였고 함정 한 척이 반파되었다.", "amount") == ["만오천명", "한 척"]
+    assert _texts("한 회사가 두 가지 방법을 썼다.", "amount") == ["두 가지"]
+
+
 def test_times_end_at_their_last_unit_and_include_time_words():
     texts = _texts("서한은 2018년 1월 2018 평창 대회 전, 하반기에 보냈다.", "time")
     assert "2018년 1월" in texts and "하반기" in texts and "2018년 1월 2018" not in texts
