@@ -20,13 +20,14 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("cause", re.compile(r"왜|이유|근거|원인|어째서|\bwhy\b|\breasons?\b|\bwhat (?:caused|made|drove)\b", re.I)),
     ("time", re.compile(r"언제(?!나|든)|며칠|몇\s*(?:월|년|일|시|분기)|어느\s*(?:달|해|날)|\bwhen\b|\bwhat (?:time|year|month|day|date)\b",
                         re.I)),
-    ("amount", re.compile(r"얼마|몇|\bhow (?:much|many|long|big)\b|\bwhat (?:percentage|share|amount|number)\b", re.I)),
+    ("amount", re.compile(r"얼마|(?<!몇)몇(?!몇)|\bhow (?:much|many|long|big)\b|\bwhat (?:percentage|share|amount|number)\b", re.I)),
     ("person", re.compile(r"누구|누가|\bwho\b|\bwhom\b", re.I)),
     ("thing", re.compile(r"무엇|뭐|뭘|뭔|무얼|무슨|어떤|어떠한(?=\s)|어느|어디|이름|\bwhat\b|\bwhich\b|\bwhere\b", re.I)),
 )
 TIME_UNITS = frozenset({"년", "월", "일", "분기", "시", "주"})
 TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})
 _LATIN = re.compile(r"[A-Za-z]+")
+_HANGUL = re.compile(r"[가-힣]")
 WHERE = re.compile(r"어디|\bwhere\b", re.I)
 NAMED_HEADS = frozenset({"이름", "명칭", "곳", "장소", "나라", "국가", "도시", "지역", "단체", "기관", "회사", "팀",
                          "인물", "사람", "출판사", "정당", "대학", "대학교", "학교", "국적"})
@@ -44,6 +45,7 @@ FIGURE_NOUNS = frozenset({"매출", "매출액", "이익", "순이익", "수익"
                          "revenue", "sales", "profit", "income", "earnings", "loss", "cost", "expense", "price",
                          "budget", "margin", "rate", "amount", "dividend", "growth", "turnover", "목표", "target", "goal"})
 """Nouns (Korean terms, English lemmas) that name a figure: a question about one asks for an amount."""
+_CAUSE_HEADS = frozenset({"이유", "원인", "근거", "까닭", "배경", "계기"})
 _TIME_HEADS = frozenset({"날", "날짜", "일자", "연도", "년도", "해", "시기", "때", "시점", "기간", "생년월일", "연대",
                          "시각", "요일", "달"})
 _AMOUNT_HEADS = frozenset({"수", "규모", "크기", "비율", "길이", "높이", "무게", "인구", "면적", "거리", "나이", "점수",
@@ -63,17 +65,22 @@ _PERSON_HEADS = frozenset({"사람", "인물"})
 
 
 def kind_of(question: str) -> Kind | None:
-    """The kind its question word asks for, if it has one (언제나 and 언제든 mean "always")."""
-    for kind, pattern in _ASKS:
-        if pattern.search(question):
-            return kind
-    return None
+    """The kind its question word asks for, if it has one (언제나 and 언제든 mean "always"). Of
+    several Korean ones the last decides, as the verb it goes with ends the sentence ("몇 개의 반응을
+    없애준 것은 누구인가?" asks for a person); English puts its question word first."""
+    found = [(starts[-1], kind) for kind, pattern in _ASKS if (starts := [m.start() for m in pattern.finditer(question)])]
+    if not found:
+        return None
+    if not _HANGUL.search(question):
+        return found[0][1]
+    last = max(start for start, _ in found)
+    return next(kind for start, kind in found if start == last)
 
 
 def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
     """The kind of answer a question wants, from its question word, else its head noun, else the
     figure it names."""
-    return kind(question, head(question_tokens(question)), frozenset().union(*term_sets_of(question, term_sets)))
+    return kind(question, head(question_tokens(question)), term_sets_of(question, term_sets))
 
 
 @lru_cache(maxsize=256)
@@ -89,17 +96,28 @@ def term_sets_of(question: str, term_sets: Sequence[Sequence[str]]) -> list[froz
     return sets + [frozenset({lemma(w)}) for w in _LATIN.findall(question)]
 
 
-def kind(question: str, head_noun: str | None, asked: frozenset[str]) -> Kind | None:
-    """The kind of answer wanted, given the question's head noun and its terms (``asks_for`` reads
-    both from the question)."""
+def kind(question: str, head_noun: str | None, sets: Sequence[frozenset[str]]) -> Kind | None:
+    """The kind of answer wanted, given the question's head noun and its term sets (``asks_for``
+    reads both from the question)."""
     found = kind_of(question)
     if found is None:
         found = _kind_of_head(head_noun)
+    elif found == "thing" and head_noun in _CAUSE_HEADS:
+        found = "cause"  # "… 이유가 뭐야?": 뭐 asks for the reason
     elif found == "thing" and (head_noun in _TIME_HEADS or head_noun in FIGURE_NOUNS or _asks_person(head_noun)):
         found = _kind_of_head(head_noun)  # "어느 금액보다" asks for an amount, "어떤 날" for a time ("무슨 수로" a means)
-    if (found is None or (found == "thing" and not _WHICH.search(question))) and asked & FIGURE_NOUNS:
+    if (found is None or (found == "thing" and not _WHICH.search(question))) and _names_figure(question, sets):
         found = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
     return found
+
+
+def _names_figure(question: str, sets: Sequence[frozenset[str]]) -> bool:
+    """Whether the question names a figure itself: a term of its own, not one of the translations of
+    an ambiguous English word ("interests": 관심, 이익 …), nor a figure noun inside a derived word
+    ("대규모 시위" is a large protest, not a size)."""
+    derived = {tok.form for prev, tok in zip(question_tokens(question), question_tokens(question)[1:])
+               if prev.tag == "XPN"}
+    return any(len(s) == 1 and (s & FIGURE_NOUNS) - derived for s in sets)
 
 
 def head(q_tokens: Sequence) -> str | None:

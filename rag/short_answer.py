@@ -84,7 +84,7 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     asked = frozenset().union(*sets)
     q_tokens = question_tokens(question)
     head_noun = head(q_tokens)
-    wanted = kind(question, head_noun, asked)
+    wanted = kind(question, head_noun, sets)
     if wanted is None:
         return None
     tokens = text_tokens(quote)

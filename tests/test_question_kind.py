@@ -29,6 +29,21 @@ def test_without_a_telling_question_word_the_head_noun_or_figure_decides(questio
     assert asks_for(question, terms) == kind
 
 
+@pytest.mark.parametrize("question,terms,kind", [
+    # Of several Korean question words the last, which goes with the final verb, decides.
+    ("몇 개의 반응을 없애준 것은 누구인가?", [], "person"),
+    ("미국의 몇개주에서 시행하는 법을 뭐라고 하나요?", [], "thing"),
+    ("몇몇 주에서 시행되는 법은?", [], "thing"),     # 몇몇 is "some", not "how many"
+    ("매출이 크게 뛴 이유가 뭐야?", [], "cause"),   # 뭐 asks for the reason
+    # A figure noun inside a derived word, or among an English word's many translations, is no figure.
+    ("3월에 열린 대규모 시위의 이름은?", [("대",), ("규모",), ("시위",)], "thing"),
+    ("Will Open Chat suggest rooms based on my interests?", [("관심", "이익", "이자")], None),
+    ("What is the reason why revenue grew?", [], "cause"),  # English: its question word comes first
+])
+def test_the_kind_when_a_question_has_several_cues(question, terms, kind):
+    assert asks_for(question, terms) == kind
+
+
 def test_the_head_noun_and_the_counter_of_a_question():
     assert head(question_tokens("어떤 효과가 있대?")) == "효과"
     assert head(question_tokens("나온 대학교는?")) == "대학교"
