@@ -112,12 +112,13 @@ def kind(question: str, head_noun: str | None, sets: Sequence[frozenset[str]]) -
 
 
 def _names_figure(question: str, sets: Sequence[frozenset[str]]) -> bool:
-    """Whether the question names a figure itself: a term of its own, not one of the translations of
-    an ambiguous English word ("interests": 관심, 이익 …), nor a figure noun inside a derived word
-    ("대규모 시위" is a large protest, not a size)."""
-    derived = {tok.form for prev, tok in zip(question_tokens(question), question_tokens(question)[1:])
-               if prev.tag == "XPN"}
-    return any(len(s) == 1 and (s & FIGURE_NOUNS) - derived for s in sets)
+    """Whether the question names a figure itself: a term it writes, not a translation of an English
+    word ("interests": 이익), nor a figure noun inside a derived word ("대규모 시위" is a large protest,
+    not a size)."""
+    tokens = question_tokens(question)
+    derived = {tok.form for prev, tok in zip(tokens, tokens[1:]) if prev.tag == "XPN"}
+    written = question.lower()
+    return any(term in written for s in sets for term in (s & FIGURE_NOUNS) - derived)
 
 
 def head(q_tokens: Sequence) -> str | None:
