@@ -32,11 +32,15 @@ class ExtractiveAnswerer:
         self.span_weights = span_weights or SpanWeights()
 
     def answer(self, question: str, ranking: Ranking, supported: bool, first: int = 0, need_span: bool = False,
-               own_question: str | None = None, previous_quote: str | None = None) -> Answer:
+               own_question: str | None = None, previous_quote: str | None = None,
+               unmistakable: bool = True) -> Answer:
         """``first`` is the hit whose document supports the question: the quote comes from it or from
         the next hits of the same document. ``need_span``: refuse when the question asks for a time,
         an amount or a person and the quote holds none (a follow-up finds its topic's passage even
-        when that passage lacks what it asks: "그건 언제 나오는데?"). ``own_question`` is what the
+        when that passage lacks what it asks: "그건 언제 나오는데?"). ``unmistakable``: whether the
+        cited sentence stands out clearly; when not, a question that asks for a time or an amount is
+        refused when neither the quote nor its neighbours hold one ("'펑' 기능은 언제 출시돼?": the
+        article says what it does, not when). ``own_question`` is what the
         follow-up says itself, which tells what it asks: "올해는?" after a question about costs asks
         for no amount, though the completed question carries 비용. ``previous_quote``: the last
         answer's quote, for a follow-up that names no topic of its own; its sentences are preferred."""
@@ -63,16 +67,20 @@ class ExtractiveAnswerer:
         citation = Citation.of(top.passage, round(top.score, 4), (spans[0][0], spans[-1][1]))
         short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang, self.span_weights)
         # Not for follow-ups: their passage is found by the carried topic, so a neighbour's figure
-        # is no evidence that it answers what they ask.
-        if short is None and not need_span and len(spans) < self.policy.max_sentences:
+        # is no evidence that it answers what they ask; nor for a sum of money that the quote lacks
+        # (it gives a rate): the neighbour's sum is another figure's ("뮤직 매출액은 몇 억원이야?"
+        # quotes 뮤직 130% 증가; the sentence before has the whole segment's 1조538억원).
+        if short is None and not need_span and len(spans) < self.policy.max_sentences \
+                and not short_answer.asks_money(question):
             widened = self._neighbour_with_answer(question, asked, top, spans[0], lang)
             if widened is not None:
                 citation, short = widened
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
-        if need_span and short is None and (asks_for(own_question, []) if own_question is not None
-                                            else asks_for(question, asked)) in ("time", "amount", "person"):
-            return self._refusal(question, ranking, lang)
+        if short is None:
+            wanted = asks_for(own_question, []) if own_question is not None else asks_for(question, asked)
+            if wanted in (("time", "amount", "person") if need_span else () if unmistakable else ("time", "amount")):
+                return self._refusal(question, ranking, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)
 

@@ -73,13 +73,15 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
         # A range of bare numbers ("1920~40년대") is one time; a range of dates is two.
         ranges = {id(t) for k, t in enumerate(tokens[1:-1], 1)
                   if t.tag == "SO" and tokens[k - 1].tag == "SN" and tokens[k + 1].tag == "SN"}
-        for run in _runs(tokens, lambda t: t.tag == "SN" or id(t) in ranges
+        # Myriads belong to the number ("5500만 년 전").
+        for run in _runs(tokens, lambda t: t.tag == "SN" or id(t) in ranges or (t.tag == "NR" and t.form in _MYRIADS)
                          or (t.tag in ("NNB", "NNG") and t.form in _CLOCK)):
             units = [k for k, f in enumerate(run.forms) if f in _CLOCK]
             if units and run.forms[0].isdigit():  # ends at its last unit: "2018년 1월", not "2018년 1월 2018"
                 spans.append(_dated(tokens, run.first, run.first + units[-1]))
         spans += [span(tokens, i, i) for i, t in enumerate(tokens) if t.form in TIME_WORDS]
-        return spans
+        # A period named by an event only where no date or time word is there to answer.
+        return spans or list(_eras(tokens))
     if kind == "amount":
         return [s for s in _amounts(tokens) if s.forms[-1] not in TIME_UNITS and not _followed_by_unit(tokens, s)]
     if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
@@ -93,6 +95,20 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
             and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
 
 
+def _eras(tokens: Sequence) -> Iterable[Span]:
+    """Periods named by what happened in them: "신생대 초기", "계몽주의 시대", "초등학교 3학년 때" (not
+    "그 때", whose 그 is no noun)."""
+    for i, tok in enumerate(tokens):
+        if tok.form in _ERAS and tok.tag == "NNG" and i and _gap(tokens, i - 1) <= 1:
+            first = i
+            while first and tokens[first - 1].tag in ("NNG", "NNP", "SN", "NNB") and _gap(tokens, first - 1) <= 1:
+                first -= 1
+            if first < i:
+                yield span(tokens, first, i)
+
+
+_ERAS = frozenset({"시대", "시절", "초기", "중기", "말기", "때"})
+_MYRIADS = frozenset({"만", "억", "조"})
 _CLOCK = TIME_UNITS | {"년대", "분"}
 """Units of a time span: the question's units, decades and minutes ("1950년대", "6시 12분")."""
 _BEFORE_TIME = TIME_WORDS | DAY_HALVES.keys()

@@ -167,6 +167,11 @@ class Answerability:
             vocab[p.source].update(t.all())
         self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source])) for source in texts}
 
+    def unmistakable(self, verdict: Verdict) -> bool:
+        """Whether the cited document's best sentence stands out so far that it answers even when
+        the quote holds nothing of the kind the question asks for."""
+        return verdict.evidence.standout >= self.policy.strong_standout
+
     def assess(self, ranking: Ranking, own: Ranking | None = None) -> Verdict:
         """``own`` is what a follow-up said itself when ``ranking`` is for the question completed
         from the conversation: the carried words come from an answered turn, so they say nothing

@@ -189,7 +189,8 @@ class RagPipeline:
         answer = self.answerer.answer(completed.searched, ranking, verdict.supported, verdict.hit,
                                       need_span=own is not None,
                                       own_question=completed.own if own is not None else None,
-                                      previous_quote=completed.previous_quote)
+                                      previous_quote=completed.previous_quote,
+                                      unmistakable=live.answerability.unmistakable(verdict))
         return dataclasses.replace(answer, question=question, searched_for=completed.searched)
 
     def info(self) -> CorpusInfo:

@@ -106,7 +106,8 @@ def kind(question: str, head_noun: str | None, sets: Sequence[frozenset[str]]) -
         found = "cause"  # "… 이유가 뭐야?": 뭐 asks for the reason
     elif found == "thing" and (head_noun in _TIME_HEADS or head_noun in FIGURE_NOUNS or _asks_person(head_noun)):
         found = _kind_of_head(head_noun)  # "어느 금액보다" asks for an amount, "어떤 날" for a time ("무슨 수로" a means)
-    if (found is None or (found == "thing" and not _WHICH.search(question))) and _names_figure(question, sets):
+    if (found is None or (found == "thing" and not _WHICH.search(question) and head_noun not in NAMED_HEADS
+                          and head_noun not in TITLE_HEADS)) and _names_figure(question, sets):
         found = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
     return found
 

@@ -124,6 +124,9 @@ _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|
                      r"jump|change|up|down)", re.I)
 _PERCENT = re.compile(r"퍼센트|프로(?![가-힣])|%|[률율](?:은|는|이|가)?\s*(?:몇|얼마|\?|$)|\b(?:percent|percentage|margin)", re.I)
 """A share asked for as such: "몇 퍼센트", "영업이익률은?", "operating margin"."""
+_MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|(?<![가-힣])돈|\b(?:in won|money|dollars?|euros?|yen)\b",
+                    re.I)
+_MONEY_UNITS = frozenset({"원", "달러", "엔", "유로", "위안", "파운드", "$", "₩"})
 _HOW_MANY_YEARS = re.compile(r"몇\s*년|how many years", re.I)
 _DAY = re.compile(r"며칠|몇\s*일|what day|what date", re.I)
 _MONTH = re.compile(r"몇\s*월|어느\s*달|what month", re.I)
@@ -133,8 +136,12 @@ _YEAR = re.compile(r"몇\s*년|어느\s*해|연도|년도|(?<![가-힣])해[는�
 def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], tokens: Sequence) -> list[Span]:
     """Of several candidates, those of the finer kind the question's words ask for: a change
     ("얼마나 줄었어", "how much did it grow") is a rate, an amount ("매출 얼마야") a sum or count;
-    "며칠" is a day, "몇 월" a month. Falls back to all candidates."""
+    "며칠" is a day, "몇 월" a month. Falls back to all candidates, except for a sum of money."""
     keep = spans
+    if wanted == "amount" and asks_money(question):
+        # A sum of money asked for as such ("금액으로 얼마", "몇 억원", "in won") is not a rate: a
+        # quote that gives only the growth has no answer.
+        return [s for s in spans if _MONEY_UNITS.intersection(s.forms)]
     if wanted == "amount":
         rate = bool(_CHANGE.search(question))
         keep = [s for s in spans if ("%" in s.forms) == (rate or bool(_PERCENT.search(question)))]
@@ -155,6 +162,11 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
                     keep = [s for s in keep if len(s.forms[0]) >= 3] or keep
                 break
     return keep or spans
+
+
+def asks_money(question: str) -> bool:
+    """Whether a question asks for a sum of money as such ("금액으로 얼마", "몇 억원", "in won")."""
+    return bool(_MONEY.search(question))
 
 
 def _part(tokens: Sequence, date: Span, unit: str) -> Span:

@@ -68,6 +68,18 @@ def test_a_neighbour_holding_what_is_asked_joins_a_quote_that_only_restates_the_
     assert ExtractiveAnswerer().answer("무엇을 밝히지 않았어?", rank, supported=True).text == "가격은 밝히지 않았다. [1]"
 
 
+def test_a_time_or_amount_the_quote_lacks_is_refused_unless_the_sentence_is_unmistakable():
+    # Only sentence 1 is near the question, and neither it nor a neighbour within reach holds an amount.
+    rank = ranking([0.5, 0.9, 0.5], terms=("가격", "밝히"))
+    answerer = ExtractiveAnswerer(QuotePolicy(max_sentences=2, second_sentence_gap=0.0))
+    refused = answerer.answer("가격은 얼마야?", rank, supported=True, unmistakable=False)
+    assert not refused.answerable and refused.text == NOT_IN_ARTICLE["ko"]
+    kept = answerer.answer("가격은 얼마야?", rank, supported=True, unmistakable=True)
+    assert kept.answerable and kept.short is None and kept.citations[0].quote == SENTENCES[1]
+    # A question that asks for no time or amount keeps its quote.
+    assert answerer.answer("무엇을 밝히지 않았어?", rank, supported=True, unmistakable=False).answerable
+
+
 def test_a_sentence_holding_the_kind_of_answer_asked_for_is_preferred_when_nearly_as_similar():
     """"언제 공개해?" asks for a time: the sentence with 10월 beats a slightly more similar one without."""
     rank = ranking([0.80, 0.82, 0.5], terms=())

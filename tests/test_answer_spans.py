@@ -19,6 +19,13 @@ def test_numbers_in_words_with_their_counter_are_amounts_but_a_determiner_alone_
     assert _texts("한 회사가 두 가지 방법을 썼다.", "amount") == ["두 가지"]
 
 
+def test_a_time_keeps_its_myriads_and_a_period_named_by_an_event_stands_in_for_a_date():
+    assert _texts("고원은 신생대 초기(약 5500만 년 전)에 형성되었다.", "time") == ["5500만 년"]
+    assert _texts("초등학교 3학년 때부터 검도를 배웠고 계몽주의 시대까지 이어졌다.", "time") == [
+        "초등학교 3학년 때", "계몽주의 시대"]
+    assert _texts("그 때 계몽주의 시대는 2023년 10월에 끝났다.", "time") == ["2023년 10월"]
+
+
 def test_times_end_at_their_last_unit_and_include_time_words():
     texts = _texts("서한은 2018년 1월 2018 평창 대회 전, 하반기에 보냈다.", "time")
     assert "2018년 1월" in texts and "하반기" in texts and "2018년 1월 2018" not in texts

@@ -39,6 +39,7 @@ def test_without_a_telling_question_word_the_head_noun_or_figure_decides(questio
     ("3월에 열린 대규모 시위의 이름은?", [("대",), ("규모",), ("시위",)], "thing"),
     ("Will Open Chat suggest rooms based on my interests?", [("이익",)], None),
     ("What is the reason why revenue grew?", [], "cause"),  # English: its question word comes first
+    ("보호를 목표로 한 결의안에 거부권을 행사한 나라는?", [("목표",), ("나라",)], "thing"),  # a name is asked for
 ])
 def test_the_kind_when_a_question_has_several_cues(question, terms, kind):
     assert asks_for(question, terms) == kind

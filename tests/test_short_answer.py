@@ -187,6 +187,14 @@ def test_a_share_asked_for_as_such_is_a_percentage_without_a_change_word():
     assert find("영업이익은 얼마야?", [("영업",), ("이익",)], PROFIT, 0, "ko").text == "1135억원"
 
 
+def test_a_sum_of_money_asked_for_as_such_is_never_a_rate():
+    assert find("영업이익은 몇 억원이야?", [("영업",), ("이익",)], PROFIT, 0, "ko").text == "1135억원"
+    growth = "톡비즈 매출은 전년 대비 11% 늘었다."
+    for question in ("톡비즈 매출은 금액으로 얼마였어?", "How much did Talk Biz earn, in won?"):
+        assert find(question, [("톡비즈",), ("매출",)], growth, 0, "ko") is None, question
+    assert find("톡비즈 매출은 얼마나 늘었어?", [("톡비즈",), ("매출",)], growth, 0, "ko").text == "11%"
+
+
 def test_each_item_of_a_list_gets_the_figure_in_its_place_after_gakgak():
     quote = "뮤직 매출은 전년 대비 130% 증가했지만 미디어와 게임 매출은 각각 38%, 20% 감소했다."
     for question, terms, expected in (("미디어 매출은 몇 % 줄었어?", [("미디어",), ("매출",)], "38%"),
