@@ -14,7 +14,7 @@ from rag import short_answer
 from rag.answer_spans import holds
 from rag.config import QuotePolicy, SpanWeights
 from rag.lexical import tokenize
-from rag.question_kind import asks_for, head, question_tokens
+from rag.question_kind import asked_by_words, asks_for, head, question_tokens
 from rag.retrieval import Hit, Ranking
 from rag.types import Answer, Citation
 
@@ -77,9 +77,11 @@ class ExtractiveAnswerer:
                 citation, short = widened
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
-        if short is None:
-            wanted = asks_for(own_question, []) if own_question is not None else asks_for(question, asked)
-            if wanted in (("time", "amount", "person") if need_span else () if unmistakable else ("time", "amount")):
+        if short is None and (need_span or not unmistakable):
+            # A follow-up by what it says itself; any other question only by what its words ask for.
+            wanted = (asks_for(own_question, []) if own_question is not None else asks_for(question, asked)
+                      if need_span else asked_by_words(question))
+            if wanted in (("time", "amount", "person") if need_span else ("time", "amount")):
                 return self._refusal(question, ranking, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)

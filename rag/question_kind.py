@@ -83,6 +83,12 @@ def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
     return kind(question, head(question_tokens(question)), term_sets_of(question, term_sets))
 
 
+def asked_by_words(question: str) -> Kind | None:
+    """The kind its question word or head noun asks for ("몇 개야?", "언제", "관객 수는?"), not the
+    figure it names: "손실은 하반기에 어떻게 될 거래?" asks how the loss goes, and "커질 것" answers it."""
+    return kind(question, head(question_tokens(question)), ())
+
+
 @lru_cache(maxsize=256)
 def question_tokens(question: str) -> tuple:
     """A question's Kiwi tokens, analysed once: the answerer asks about one question several times
@@ -106,10 +112,20 @@ def kind(question: str, head_noun: str | None, sets: Sequence[frozenset[str]]) -
         found = "cause"  # "… 이유가 뭐야?": 뭐 asks for the reason
     elif found == "thing" and (head_noun in _TIME_HEADS or head_noun in FIGURE_NOUNS or _asks_person(head_noun)):
         found = _kind_of_head(head_noun)  # "어느 금액보다" asks for an amount, "어떤 날" for a time ("무슨 수로" a means)
-    if (found is None or (found == "thing" and not _WHICH.search(question) and head_noun not in NAMED_HEADS
-                          and head_noun not in TITLE_HEADS)) and _names_figure(question, sets):
+    named = (head_noun in NAMED_HEADS or head_noun in TITLE_HEADS) and _figures_only_in_clauses(question)
+    if (found is None or (found == "thing" and not _WHICH.search(question) and not named)) \
+            and _names_figure(question, sets):
         found = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
     return found
+
+
+def _figures_only_in_clauses(question: str) -> bool:
+    """Whether every figure noun the question writes sits in a clause that modifies another noun,
+    followed by its particle ("역대 최대 규모로 진행됐던 올림픽의 슬로건은?"), not in the noun phrase
+    asked about ("콘텐츠 매출 게임은?")."""
+    tokens = question_tokens(question)
+    at = [i for i, tok in enumerate(tokens) if tok.form in FIGURE_NOUNS and tok.tag in ("NNG", "NNP")]
+    return all(i + 1 < len(tokens) and tokens[i + 1].tag[:1] == "J" for i in at)
 
 
 def _names_figure(question: str, sets: Sequence[frozenset[str]]) -> bool:

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.question_kind import asks_for, counter, head, kind_of, measured, periods, question_tokens
+from rag.question_kind import asked_by_words, asks_for, counter, head, kind_of, measured, periods, question_tokens
 
 
 @pytest.mark.parametrize("question,kind", [("언제 나와?", "time"), ("How many people?", "amount"),
@@ -40,9 +40,17 @@ def test_without_a_telling_question_word_the_head_noun_or_figure_decides(questio
     ("Will Open Chat suggest rooms based on my interests?", [("이익",)], None),
     ("What is the reason why revenue grew?", [], "cause"),  # English: its question word comes first
     ("보호를 목표로 한 결의안에 거부권을 행사한 나라는?", [("목표",), ("나라",)], "thing"),  # a name is asked for
+    ("카카오 콘텐츠 부문 매출 게임은?", [("매출",), ("게임",)], "amount"),  # the figure is not in a clause
 ])
 def test_the_kind_when_a_question_has_several_cues(question, terms, kind):
     assert asks_for(question, terms) == kind
+
+
+def test_only_a_question_word_or_head_noun_says_what_a_missing_span_refuses():
+    assert asked_by_words("파라미터가 몇 개야?") == "amount" and asked_by_words("관객 수는?") == "amount"
+    # A figure named without asking for its amount: "커질 것" answers it.
+    assert asked_by_words("카카오브레인 손실은 하반기에 어떻게 될 거래?") is None
+    assert asks_for("카카오브레인 손실은 하반기에 어떻게 될 거래?", [("손실",)]) == "amount"
 
 
 def test_the_head_noun_and_the_counter_of_a_question():
