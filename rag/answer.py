@@ -77,12 +77,8 @@ class ExtractiveAnswerer:
                 citation, short = widened
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
-        if short is None and (need_span or not unmistakable):
-            # A follow-up by what it says itself; any other question only by what its words ask for.
-            wanted = (asks_for(own_question, []) if own_question is not None else asks_for(question, asked)
-                      if need_span else asked_by_words(question))
-            if wanted in (("time", "amount", "person") if need_span else ("time", "amount")):
-                return self._refusal(question, ranking, lang)
+        if short is None and _lacks_what_is_asked(question, asked, need_span, own_question, unmistakable):
+            return self._refusal(question, ranking, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)
 
@@ -152,6 +148,22 @@ class ExtractiveAnswerer:
             if scores[best] - scores[runner] <= p.second_sentence_gap:
                 chosen.append(runner)
         return [spans[i] for i in sorted(chosen)], scores[best]
+
+
+def _lacks_what_is_asked(question: str, asked: Sequence[Sequence[str]], need_span: bool, own_question: str | None,
+                         unmistakable: bool) -> bool:
+    """Whether a quote without a short answer lacks what the question asks for: a follow-up's time,
+    amount or person (what it says itself); any other question's time or amount, by what its words
+    ask for, unless its sentence is unmistakable; and a sum of money asked for as such even then,
+    since a sum is told from a rate for certain ("톡비즈 매출은 금액으로 얼마였어?" stood out 3.9 SD
+    over a quote of growth rates)."""
+    if need_span:
+        wanted = asks_for(own_question, []) if own_question is not None else asks_for(question, asked)
+        return wanted in ("time", "amount", "person")
+    wanted = asked_by_words(question)
+    if wanted == "amount" and short_answer.asks_money(question):
+        return True
+    return not unmistakable and wanted in ("time", "amount")
 
 
 @lru_cache(maxsize=4096)

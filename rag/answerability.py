@@ -86,16 +86,15 @@ def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
     floor = policy.min_coverage if evidence.hangul_share >= 0.5 else policy.min_coverage_translated
     if evidence.missing_measure and evidence.has_terms and evidence.coverage < floor:
         return False  # neither the figure asked for nor most of the rest: "배당금은 얼마야?"
+    # Only an unmistakable sentence saves a paraphrase, and one that says none of the question's
+    # terms must stand out further still.
+    unmistakable = evidence.standout >= (policy.zero_coverage_standout if evidence.has_terms and evidence.coverage <= 0
+                                         else policy.strong_standout)
     if evidence.missing_measure or evidence.missing_periods or evidence.names_only:
-        # Other figures or another period than asked for, or nothing but a name to check; only an
-        # unmistakable sentence saves a paraphrase.
-        return evidence.standout >= policy.strong_standout
+        return unmistakable  # other figures or another period than asked for, or nothing but a name
     if evidence.has_terms:
         if evidence.coverage < floor:
-            # Paraphrases (음악 for 뮤직) miss terms; only an unmistakable sentence saves them, and
-            # one that says none of the question's terms must stand out further still.
-            needed = policy.zero_coverage_standout if evidence.coverage <= 0 else policy.strong_standout
-            return evidence.standout >= needed
+            return unmistakable  # paraphrases (음악 for 뮤직) miss terms
         if evidence.coverage >= policy.confident_coverage:
             return True
     return evidence.standout >= policy.min_standout

@@ -261,22 +261,30 @@ _PERSONS_EN = frozenset({"people", "persons", "men", "women", "children"})
 
 
 def periods(q_tokens: Sequence) -> tuple[str, ...]:
-    """The dates and quarters a question names ("3분기", "2009년", "10월"; in English "third
-    quarter", "Q3", "3Q", "October", "2023" as the Korean a document writes them): a document that
-    never names one is about another period."""
+    """The dates, quarters and named periods a question names ("3분기", "2009년", "10월", "주말"; in
+    English "third quarter", "Q3", "3Q", "October", "2023", "weekends" as the Korean a document
+    writes them): a document that never names one is about another period."""
     korean = [f"{tok.form}{after.form}" for tok, after in zip(q_tokens, q_tokens[1:])
               if tok.tag == "SN" and tok.form.isdigit() and after.form in _PERIOD_UNITS
               and after.start - (tok.start + tok.len) <= 1]
-    return tuple(korean + _english_periods(q_tokens))
+    named = [tok.form for tok in q_tokens if tok.form in NAMED_PERIODS]
+    return tuple(dict.fromkeys(korean + named + _english_periods(q_tokens)))
 
 
+NAMED_PERIODS = frozenset({"주말", "평일", "상반기", "하반기"})
+"""Periods a question names by a word that news writes no other way ("주말 방문자는?" over an article
+that counts weekday visitors); not 올해, 작년 or 연말, which it also writes 2023년, 지난해 or 올해 말."""
+
+
+_WEEK_PARTS = {"weekend": "주말", "weekends": "주말", "weekday": "평일", "weekdays": "평일"}
 _ORDINALS = {"first": 1, "second": 2, "third": 3, "fourth": 4, "1st": 1, "2nd": 2, "3rd": 3, "4th": 4}
 _MONTHS = {m: i for i, m in enumerate(("january", "february", "march", "april", "may", "june", "july", "august",
                                        "september", "october", "november", "december"), 1)}
 
 
 def _english_periods(q_tokens: Sequence) -> list[str]:
-    """Quarters, months and years named in English ("second-quarter", "Q2", "3rd quarter")."""
+    """Quarters, months, years, halves and parts of the week named in English ("second-quarter",
+    "Q2", "3rd quarter", "the second half", "weekends")."""
     words = [(tok.form.lower(), tok) for tok in q_tokens if tok.tag in ("SL", "SN")]
     found = []
     for k, (word, tok) in enumerate(words):
@@ -292,6 +300,10 @@ def _english_periods(q_tokens: Sequence) -> list[str]:
             found.append(f"{nxt}분기")
         elif word in _MONTHS and word != "may":  # "may" is mostly the verb
             found.append(f"{_MONTHS[word]}월")
+        elif word in _WEEK_PARTS:
+            found.append(_WEEK_PARTS[word])
+        elif word == "half" and k and words[k - 1][0] in ("first", "second"):
+            found.append("상반기" if words[k - 1][0] == "first" else "하반기")
         elif (tok.tag == "SN" and word.isdigit() and len(word) == 4 and word[:2] in ("19", "20")
               and k and words[k - 1][1].tag == "SL"):  # "in 2023", not a Korean question's bare number
             found.append(f"{word}년")

@@ -78,6 +78,8 @@ def test_a_time_or_amount_the_quote_lacks_is_refused_unless_the_sentence_is_unmi
     assert kept.answerable and kept.short is None and kept.citations[0].quote == SENTENCES[1]
     # A question that asks for no time or amount keeps its quote.
     assert answerer.answer("무엇을 밝히지 않았어?", rank, supported=True, unmistakable=False).answerable
+    # A sum of money asked for as such is refused even from an unmistakable sentence that lacks one.
+    assert not answerer.answer("가격은 금액으로 얼마야?", rank, supported=True, unmistakable=True).answerable
 
 
 def test_a_sentence_holding_the_kind_of_answer_asked_for_is_preferred_when_nearly_as_similar():

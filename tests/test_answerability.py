@@ -59,6 +59,10 @@ def test_a_korean_figure_written_inside_a_longer_word_is_not_missing():
 def test_a_period_the_document_never_names_is_refused_and_a_bare_year_is_named():
     from rag.answerability import _names_period
     assert not decide(Evidence(0.85, 0.8, 2.5, (), 1.0, True, missing_periods=("3분기",)), RefusalPolicy())
+    # A question none of whose terms the document holds needs the stricter standout all the same
+    # ("주말에는 몇 명이 와?" stood out 3.11 over the weekday figure).
+    assert decide(Evidence(0.85, 0.8, 3.11, (), 1.0, True, missing_periods=("주말",)), RefusalPolicy())
+    assert not decide(Evidence(0.85, 0.0, 3.11, (), 1.0, True, missing_periods=("주말",)), RefusalPolicy())
     assert _names_period("3분기", "2분기매출과3분기전망") and not _names_period("3분기", "13분기")
     assert _names_period("2017년", "《품위있는그녀》(2017)로") and not _names_period("2017년", "20170")
 

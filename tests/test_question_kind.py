@@ -95,6 +95,11 @@ def test_the_dates_and_quarters_a_question_names():
     assert periods(question_tokens("카카오의 3분기 매출 전망은?")) == ("3분기",)
     assert periods(question_tokens("2009년 11월 10일 교전에서")) == ("2009년", "11월", "10일")
     assert periods(question_tokens("3개 탭은?")) == ()
+    # Periods news writes no other way, in Korean and English; not 올해 or 연말, written several ways.
+    assert periods(question_tokens("오픈채팅 탭 주말 방문자는 몇 명이야?")) == ("주말",)
+    assert periods(question_tokens("How many people visit on weekends?")) == ("주말",)
+    assert periods(question_tokens("What will Kakao do in the second half?")) == ("하반기",)
+    assert periods(question_tokens("올해 연말 목표는?")) == ()
 
 
 def test_a_question_typed_as_keywords_asks_for_its_last_noun():
