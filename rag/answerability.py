@@ -75,6 +75,13 @@ class Verdict:
     """The hit to answer from: the first whose document supports the question (0 when refused)."""
 
 
+def stands_out(evidence: Evidence, policy: RefusalPolicy) -> bool:
+    """Whether the best sentence is unmistakable: it stands out strongly, and further still when it
+    says none of the question's terms."""
+    needed = policy.zero_coverage_standout if evidence.has_terms and evidence.coverage <= 0 else policy.strong_standout
+    return evidence.standout >= needed
+
+
 def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
     """True when the evidence is strong enough to quote."""
     # Every term of the question in the document waives the cosine floor: "Who is Hong Eun-taek?"
@@ -86,15 +93,13 @@ def decide(evidence: Evidence, policy: RefusalPolicy) -> bool:
     floor = policy.min_coverage if evidence.hangul_share >= 0.5 else policy.min_coverage_translated
     if evidence.missing_measure and evidence.has_terms and evidence.coverage < floor:
         return False  # neither the figure asked for nor most of the rest: "배당금은 얼마야?"
-    # Only an unmistakable sentence saves a paraphrase, and one that says none of the question's
-    # terms must stand out further still.
-    unmistakable = evidence.standout >= (policy.zero_coverage_standout if evidence.has_terms and evidence.coverage <= 0
-                                         else policy.strong_standout)
+    # Only an unmistakable sentence saves other figures or another period than asked for, nothing
+    # but a name, or a paraphrase (음악 for 뮤직) that misses terms.
     if evidence.missing_measure or evidence.missing_periods or evidence.names_only:
-        return unmistakable  # other figures or another period than asked for, or nothing but a name
+        return stands_out(evidence, policy)
     if evidence.has_terms:
         if evidence.coverage < floor:
-            return unmistakable  # paraphrases (음악 for 뮤직) miss terms
+            return stands_out(evidence, policy)
         if evidence.coverage >= policy.confident_coverage:
             return True
     return evidence.standout >= policy.min_standout
@@ -169,7 +174,7 @@ class Answerability:
     def unmistakable(self, verdict: Verdict) -> bool:
         """Whether the cited document's best sentence stands out so far that it answers even when
         the quote holds nothing of the kind the question asks for."""
-        return verdict.evidence.standout >= self.policy.strong_standout
+        return stands_out(verdict.evidence, self.policy)
 
     def assess(self, ranking: Ranking, own: Ranking | None = None) -> Verdict:
         """``own`` is what a follow-up said itself when ``ranking`` is for the question completed
