@@ -71,7 +71,7 @@ class ExtractiveAnswerer:
         # (it gives a rate): the neighbour's sum is another figure's ("뮤직 매출액은 몇 억원이야?"
         # quotes 뮤직 130% 증가; the sentence before has the whole segment's 1조538억원).
         if short is None and not need_span and len(spans) < self.policy.max_sentences \
-                and not short_answer.asks_money(question):
+                and not short_answer.asks_sum(question, asked_by_words(question)):
             widened = self._neighbour_with_answer(question, asked, top, spans[0], lang)
             if widened is not None:
                 citation, short = widened
@@ -161,7 +161,7 @@ def _lacks_what_is_asked(question: str, asked: Sequence[Sequence[str]], need_spa
         wanted = asks_for(own_question, []) if own_question is not None else asks_for(question, asked)
         return wanted in ("time", "amount", "person")
     wanted = asked_by_words(question)
-    if wanted == "amount" and short_answer.asks_money(question):
+    if short_answer.asks_sum(question, wanted):
         return True
     return not unmistakable and wanted in ("time", "amount")
 

@@ -98,13 +98,15 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
 def _eras(tokens: Sequence) -> Iterable[Span]:
     """Periods named by what happened in them: "신생대 초기", "계몽주의 시대", "초등학교 3학년 때" (not
     "그 때", whose 그 is no noun)."""
-    for i, tok in enumerate(tokens):
-        if tok.form in _ERAS and tok.tag == "NNG" and i and _gap(tokens, i - 1) <= 1:
-            first = i
-            while first and tokens[first - 1].tag in ("NNG", "NNP", "SN", "NNB") and _gap(tokens, first - 1) <= 1:
-                first -= 1
-            if first < i:
-                yield span(tokens, first, i)
+    ends = [i for i, tok in enumerate(tokens) if tok.form in _ERAS and tok.tag == "NNG" and i and _gap(tokens, i - 1) <= 1]
+    for i in ends:
+        if i + 1 in ends and _gap(tokens, i) <= 1:
+            continue  # "조선 시대 중기" is one period, not also "조선 시대"
+        first = i
+        while first and tokens[first - 1].tag in ("NNG", "NNP", "SN", "NNB") and _gap(tokens, first - 1) <= 1:
+            first -= 1
+        if first < i:
+            yield span(tokens, first, i)
 
 
 _ERAS = frozenset({"시대", "시절", "초기", "중기", "말기", "때"})

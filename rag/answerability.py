@@ -34,6 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from rag.config import RefusalPolicy
 from rag.lexical import BM25, LATIN, PassageTerms
 from rag.lexicon import lemma
+from rag.question_kind import NAMED_PERIODS
 from rag.retrieval import Ranking
 from rag.types import Passage
 
@@ -352,7 +353,9 @@ def _spelt_in(name: str, scope: _Scope) -> bool:
 
 def _names_period(period: str, compact: str) -> bool:
     """Whether text without white space names a date or quarter: "3분기", not inside "13분기"; a
-    year also bare ("《품위있는 그녀》(2017)")."""
+    year also bare ("《품위있는 그녀》(2017)"); a named period in any of its words (주말: 일요일)."""
+    if period in NAMED_PERIODS:
+        return any(word in compact for word in NAMED_PERIODS[period])
     number = period.rstrip("년")
     wanted = rf"(?<!\d){re.escape(number)}(?!\d)" if number != period else rf"(?<!\d){re.escape(period)}"
     return re.search(wanted, compact) is not None

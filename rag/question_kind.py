@@ -27,7 +27,6 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 TIME_UNITS = frozenset({"년", "월", "일", "분기", "시", "주"})
 TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})
 _LATIN = re.compile(r"[A-Za-z]+")
-_HANGUL = re.compile(r"[가-힣]")
 WHERE = re.compile(r"어디|\bwhere\b", re.I)
 NAMED_HEADS = frozenset({"이름", "명칭", "곳", "장소", "나라", "국가", "도시", "지역", "단체", "기관", "회사", "팀",
                          "인물", "사람", "출판사", "정당", "대학", "대학교", "학교", "국적"})
@@ -65,16 +64,27 @@ _PERSON_HEADS = frozenset({"사람", "인물"})
 
 
 def kind_of(question: str) -> Kind | None:
-    """The kind its question word asks for, if it has one (언제나 and 언제든 mean "always"). Of
-    several Korean ones the last decides, as the verb it goes with ends the sentence ("몇 개의 반응을
-    없애준 것은 누구인가?" asks for a person); English puts its question word first."""
-    found = [(starts[-1], kind) for kind, pattern in _ASKS if (starts := [m.start() for m in pattern.finditer(question)])]
-    if not found:
-        return None
-    if not _HANGUL.search(question):
-        return found[0][1]
-    last = max(start for start, _ in found)
-    return next(kind for start, kind in found if start == last)
+    """The kind its question word asks for, if it has one (언제나 and 언제든 mean "always").
+
+    Of several question words, a Korean question's last decides, as the verb it goes with ends the
+    sentence ("몇 개의 반응을 없애준 것은 누구인가?" asks for a person), and an English question's
+    first ("Who was president when the war ended?"). Words that only pick a noun (무슨, 어떤, 어느,
+    이름, what, which) decide only when no other is there: "언제 무슨 일이 있었어?" asks for a time,
+    "What is the reason why …?" for a cause."""
+    korean: list[tuple[int, Kind]] = []
+    english: list[tuple[int, Kind]] = []
+    for kind, pattern in _ASKS:
+        for m in pattern.finditer(question):
+            if m.group().lower() not in _PICKERS:
+                (english if _LATIN.match(m.group()) else korean).append((m.start(), kind))
+    if korean:
+        return max(korean, key=lambda found: found[0])[1]  # the first listed kind wins a tie
+    if english:
+        return min(english, key=lambda found: found[0])[1]
+    return next((kind for kind, pattern in _ASKS if pattern.search(question)), None)
+
+
+_PICKERS = frozenset({"무슨", "어떤", "어떠한", "어느", "이름", "what", "which"})
 
 
 def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
@@ -271,9 +281,11 @@ def periods(q_tokens: Sequence) -> tuple[str, ...]:
     return tuple(dict.fromkeys(korean + named + _english_periods(q_tokens)))
 
 
-NAMED_PERIODS = frozenset({"주말", "평일", "상반기", "하반기"})
-"""Periods a question names by a word that news writes no other way ("주말 방문자는?" over an article
-that counts weekday visitors); not 올해, 작년 or 연말, which it also writes 2023년, 지난해 or 올해 말."""
+NAMED_PERIODS = {"주말": ("주말", "토요일", "일요일", "휴일"), "평일": ("평일", "주중"), "상반기": ("상반기", "전반기"),
+                 "하반기": ("하반기", "후반기")}
+"""Periods a question names by a word, with the other words news writes them with ("주말 방문자는?"
+over an article that counts weekday visitors is about another period); not 올해, 작년 or 연말, which
+it also writes as 2023년, 지난해 or 올해 말."""
 
 
 _WEEK_PARTS = {"weekend": "주말", "weekends": "주말", "weekday": "평일", "weekdays": "평일"}

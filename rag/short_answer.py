@@ -124,9 +124,9 @@ _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|
                      r"jump|change|up|down)", re.I)
 _PERCENT = re.compile(r"퍼센트|프로(?![가-힣])|%|[률율](?:은|는|이|가)?\s*(?:몇|얼마|\?|$)|\b(?:percent|percentage|margin)", re.I)
 """A share asked for as such: "몇 퍼센트", "영업이익률은?", "operating margin"."""
-_MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|(?<![가-힣])돈|\b(?:in won|money|dollars?|euros?|yen)\b",
-                    re.I)
-_MONEY_UNITS = frozenset({"원", "달러", "엔", "유로", "위안", "파운드", "$", "₩"})
+_MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|\bin (?:won|dollars|euros|yen)\b|\bhow much money\b", re.I)
+_MONEY_UNITS = frozenset({"원", "달러", "엔", "유로", "위안", "파운드"})
+_CURRENCY_SIGNS = frozenset({"$", "₩", "€", "£", "¥"})
 _HOW_MANY_YEARS = re.compile(r"몇\s*년|how many years", re.I)
 _DAY = re.compile(r"며칠|몇\s*일|what day|what date", re.I)
 _MONTH = re.compile(r"몇\s*월|어느\s*달|what month", re.I)
@@ -138,10 +138,10 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
     ("얼마나 줄었어", "how much did it grow") is a rate, an amount ("매출 얼마야") a sum or count;
     "며칠" is a day, "몇 월" a month. Falls back to all candidates, except for a sum of money."""
     keep = spans
-    if wanted == "amount" and asks_money(question):
+    if asks_sum(question, wanted):
         # A sum of money asked for as such ("금액으로 얼마", "몇 억원", "in won") is not a rate: a
         # quote that gives only the growth has no answer.
-        return [s for s in spans if _MONEY_UNITS.intersection(s.forms)]
+        return [s for s in spans if _is_sum(tokens, s)]
     if wanted == "amount":
         rate = bool(_CHANGE.search(question))
         keep = [s for s in spans if ("%" in s.forms) == (rate or bool(_PERCENT.search(question)))]
@@ -164,9 +164,24 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
     return keep or spans
 
 
-def asks_money(question: str) -> bool:
-    """Whether a question asks for a sum of money as such ("금액으로 얼마", "몇 억원", "in won")."""
-    return bool(_MONEY.search(question))
+def asks_sum(question: str, wanted: Kind | None) -> bool:
+    """Whether a question that asks for an amount asks for a sum of money as such ("금액으로 얼마",
+    "몇 억원", "돈은 얼마", "in won", "how much money"), not for a count ("돈가스 가게는 몇 곳이야?")."""
+    if wanted != "amount":
+        return False
+    q_tokens = question_tokens(question)
+    unit = counter(q_tokens)
+    if unit is not None and unit not in _MONEY_UNITS:
+        return False
+    return bool(_MONEY.search(question)) or any(t.form == "돈" and t.tag == "NNG" for t in q_tokens)
+
+
+def _is_sum(tokens: Sequence, candidate: Span) -> bool:
+    """A sum of money: in a currency ("1135억원", "5000달러", "$100"), or counted in 억 or 조 as news
+    counts money ("3천억 규모")."""
+    before = tokens[candidate.first - 1].form if candidate.first else ""
+    return bool(_MONEY_UNITS.intersection(candidate.forms)) or before in _CURRENCY_SIGNS \
+        or candidate.forms[-1].endswith(("억", "조"))
 
 
 def _part(tokens: Sequence, date: Span, unit: str) -> Span:

@@ -82,6 +82,19 @@ def test_a_time_or_amount_the_quote_lacks_is_refused_unless_the_sentence_is_unmi
     assert not answerer.answer("가격은 금액으로 얼마야?", rank, supported=True, unmistakable=True).answerable
 
 
+def test_a_sum_the_quote_lacks_is_not_borrowed_from_a_neighbour():
+    """The neighbour's sum is another figure's: the segment's, not the music sales asked about."""
+    sentences = ["콘텐츠 부문 매출은 1조538억원을 기록했다.", "뮤직 매출은 130% 증가했다."]
+    text = " ".join(sentences)
+    passage = Passage(text, "b.txt", "T", 0, len(text), ((0, len(sentences[0])), (len(sentences[0]) + 1, len(text))))
+    hit = Hit(0, passage, 1.0, 0.9, 0.9, 1.0, (0.5, 0.9), (("콘텐츠", "부문", "매출"), ("뮤직", "매출", "증가")))
+    rank = Ranking(QueryTerms(("뮤직", "매출"), ("뮤직", "매출"), ()), 1.0, [hit], np.array([0.5, 0.9], np.float32))
+    answerer = ExtractiveAnswerer(QuotePolicy(max_sentences=2, second_sentence_gap=0.0))
+    assert not answerer.answer("뮤직 매출액은 몇 억원이야?", rank, supported=True, unmistakable=True).answerable
+    # Asked for the growth, the quote answers.
+    assert answerer.answer("뮤직 매출은 얼마나 늘었어?", rank, supported=True).short.text == "130%"
+
+
 def test_a_sentence_holding_the_kind_of_answer_asked_for_is_preferred_when_nearly_as_similar():
     """"언제 공개해?" asks for a time: the sentence with 10월 beats a slightly more similar one without."""
     rank = ranking([0.80, 0.82, 0.5], terms=())

@@ -17,6 +17,7 @@ def test_amounts_keep_their_myriads_and_unit_but_not_their_particle_or_a_date():
 def test_numbers_in_words_with_their_counter_are_amounts_but_a_determiner_alone_is_not():
     assert _texts("관객 만오천명이 모였고 함정 한 척이 반파되었다.", "amount") == ["만오천명", "한 척"]
     assert _texts("한 회사가 두 가지 방법을 썼다.", "amount") == ["두 가지"]
+    assert _texts("두 사람이 왔다.", "amount") == []  # a counter, not any noun, follows a number in words
 
 
 def test_a_time_keeps_its_myriads_and_a_period_named_by_an_event_stands_in_for_a_date():
@@ -24,6 +25,7 @@ def test_a_time_keeps_its_myriads_and_a_period_named_by_an_event_stands_in_for_a
     assert _texts("초등학교 3학년 때부터 검도를 배웠고 계몽주의 시대까지 이어졌다.", "time") == [
         "초등학교 3학년 때", "계몽주의 시대"]
     assert _texts("그 때 계몽주의 시대는 2023년 10월에 끝났다.", "time") == ["2023년 10월"]
+    assert _texts("조선 시대 중기에 지어졌다.", "time") == ["조선 시대 중기"]
 
 
 def test_times_end_at_their_last_unit_and_include_time_words():

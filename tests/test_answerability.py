@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from rag.answerability import Evidence, _abbreviates, decide, standout
+from rag.answerability import Evidence, _abbreviates, decide, stands_out, standout
 from rag.config import RefusalPolicy
 
 
@@ -65,6 +65,18 @@ def test_a_period_the_document_never_names_is_refused_and_a_bare_year_is_named()
     assert not decide(Evidence(0.85, 0.0, 3.11, (), 1.0, True, missing_periods=("주말",)), RefusalPolicy())
     assert _names_period("3분기", "2분기매출과3분기전망") and not _names_period("3분기", "13분기")
     assert _names_period("2017년", "《품위있는그녀》(2017)로") and not _names_period("2017년", "20170")
+
+
+def test_an_unmistakable_sentence_stands_out_further_when_it_says_none_of_the_questions_terms():
+    assert stands_out(Evidence(0.85, 0.5, 3.0, (), 1.0, True), RefusalPolicy())
+    assert not stands_out(Evidence(0.85, 0.0, 3.0, (), 1.0, True), RefusalPolicy())
+    assert not stands_out(Evidence(0.85, 0.5, 2.5, (), 1.0, True), RefusalPolicy())
+
+
+def test_a_named_period_is_named_by_any_of_its_words():
+    from rag.answerability import _names_period
+    assert _names_period("주말", "토요일과일요일에는") and _names_period("평일", "주중에는")
+    assert not _names_period("주말", "평일기준1200만명")
 
 
 def test_supported_evidence():

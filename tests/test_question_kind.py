@@ -38,7 +38,10 @@ def test_without_a_telling_question_word_the_head_noun_or_figure_decides(questio
     # A figure noun inside a derived word, or among an English word's many translations, is no figure.
     ("3월에 열린 대규모 시위의 이름은?", [("대",), ("규모",), ("시위",)], "thing"),
     ("Will Open Chat suggest rooms based on my interests?", [("이익",)], None),
-    ("What is the reason why revenue grew?", [], "cause"),  # English: its question word comes first
+    ("What is the reason why revenue grew?", [], "cause"),  # "what" only picks a noun
+    ("Who was president when the war ended?", [], "person"),  # English: its first question word decides
+    ("언제 무슨 일이 있었어?", [], "time"),  # 무슨 only picks a noun
+    ("몇 명이 이름을 올렸어?", [], "amount"),
     ("보호를 목표로 한 결의안에 거부권을 행사한 나라는?", [("목표",), ("나라",)], "thing"),  # a name is asked for
     ("카카오 콘텐츠 부문 매출 게임은?", [("매출",), ("게임",)], "amount"),  # the figure is not in a clause
 ])

@@ -1,7 +1,10 @@
 """Direct answers cut from the quote (no model needed)."""
 
+import pytest
+
 from rag.answer_spans import speech, text_tokens
-from rag.short_answer import find
+from rag.question_kind import asks_for
+from rag.short_answer import asks_sum, find
 
 REVENUE = "3일 카카오는 2분기 매출이 지난해 2분기보다 12% 늘어난 2조425억원을 기록했다고 공시했다."
 PROFIT = "영업이익은 지난해보다 34% 감소한 1135억원으로 집계되면서 영업이익률은 5.6%를 기록했다."
@@ -193,6 +196,14 @@ def test_a_sum_of_money_asked_for_as_such_is_never_a_rate():
     for question in ("톡비즈 매출은 금액으로 얼마였어?", "How much did Talk Biz earn, in won?"):
         assert find(question, [("톡비즈",), ("매출",)], growth, 0, "ko") is None, question
     assert find("톡비즈 매출은 얼마나 늘었어?", [("톡비즈",), ("매출",)], growth, 0, "ko").text == "11%"
+    assert find("투자 금액은 얼마야?", [("투자",)], "투자는 3천억 규모다.", 0, "ko").text == "3천억"
+
+
+@pytest.mark.parametrize("question,money", [("돈은 얼마 벌었어?", True), ("How much money did it make?", True),
+                                            ("돈가스 가게는 몇 곳이야?", False), ("How many Kakao Money users are there?", False),
+                                            ("결제 금액 한도를 올린 이유는?", False)])
+def test_a_sum_of_money_is_asked_for_by_its_words_not_by_a_name_or_a_count(question, money):
+    assert asks_sum(question, asks_for(question, [])) is money
 
 
 def test_each_item_of_a_list_gets_the_figure_in_its_place_after_gakgak():
