@@ -147,7 +147,7 @@ class Bridge:
             out: list[Group] = []
             for i, part in zip([-1, *same], [*same, len(words)]):
                 if i >= 0:
-                    out.append(Group(words[i], "found", (words[i].lower(),)))
+                    out.append(self._same_word(words[i], capitalised, sure))
                 if words[i + 1:part]:
                     out.extend(self._translate_run(words[i + 1:part], capitalised, sure))
             return out
@@ -175,6 +175,17 @@ class Bridge:
                 out.append(self._translate_word(" ".join(words[start:end]), key, capitalised, sure))
             i += 1
         return out
+
+    def _same_word(self, word: str, capitalised: bool, sure: bool) -> Group:
+        """A word the corpus writes the same way, which in a plain English word does not make it the
+        corpus's word for it: a distractor's "Dalbit Music" must not hide 음악 and 뮤직 from "music"."""
+        own = (word.lower(),)
+        if capitalised or word.isupper() or not is_english(word):
+            return Group(word, "found", own)
+        translated = self._translate_word(word, lemma(word), capitalised, sure)
+        if translated.state not in ("found", "name"):
+            return Group(word, "found", own)
+        return Group(word, "found", own + tuple(t for t in translated.terms if t not in own), translated.senses)
 
     def _as_name(self, words: list[str], lookup: Callable[[str], tuple[str, ...] | None], least: int
                  ) -> list[Group] | None:

@@ -166,14 +166,20 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
 
 def asks_sum(question: str, wanted: Kind | None) -> bool:
     """Whether a question that asks for an amount asks for a sum of money as such ("금액으로 얼마",
-    "몇 억원", "돈은 얼마", "in won", "how much money"), not for a count ("돈가스 가게는 몇 곳이야?")."""
+    "몇 억원", "돈은 얼마", "매출액은 얼마", "in won", "how much money"), not for a count ("돈가스 가게는 몇 곳이야?")."""
     if wanted != "amount":
         return False
     q_tokens = question_tokens(question)
     unit = counter(q_tokens)
     if unit is not None and unit not in _MONEY_UNITS:
         return False
-    return bool(_MONEY.search(question)) or any(t.form == "돈" and t.tag == "NNG" for t in q_tokens)
+    return bool(_MONEY.search(question)) or any(t.tag == "NNG" and _names_sum(t.form) for t in q_tokens)
+
+
+def _names_sum(noun: str) -> bool:
+    """돈, or a noun of a sum in 액 ("매출액", "손실액", "총액", "영업이익액"); not a liquid of one
+    syllable before it (혈액, 용액)."""
+    return noun in ("돈", "액", "총액") or (noun.endswith("액") and len(noun) >= 3)
 
 
 def _is_sum(tokens: Sequence, candidate: Span) -> bool:

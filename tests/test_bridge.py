@@ -92,6 +92,14 @@ def test_corpus_spellings_stand_for_themselves(bridge):
     assert states(bridge.translate("the AI model")) == [("AI", "found", ("ai",)), ("model", "found", ("모델",))]
 
 
+def test_a_plain_english_word_the_corpus_also_writes_keeps_its_translations():
+    # A distractor's "Dalbit Music" puts "music" in the vocabulary; 음악 still stands for it.
+    vocab = dict(VOCAB, music=len(VOCAB), 음악=len(VOCAB) + 1)
+    bridge = Bridge(LEXICON, vocab, NameIndex(vocab, COMPOUNDS))
+    assert states(bridge.translate("music sales"))[0] == ("music", "found", ("music", "음악"))
+    assert states(bridge.translate("the AI model"))[0] == ("AI", "found", ("ai",))
+
+
 def test_loanwords_by_sound(bridge):
     groups = {g.source: g for g in bridge.translate("music sales").groups}
     assert groups["music"].state == "name" and groups["music"].terms == ("뮤직",)
