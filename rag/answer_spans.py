@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from functools import lru_cache
 from typing import Iterable, Sequence
 
+from kiwipiepy.const import Match
+
 from rag.figures import DAY_HALVES, PERIOD_PARTS
 from rag.kiwi import kiwi
 from rag.question_kind import PERSON_TITLES, TIME_UNITS, TIME_WORDS, Kind
@@ -24,6 +26,7 @@ SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류�
 """The commonest Korean surnames (together the surnames of nearly everyone in Korea's census): a
 three-syllable word that starts with one may be a Korean name (배재현), one that does not is not
 (베냐민)."""
+_NO_SERIALS = Match.ALL & ~Match.SERIAL
 _NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
 _CAUSES = frozenset({"영향", "효과", "때문", "덕분", "여파", "결과", "탓"})
 """Nouns that end a cause: "… 등의 영향으로", "… 편입 효과로", "… 때문에"."""
@@ -138,8 +141,17 @@ def holds(sentence: str, kind: Kind, asked: frozenset[str]) -> bool:
 @lru_cache(maxsize=8192)
 def text_tokens(text: str) -> tuple:
     """Kiwi tokens of corpus text (a sentence or a quote), analysed once: the same passages answer
-    many questions."""
-    return tuple(kiwi().tokenize(text))
+    many questions. Serial numbers stay numbers: "19-20세기" and "3-4천년" are ranges, which Kiwi
+    would otherwise tag as one W_SERIAL token that no answer kind takes."""
+    return tuple(kiwi().tokenize(text, match_options=_NO_SERIALS))
+
+
+def names_other(quote: str, asked: frozenset[str]) -> bool:
+    """Whether a quote names something the question does not: a word in quotation marks ('펑',
+    '바람길'), a proper noun or a capitalised Latin name. News writes the name of a product so."""
+    tokens = text_tokens(quote)
+    names = _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
+    return any(unsaid(tokens, s, asked, False) for s in [*quoted(tokens, quote), *names])
 
 
 def quoted(tokens: Sequence, quote: str) -> list[Span]:
@@ -517,7 +529,8 @@ def _runs(tokens: Sequence, accept) -> Iterable[Span]:
 
 
 def _amounts(tokens: Sequence) -> Iterable[Span]:
-    """A number with its myriads and one unit: 2조425억원, 1200만명, 34%, 3층, 100m, "2분" of "2분만에";
+    """A number with its myriads and one unit: 2조425억원, 1200만명, 34%, 3층, 100m, "2분" of "2분만에",
+    "3-4천년";
     a number in words with its counter: 만오천명, 두 가지, 한 척 (not the "한" of "한 회사")."""
     i = 0
     while i < len(tokens):
@@ -526,8 +539,13 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
             i += 1
             continue
         j = i
-        while j + 1 < len(tokens) and tokens[j + 1].tag in ("SN", "NR") and _gap(tokens, j) <= 1:
-            j += 1
+        while j + 1 < len(tokens):
+            if tokens[j + 1].tag in ("SN", "NR") and _gap(tokens, j) <= 1:
+                j += 1
+            elif _joins_numbers(tokens, j):
+                j += 2
+            else:
+                break
         unit = j + 1
         # Latin units and counters may follow a space ("100 m", "100만 명"); other nouns must not.
         has_unit = unit < len(tokens) and _is_unit(tokens[unit]) and _gap(tokens, j) <= (
@@ -543,6 +561,13 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
         ordinal = i > 0 and tokens[i - 1].tag == "XPN" and tokens[i - 1].form == "제" and _gap(tokens, i - 1) == 0
         yield span(tokens, i - 1 if ordinal else i, j)
         i = j + 1
+
+
+def _joins_numbers(tokens: Sequence, j: int) -> bool:
+    """Whether number ``j`` and the one after a dash, tilde or slash with no space make one figure:
+    a range ("3-4천년", "1~2%") or a fraction ("1/4")."""
+    return (j + 2 < len(tokens) and tokens[j].tag == "SN" and tokens[j + 1].form in ("-", "~", "/")
+            and tokens[j + 2].tag == "SN" and _gap(tokens, j) == 0 and _gap(tokens, j + 1) == 0)
 
 
 _NATIVE_NUMBERS = frozenset({"한", "두", "세", "석", "네", "넉", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "스무"})

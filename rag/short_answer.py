@@ -81,7 +81,8 @@ class _Reading:
 
 def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Reading | None:
     sets = term_sets_of(question, term_sets)
-    asked = frozenset().union(*sets)
+    # Numbers the question writes are said, also inside a serial ("19-20세기에 …", one token there).
+    asked = frozenset().union(*sets, _DIGITS.findall(question))
     q_tokens = question_tokens(question)
     head_noun = head(q_tokens)
     wanted = kind(question, head_noun, sets)
@@ -124,6 +125,7 @@ _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|
                      r"jump|change|up|down)", re.I)
 _PERCENT = re.compile(r"퍼센트|프로(?![가-힣])|%|[률율](?:은|는|이|가)?\s*(?:몇|얼마|\?|$)|\b(?:percent|percentage|margin)", re.I)
 """A share asked for as such: "몇 퍼센트", "영업이익률은?", "operating margin"."""
+_DIGITS = re.compile(r"\d+")
 _MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|\bin (?:won|dollars|euros|yen)\b|\bhow much money\b", re.I)
 _MONEY_UNITS = frozenset({"원", "달러", "엔", "유로", "위안", "파운드"})
 _CURRENCY_SIGNS = frozenset({"$", "₩", "€", "£", "¥"})

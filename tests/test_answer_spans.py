@@ -119,6 +119,23 @@ def test_a_time_keeps_the_word_it_narrows_and_the_part_of_the_period():
     assert "1924년 12월 2일" in times("헤이그(1924년 12월 2일 ~ 2010년 2월 20일)는 군인이다.")
 
 
+def test_ranges_and_fractions_written_with_a_dash_or_slash_are_one_figure():
+    # Kiwi reads "19-20" and "1/4" as serial numbers, which no answer kind would take.
+    def spans(text, kind):
+        return [text[s.start:s.end] for s in candidates(text_tokens(text), kind)]
+    assert "19-20세기" in spans("경계는 19-20세기에 걸쳐 형성되었다.", "amount")
+    assert "1/4" in spans("토양의 1/4을 차지한다.", "amount")
+    assert "40~50%" in spans("지름은 높이의 40~50%가 적당하다.", "amount")
+    assert "2 - 3" not in " ".join(spans("점수는 2 - 3이었다.", "amount"))
+
+
+def test_a_quote_names_something_in_quotation_marks_or_a_proper_noun_the_question_does_not_say():
+    from rag.answer_spans import names_other
+    assert names_other("24시간 이후 사라지는 '펑' 기능을 도입한다.", frozenset({"기능"}))
+    assert not names_other("카카오브레인의 파운데이션 모델을 공개한다.", frozenset({"카카오", "브레인", "모델"}))
+    assert names_other("모델 'HG-Sky'를 공개한다.", frozenset({"모델"}))
+
+
 def test_an_english_who_is_question_about_a_name_gets_the_title_after_it():
     from rag.answer_spans import described_in_english
     quote = "홍은택 카카오 대표는 컨퍼런스콜에서 말했다."
