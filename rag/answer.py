@@ -11,10 +11,10 @@ from functools import lru_cache
 from typing import Callable, Sequence
 
 from rag import short_answer
-from rag.answer_spans import holds
+from rag.answer_spans import holds, names_other
 from rag.config import QuotePolicy, SpanWeights
 from rag.lexical import tokenize
-from rag.question_kind import asked_by_words, asks_for, head, question_tokens
+from rag.question_kind import asked_by_words, asks_for, asks_name, head, question_tokens, term_sets_of
 from rag.retrieval import Hit, Ranking
 from rag.types import Answer, Citation
 
@@ -78,6 +78,8 @@ class ExtractiveAnswerer:
         text = f"{citation.quote} [1]"
         others = [h for h in ranking.hits if h is not top]
         if short is None and _lacks_what_is_asked(question, asked, need_span, own_question, unmistakable):
+            return self._refusal(question, ranking, lang)
+        if lang == "en" and _lacks_name(own_question or question, asked, citation.quote):
             return self._refusal(question, ranking, lang)
         return Answer(question, text, True, [citation], [Citation.of(h.passage, round(h.score, 4)) for h in others],
                       short)
@@ -164,6 +166,17 @@ def _lacks_what_is_asked(question: str, asked: Sequence[Sequence[str]], need_spa
     if short_answer.asks_sum(question, wanted):
         return True
     return not unmistakable and wanted in ("time", "amount")
+
+
+def _lacks_name(question: str, asked: Sequence[Sequence[str]], quote: str) -> bool:
+    """Whether a question asks what something is called and the quote names nothing it does not
+    already say: "What is the name of Kakao Brain's new LLM?" quoted the release of "파운데이션
+    모델". For English questions only: their reader needs a name to romanise, while Korean ones
+    take a common noun for a name (KorQuAD's "제도의 이름은?" -> 공병제도; the rule refused 20 of its
+    questions, 15 of them quoting the answer). A person's name is asked for as a person."""
+    if not asks_name(question) or asks_for(question, asked) == "person":
+        return False
+    return not names_other(quote, frozenset().union(*term_sets_of(question, asked)))
 
 
 @lru_cache(maxsize=4096)

@@ -108,7 +108,8 @@ class RefusalPolicy:
     alone decides it ("이 기사는 누가 썼어?" stood out 2.76 over an article without 기사). On the
     train splits (golden, distractors, KorQuAD's read quarter) such questions stood out at most 2.1
     when unanswerable and 4.42 when answerable (한남대교 written with other spacing); this is the
-    middle, rounded."""
+    middle, rounded. It is also the standout that lets a quote answer a time or amount question
+    without holding one (``Answerability.unmistakable``)."""
     min_follow_up_coverage: float = 0.5
     """Share of a follow-up's own key-term weight that the cited document must hold: "주말에는?"
     after a weekday figure carries every word but 주말, which the article lacks."""

@@ -110,7 +110,8 @@ class RagPipeline:
             retriever.bridge = Bridge(self.lexicon, retriever.bm25.vocab, names,
                                       aliases.harvest(p.text for p in indexed.index.passages))
         answerability = Answerability(indexed.index.passages, indexed.index.terms, retriever.bm25,
-                                      self.settings.refusal, reads_english=retriever.bridge is not None)
+                                      self.settings.refusal, reads_english=retriever.bridge is not None,
+                                      dates={d.source: d.metadata.get("date", "") for d in indexed.corpus.documents})
         follow_ups = FollowUps(retriever.bm25.vocab, retriever.bridge)
         return _Live(indexed.corpus, indexed.index, retriever, answerability, follow_ups)
 

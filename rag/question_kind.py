@@ -93,6 +93,16 @@ def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
     return kind(question, head(question_tokens(question)), term_sets_of(question, term_sets))
 
 
+_ASKS_NAME = re.compile(r"\b(?:called|named)\s*\??\s*$|\bthe name of\b", re.I)
+
+
+def asks_name(question: str) -> bool:
+    """Whether a question asks what something is called ("AI 모델 이름이 뭐야?", "What is the feature
+    … called?", "What is the name of …?"); whether that is a person's name, :func:`asks_for` says."""
+    return bool(_ASKS_NAME.search(question)) or any(
+        t.form in ("이름", "명칭") and t.tag == "NNG" for t in question_tokens(question))
+
+
 def asked_by_words(question: str) -> Kind | None:
     """The kind its question word or head noun asks for ("몇 개야?", "언제", "관객 수는?"), not the
     figure it names: "손실은 하반기에 어떻게 될 거래?" asks how the loss goes, and "커질 것" answers it."""

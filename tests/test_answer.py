@@ -82,6 +82,15 @@ def test_a_time_or_amount_the_quote_lacks_is_refused_unless_the_sentence_is_unmi
     assert not answerer.answer("가격은 금액으로 얼마야?", rank, supported=True, unmistakable=True).answerable
 
 
+def test_an_english_question_for_a_name_is_refused_when_the_quote_names_nothing_new():
+    rank = ranking([0.9, 0.5, 0.5], hangul=0.0, terms=("카카오", "ai", "모델"))
+    assert not ExtractiveAnswerer().answer("What is the AI model called?", rank, supported=True).answerable
+    assert not ExtractiveAnswerer().answer("What is the name of the AI model?", rank, supported=True).answerable
+    assert ExtractiveAnswerer().answer("When is the AI model coming?", rank, supported=True).answerable
+    # A Korean question takes a common noun for a name (KorQuAD's 공병제도), so it keeps its quote.
+    assert ExtractiveAnswerer().answer("AI 모델 이름은?", ranking([0.9, 0.5, 0.5]), supported=True).answerable
+
+
 def test_a_sum_the_quote_lacks_is_not_borrowed_from_a_neighbour():
     """The neighbour's sum is another figure's: the segment's, not the music sales asked about."""
     sentences = ["콘텐츠 부문 매출은 1조538억원을 기록했다.", "뮤직 매출은 130% 증가했다."]

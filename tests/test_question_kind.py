@@ -118,3 +118,12 @@ def test_periods_named_in_english_are_written_as_a_korean_document_writes_them()
     # A Korean question's bare number is no year, and "may" is mostly the verb.
     assert periods(question_tokens("2010 서울 G20 정상회의는?")) == ()
     assert periods(question_tokens("May I ask what Kakao plans?")) == ()
+
+
+@pytest.mark.parametrize("question,named", [("AI 모델 이름이 뭐야?", True), ("What is the feature called?", True),
+                                           ("What is the name of Kakao Brain's LLM?", True), ("이 모델의 명칭은?", True),
+                                           ("How many policies were taken out in Kim's name?", False),
+                                           ("모델은 언제 나와?", False)])
+def test_a_question_asks_what_something_is_called(question, named):
+    from rag.question_kind import asks_name
+    assert asks_name(question) is named
