@@ -49,6 +49,8 @@ _LEAD_EN = re.compile(r"^\s*(?:and|so|but|then|also|ok(?:ay)?|(?:and\s+)?(?:what
 _POINTER_EN = re.compile(r"\b(?:it|its|they|them|their|that|those|these|this|there)\b", re.I)
 _DEMONSTRATIVE_EN = re.compile(r"\b(?:that|those|these|this)\s+([A-Za-z][A-Za-z'’-]*)", re.I)
 _PERSON_EN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
+_ONE_EN = re.compile(r"\b(?:the|a|an|this|that|which)\s+(?:[A-Za-z][A-Za-z-]*\s+)?(ones?)\b", re.I)
+""""the lightweight one": "one" stands for the noun the question before asked about."""
 _TIME_EN = frozenset("year month week day quarter half end start beginning today yesterday tomorrow earlier later "
                      "january february march april may june july august september october november december".split())
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
@@ -197,6 +199,9 @@ class FollowUps:
         tokens = kiwi().tokenize(question)
         if self._names_another_subject(question, tokens, english):
             return alone
+        before = _words(context.question, kiwi().tokenize(context.question), _english(context.question))
+        if english:
+            question = _one_replaced(question, before)
         lead = _LEAD_EN.match(question) if english else None
         opens = bool(lead) or bool(tokens and tokens[0].tag == "MAJ")
         points = (bool(_POINTER_EN.search(question) or _PERSON_EN.search(question)) if english
@@ -218,7 +223,6 @@ class FollowUps:
         # after a question about Q2 costs is not about Q2.
         when = kind_of(question) == "time"
         carried = []
-        before = _words(context.question, kiwi().tokenize(context.question), _english(context.question))
         replaced = _figure_phrases(before, context.question) if figure else set()
         for i, word in enumerate(before):
             if word.keys & said or i in replaced or (own_topic and not word.anchor) or (when and word.time):
@@ -242,6 +246,16 @@ class FollowUps:
         if any(t.tag == "NNP" and t.form.lower() not in self.vocabulary for t in tokens):
             return True
         return bool(english and self.bridge is not None and self.bridge.translate(question).unknown_names)
+
+
+def _one_replaced(question: str, before: Sequence[_Word]) -> str:
+    """"What about the lightweight one?" after a question about a foundation model asks about the
+    lightweight model: "one" takes the last plain noun of the question before."""
+    match = _ONE_EN.search(question)
+    noun = next((w.surface for w in reversed(before) if not w.anchor and not w.time), None)
+    if match is None or noun is None:
+        return question
+    return question[:match.start(1)] + noun + question[match.end(1):]
 
 
 def _figure_phrases(words: Sequence[_Word], question: str) -> set[int]:

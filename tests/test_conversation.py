@@ -126,3 +126,11 @@ def test_a_new_figure_replaces_the_whole_english_figure_phrase_before_it(follow_
     history = _history(("What was Kakao's operating margin in Q2?", "… 영업이익률은 5.6%를 기록했다. [1]"))
     searched = follow_ups.complete("And the revenue?", history).searched
     assert "operating" not in searched and "margin" not in searched and "Kakao" in searched
+
+
+def test_english_one_stands_for_the_noun_asked_about_before(follow_ups):
+    history = _history(("When is Kakao Brain putting out its foundation model?", "10월 이후 … 공개할 것이라고 밝혔다. [1]"))
+    done = follow_ups.complete("What about the lightweight one?", history)
+    assert done.searched == "Kakao Brain the lightweight model?" and done.own == "the lightweight model?"
+    # "one" as a number is left alone.
+    assert "model" not in follow_ups.complete("Is one of them free?", history).own
