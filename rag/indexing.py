@@ -32,8 +32,9 @@ from rag.types import Document, Passage
 
 log = logging.getLogger(__name__)
 
-CHUNKING_VERSION = 5
-"""Bump when passage cutting or the text given to the embedder changes: old indexes go stale."""
+CHUNKING_VERSION = 6
+"""Bump when passage cutting, the text given to the embedder or the terms stored with passages
+change: old indexes go stale."""
 
 
 @dataclass(frozen=True)

@@ -31,6 +31,7 @@ _STOP_LATIN = frozenset(
 
 
 KEY_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+_HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 LATIN = re.compile(r"[A-Za-z]")
 """Latin letters: what the lexicon bridge translates."""
 
@@ -74,7 +75,14 @@ def _keeps(tok) -> bool:
 
 
 def _content(tokens: Sequence) -> list[str]:
-    return [tok.form.lower() for tok in tokens if _keeps(tok)]
+    return [tok.form.lower() for i, tok in enumerate(tokens) if _keeps(tok) or _quoted_alone(tokens, i)]
+
+
+def _quoted_alone(tokens: Sequence, i: int) -> bool:
+    """A Hangul word alone in quotation marks names something, whatever Kiwi tags it: news quotes
+    product names, and Kiwi reads the feature '펑' as an adverb (MAG), which no question could find."""
+    return (0 < i < len(tokens) - 1 and tokens[i - 1].tag == "SSO" and tokens[i + 1].tag == "SSC"
+            and _HANGUL.fullmatch(tokens[i].form) is not None)
 
 
 def tokenize(texts: Sequence[str]) -> list[list[str]]:

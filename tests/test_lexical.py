@@ -81,3 +81,11 @@ def test_compounds_are_nouns_written_as_one_word():
     assert ("카카오", "브레인") in terms.compounds and ("오픈", "채팅") in terms.compounds
     assert ("채팅", "탭") not in terms.compounds  # a space between: two words
     assert PassageTerms.from_json(terms.to_json()) == terms
+
+
+def test_a_hangul_word_alone_in_quotation_marks_is_a_term_whatever_its_tag():
+    from rag.lexical import tokenize
+    # Kiwi reads 펑 as an adverb (MAG): only the quotation marks say it names the feature.
+    assert "펑" in tokenize(["24시간 이후 사라지는 '펑' 기능을 도입한다."])[0]
+    assert "펑" in tokenize(["‘펑’ 기능"])[0]
+    assert "펑" not in tokenize(["풍선이 펑 터졌다."])[0]
