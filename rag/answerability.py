@@ -34,7 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from rag.config import RefusalPolicy
 from rag.lexical import BM25, LATIN, PassageTerms
 from rag.lexicon import lemma
-from rag.question_kind import NAMED_PERIODS
+from rag.question_kind import NAME_WORDS, NAMED_PERIODS
 from rag.retrieval import Ranking
 from rag.types import Passage
 
@@ -275,6 +275,9 @@ class Answerability:
     def coverage(self, ranking: Ranking, vocab: Collection[str], empty: float = 0.0) -> float:
         """Share of the question's key-term weight (corpus idf) that ``vocab`` (a document's) holds.
 
+        The words for a name (이름, 명칭) are not weighed: a document gives the name, not the word
+        ("카카오 대표 이름이 뭐야?" is answered by 홍은택 카카오 대표).
+
         Korean key terms count by their own idf (the unseen idf when the corpus lacks them);
         English words by the idf of their set of translations, or, when all translations are
         missing, the unseen idf scaled down for words of many senses.
@@ -282,7 +285,7 @@ class Answerability:
         known = total = 0.0
         korean = ranking.query.key if ranking.bridged is None else [t for t in ranking.query.key
                                                                     if not LATIN.search(t)]
-        for term in set(korean):
+        for term in set(korean) - NAME_WORDS:
             weight = self.bm25.term_weight(term)
             total += weight
             known += weight if term in vocab else 0.0

@@ -93,6 +93,8 @@ def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
     return kind(question, head(question_tokens(question)), term_sets_of(question, term_sets))
 
 
+NAME_WORDS = frozenset({"이름", "명칭"})
+"""Korean words that ask for a name."""
 _ASKS_NAME = re.compile(r"\b(?:called|named)\s*\??\s*$|\bthe name of\b", re.I)
 
 
@@ -100,7 +102,7 @@ def asks_name(question: str) -> bool:
     """Whether a question asks what something is called ("AI 모델 이름이 뭐야?", "What is the feature
     … called?", "What is the name of …?"); whether that is a person's name, :func:`asks_for` says."""
     return bool(_ASKS_NAME.search(question)) or any(
-        t.form in ("이름", "명칭") and t.tag == "NNG" for t in question_tokens(question))
+        t.form in NAME_WORDS and t.tag == "NNG" for t in question_tokens(question))
 
 
 def asked_by_words(question: str) -> Kind | None:
@@ -174,7 +176,7 @@ def head(q_tokens: Sequence) -> str | None:
     noun = _last_noun(tail)
     if noun is None or tail[noun].tag not in ("NNG", "NNB", "NNP"):
         return None
-    if tail[noun].form in ("이름", "명칭", "명") and noun >= 1:
+    if tail[noun].form in NAME_WORDS | {"명"} and noun >= 1:
         named = noun - 2 if noun >= 2 and tail[noun - 1].tag == "JKG" else noun - 1
         if named >= 0 and tail[named].tag in ("NNG", "NNP"):
             return tail[named].form

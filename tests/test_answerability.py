@@ -283,3 +283,17 @@ def test_a_name_misspelt_by_one_jamo_also_counts_across_a_space_the_question_lea
     scope = _Scope(frozenset({"해상", "교전"}), "남한과의 해상 교전이 발생했다.")
     assert Answerability._mentions("해상교정", scope)
     assert not Answerability._mentions("해상교섭", scope)  # two letters off
+
+
+def test_the_words_for_a_name_are_not_weighed_in_coverage():
+    from rag.answerability import Answerability
+    from rag.lexical import BM25, QueryTerms
+    from rag.retrieval import Ranking
+
+    bm25 = BM25([["카카오", "대표", "홍은택"], ["카카오", "매출"]])
+    def coverage(*key):
+        ranking = Ranking(QueryTerms(key, key, ()), 1.0, [], np.zeros(0, np.float32))
+        return Answerability([], [], bm25).coverage(ranking, bm25.vocab)
+
+    assert coverage("카카오", "대표", "이름") == 1.0  # "카카오 대표 이름이 뭐야?": the name answers it
+    assert coverage("카카오", "배당금") < 0.5
