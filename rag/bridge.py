@@ -178,14 +178,18 @@ class Bridge:
 
     def _same_word(self, word: str, capitalised: bool, sure: bool) -> Group:
         """A word the corpus writes the same way, which in a plain English word does not make it the
-        corpus's word for it: a distractor's "Dalbit Music" must not hide 음악 and 뮤직 from "music"."""
+        corpus's word for it: a distractor's "Dalbit Music" must not hide 음악 and 뮤직 from "music".
+        The loanword by sound joins the translations here, though not for a word the corpus lacks in
+        Latin: ordinary words meet loanwords by chance (service / 스포츠, sales / 사라지)."""
         own = (word.lower(),)
         if capitalised or word.isupper() or not is_english(word):
             return Group(word, "found", own)
         translated = self._translate_word(word, lemma(word), capitalised, sure)
-        if translated.state not in ("found", "name"):
+        loan = self.names.match(word, capitalised) or ()
+        if translated.state not in ("found", "name") and not loan:
             return Group(word, "found", own)
-        return Group(word, "found", own + tuple(t for t in translated.terms if t not in own), translated.senses)
+        terms = own + translated.terms * (translated.state in ("found", "name")) + loan
+        return Group(word, "found", tuple(dict.fromkeys(terms)), translated.senses)
 
     def _as_name(self, words: list[str], lookup: Callable[[str], tuple[str, ...] | None], least: int
                  ) -> list[Group] | None:

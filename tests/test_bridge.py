@@ -93,10 +93,10 @@ def test_corpus_spellings_stand_for_themselves(bridge):
 
 
 def test_a_plain_english_word_the_corpus_also_writes_keeps_its_translations():
-    # A distractor's "Dalbit Music" puts "music" in the vocabulary; 음악 still stands for it.
+    # A distractor's "Dalbit Music" puts "music" in the vocabulary; 음악 and 뮤직 still stand for it.
     vocab = dict(VOCAB, music=len(VOCAB), 음악=len(VOCAB) + 1)
     bridge = Bridge(LEXICON, vocab, NameIndex(vocab, COMPOUNDS))
-    assert states(bridge.translate("music sales"))[0] == ("music", "found", ("music", "음악"))
+    assert states(bridge.translate("music sales"))[0] == ("music", "found", ("music", "음악", "뮤직"))
     assert states(bridge.translate("the AI model"))[0] == ("AI", "found", ("ai",))
 
 
