@@ -173,8 +173,9 @@ def _lacks_name(question: str, asked: Sequence[Sequence[str]], quote: str) -> bo
     already say: "What is the name of Kakao Brain's new LLM?" quoted the release of "파운데이션
     모델". For English questions only: their reader needs a name to romanise, while Korean ones
     take a common noun for a name (KorQuAD's "제도의 이름은?" -> 공병제도; the rule refused 20 of its
-    questions, 15 of them quoting the answer). A person's name is asked for as a person."""
-    if not asks_name(question) or asks_for(question, asked) == "person":
+    questions, 15 of them quoting the answer). A person's name is asked for as a person, and a
+    question for a time or amount is not about a name ("… opened in the name of minors?")."""
+    if not asks_name(question) or asks_for(question, asked) in ("person", "time", "amount"):
         return False
     return not names_other(quote, frozenset().union(*term_sets_of(question, asked)))
 

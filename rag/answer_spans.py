@@ -27,6 +27,8 @@ SURNAMES = frozenset("김이박최정강조윤장임한오서신권황안송류�
 three-syllable word that starts with one may be a Korean name (배재현), one that does not is not
 (베냐민)."""
 _NO_SERIALS = Match.ALL & ~Match.SERIAL
+_DASHES = ("-", "~", "/", "∼", "～", "–")
+_RANGE = re.compile(r"[1-9]\d{0,3}[-~/∼～–][1-9]\d{0,3}")
 _NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
 _CAUSES = frozenset({"영향", "효과", "때문", "덕분", "여파", "결과", "탓"})
 """Nouns that end a cause: "… 등의 영향으로", "… 편입 효과로", "… 때문에"."""
@@ -141,9 +143,22 @@ def holds(sentence: str, kind: Kind, asked: frozenset[str]) -> bool:
 @lru_cache(maxsize=8192)
 def text_tokens(text: str) -> tuple:
     """Kiwi tokens of corpus text (a sentence or a quote), analysed once: the same passages answer
-    many questions. Serial numbers stay numbers: "19-20세기" and "3-4천년" are ranges, which Kiwi
-    would otherwise tag as one W_SERIAL token that no answer kind takes."""
-    return tuple(kiwi().tokenize(text, match_options=_NO_SERIALS))
+    many questions. A text with a range or fraction that Kiwi reads as a serial number ("19-20세기",
+    "3-4천년", "1/4을") is read again with serials off, so its numbers can answer; phone numbers,
+    dates, scores ("3-2로") and quarters ("2/4분기", which would read as 4분기) keep the serial."""
+    tokens = tuple(kiwi().tokenize(text))
+    if any(_ranged(tokens, i) for i, t in enumerate(tokens) if t.tag == "W_SERIAL"):
+        return tuple(kiwi().tokenize(text, match_options=_NO_SERIALS))
+    return tokens
+
+
+def _ranged(tokens: Sequence, i: int) -> bool:
+    """Whether serial ``i`` is two numbers of one to four digits joined by a dash, tilde or slash
+    and followed at once by a unit, a myriad or a particle, not by 분기."""
+    if not _RANGE.fullmatch(tokens[i].form) or i + 1 == len(tokens) or _gap(tokens, i):
+        return False
+    after = tokens[i + 1]
+    return after.form != "분기" and (after.tag in ("NNB", "NNG", "NR", "JKO", "JX", "JKS") or after.form == "%")
 
 
 def names_other(quote: str, asked: frozenset[str]) -> bool:
@@ -566,7 +581,7 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
 def _joins_numbers(tokens: Sequence, j: int) -> bool:
     """Whether number ``j`` and the one after a dash, tilde or slash with no space make one figure:
     a range ("3-4천년", "1~2%") or a fraction ("1/4")."""
-    return (j + 2 < len(tokens) and tokens[j].tag == "SN" and tokens[j + 1].form in ("-", "~", "/")
+    return (j + 2 < len(tokens) and tokens[j].tag == "SN" and tokens[j + 1].form in _DASHES
             and tokens[j + 2].tag == "SN" and _gap(tokens, j) == 0 and _gap(tokens, j + 1) == 0)
 
 

@@ -133,6 +133,9 @@ class _Scope:
 
     vocab: frozenset[str]
     text: str
+    date: str = ""
+    """The document's date (``date`` metadata), kept apart from the text: compacted into it, its
+    digits would run into the first passage's ("2023-08-032분기")."""
 
     @cached_property
     def compact(self) -> str:
@@ -174,17 +177,18 @@ class Answerability:
         texts: dict[str, list[str]] = defaultdict(list)
         for p, t in zip(passages, terms, strict=True):
             if not texts[p.source]:
-                texts[p.source].extend([p.title, (dates or {}).get(p.source, "")])
+                texts[p.source].append(p.title)
             texts[p.source].append(p.text)
             vocab[p.source].update(t.all())
-        self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source])) for source in texts}
+        self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source]), (dates or {}).get(source, ""))
+                        for source in texts}
 
     def unmistakable(self, verdict: Verdict) -> bool:
         """Whether the cited document's best sentence stands out so far that it answers even when
         the quote holds nothing of the kind the question asks for: the strictest standout, since
         standout says the sentence is on the question's topic, not that it holds the time or amount
         asked for ("'펑' 기능은 언제 출시돼?" stood out 3.01 over what 펑 does)."""
-        return verdict.evidence.standout >= self.policy.zero_coverage_standout
+        return verdict.evidence.standout >= self.policy.unmistakable_standout
 
     def assess(self, ranking: Ranking, own: Ranking | None = None) -> Verdict:
         """``own`` is what a follow-up said itself when ``ranking`` is for the question completed
@@ -231,7 +235,8 @@ class Answerability:
                                                                 == hit.passage.source]),
             unknown_names=self.unknown_names(ranking, scope),
             missing_measure=self._missing_measure(ranking, scope),
-            missing_periods=tuple(p for p in ranking.query.periods if not _names_period(p, scope.compact)),
+            missing_periods=tuple(p for p in ranking.query.periods
+                                  if not (_names_period(p, scope.compact) or _names_period(p, scope.date))),
             **said,  # type: ignore[arg-type]
         )
         return Verdict(decide(evidence, self.policy), evidence, i)

@@ -184,12 +184,10 @@ class Bridge:
         own = (word.lower(),)
         if capitalised or word.isupper() or not is_english(word):
             return Group(word, "found", own)
-        translated = self._translate_word(word, lemma(word), capitalised, sure)
-        loan = self.names.match(word, capitalised) or ()
-        if translated.state not in ("found", "name") and not loan:
-            return Group(word, "found", own)
-        terms = own + translated.terms * (translated.state in ("found", "name")) + loan
-        return Group(word, "found", tuple(dict.fromkeys(terms)), translated.senses)
+        translated = self._translate_word(word, lemma(word), False, sure)
+        found = translated.terms if translated.state == "found" else ()
+        loan = self.names.match(word, False) or ()
+        return Group(word, "found", tuple(dict.fromkeys(own + found + loan)), translated.senses if found else 0)
 
     def _as_name(self, words: list[str], lookup: Callable[[str], tuple[str, ...] | None], least: int
                  ) -> list[Group] | None:

@@ -30,6 +30,7 @@ from rag.errors import QuestionError
 from rag.kiwi import kiwi
 from rag.lexical import CONTENT_TAGS
 from rag.lexicon import lemma
+from rag.names import verb_stem
 from rag.question_kind import FIGURE_NOUNS, PERSON_TITLES, TIME_UNITS, TIME_WORDS, kind_of
 from rag.retrieval import Ranking, hangul_share
 from rag.romanize import person_name
@@ -49,7 +50,8 @@ _LEAD_EN = re.compile(r"^\s*(?:and|so|but|then|also|ok(?:ay)?|(?:and\s+)?(?:what
 _POINTER_EN = re.compile(r"\b(?:it|its|they|them|their|that|those|these|this|there)\b", re.I)
 _DEMONSTRATIVE_EN = re.compile(r"\b(?:that|those|these|this)\s+([A-Za-z][A-Za-z'’-]*)", re.I)
 _PERSON_EN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
-_ONE_EN = re.compile(r"\b(?:the|a|an|this|that|which)\s+(?:[A-Za-z][A-Za-z-]*\s+)?(ones?)\b", re.I)
+_ONE_EN = re.compile(r"\b(?:the|a|an|this|that|which)\s+(?!number\b)(?:[A-Za-z][A-Za-z-]*\s+)?(ones?)\b(?![-\w'’])(?!\s+of\b)",
+                     re.I)
 """"the lightweight one": "one" stands for the noun the question before asked about."""
 _TIME_EN = frozenset("year month week day quarter half end start beginning today yesterday tomorrow earlier later "
                      "january february march april may june july august september october november december".split())
@@ -201,7 +203,7 @@ class FollowUps:
             return alone
         before = _words(context.question, kiwi().tokenize(context.question), _english(context.question))
         if english:
-            question = _one_replaced(question, before)
+            question = self._one_replaced(question, before)
         lead = _LEAD_EN.match(question) if english else None
         opens = bool(lead) or bool(tokens and tokens[0].tag == "MAJ")
         points = (bool(_POINTER_EN.search(question) or _PERSON_EN.search(question)) if english
@@ -241,21 +243,27 @@ class FollowUps:
         return Completion(" ".join([*dict.fromkeys(carried), rest.strip()]), _own(rest, english),
                           context.answer if elliptic else None)
 
+    def _one_replaced(self, question: str, before: Sequence[_Word]) -> str:
+        """"What about the lightweight one?" after a question about a foundation model asks about the
+        lightweight model: "one" takes the last word of the question before, when that is a noun
+        (a word whose translations in the corpus are not all verbs: not "announce" or "grow")."""
+        match = _ONE_EN.search(question)
+        last = next((w.surface for w in reversed(before) if not w.anchor and not w.time), None)
+        if match is None or last is None or self.bridge is None or not self._is_noun(last):
+            return question
+        noun = last + "s" if match.group(1).lower() == "ones" and not last.endswith("s") else last
+        return question[:match.start(1)] + noun + question[match.end(1):]
+
+    def _is_noun(self, word: str) -> bool:
+        assert self.bridge is not None
+        groups = self.bridge.translate(word).groups
+        return len(groups) == 1 and groups[0].state == "found" and not all(verb_stem(t) for t in groups[0].terms)
+
     def _names_another_subject(self, question: str, tokens: Sequence, english: bool) -> bool:
         """A name the corpus never mentions: the follow-up is about something else."""
         if any(t.tag == "NNP" and t.form.lower() not in self.vocabulary for t in tokens):
             return True
         return bool(english and self.bridge is not None and self.bridge.translate(question).unknown_names)
-
-
-def _one_replaced(question: str, before: Sequence[_Word]) -> str:
-    """"What about the lightweight one?" after a question about a foundation model asks about the
-    lightweight model: "one" takes the last plain noun of the question before."""
-    match = _ONE_EN.search(question)
-    noun = next((w.surface for w in reversed(before) if not w.anchor and not w.time), None)
-    if match is None or noun is None:
-        return question
-    return question[:match.start(1)] + noun + question[match.end(1):]
 
 
 def _figure_phrases(words: Sequence[_Word], question: str) -> set[int]:

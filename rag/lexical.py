@@ -31,6 +31,8 @@ _STOP_LATIN = frozenset(
 
 
 KEY_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
+_OPENING_QUOTES = frozenset("'\"‘“「『")
+_CLOSING_QUOTES = frozenset("'\"’”」』")
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 LATIN = re.compile(r"[A-Za-z]")
 """Latin letters: what the lexicon bridge translates."""
@@ -81,7 +83,7 @@ def _content(tokens: Sequence) -> list[str]:
 def _quoted_alone(tokens: Sequence, i: int) -> bool:
     """A Hangul word alone in quotation marks names something, whatever Kiwi tags it: news quotes
     product names, and Kiwi reads the feature '펑' as an adverb (MAG), which no question could find."""
-    return (0 < i < len(tokens) - 1 and tokens[i - 1].tag == "SSO" and tokens[i + 1].tag == "SSC"
+    return (0 < i < len(tokens) - 1 and tokens[i - 1].form in _OPENING_QUOTES and tokens[i + 1].form in _CLOSING_QUOTES
             and _HANGUL.fullmatch(tokens[i].form) is not None)
 
 

@@ -95,7 +95,7 @@ def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
 
 NAME_WORDS = frozenset({"이름", "명칭"})
 """Korean words that ask for a name."""
-_ASKS_NAME = re.compile(r"\b(?:called|named)\s*\??\s*$|\bthe name of\b", re.I)
+_ASKS_NAME = re.compile(r"\b(?:called|named)\s*\??\s*$|^\s*(?:what|which)\b.*(?<!\bin )\bthe name of\b", re.I)
 
 
 def asks_name(question: str) -> bool:

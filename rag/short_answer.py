@@ -126,6 +126,7 @@ _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|
 _PERCENT = re.compile(r"퍼센트|프로(?![가-힣])|%|[률율](?:은|는|이|가)?\s*(?:몇|얼마|\?|$)|\b(?:percent|percentage|margin)", re.I)
 """A share asked for as such: "몇 퍼센트", "영업이익률은?", "operating margin"."""
 _DIGITS = re.compile(r"\d+")
+_SUM_WORDS = frozenset({"돈", "액", "총액", "잔액", "차액", "전액", "금액", "액수"})
 _MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|\bin (?:won|dollars|euros|yen)\b|\bhow much money\b", re.I)
 _MONEY_UNITS = frozenset({"원", "달러", "엔", "유로", "위안", "파운드"})
 _CURRENCY_SIGNS = frozenset({"$", "₩", "€", "£", "¥"})
@@ -179,9 +180,9 @@ def asks_sum(question: str, wanted: Kind | None) -> bool:
 
 
 def _names_sum(noun: str) -> bool:
-    """돈, or a noun of a sum in 액 ("매출액", "손실액", "총액", "영업이익액"); not a liquid of one
-    syllable before it (혈액, 용액)."""
-    return noun in ("돈", "액", "총액") or (noun.endswith("액") and len(noun) >= 3)
+    """돈, a word of money in 액 (총액, 잔액, 차액, 전액; 액 alone, as Kiwi cuts 영업이익액), or a figure
+    noun with 액 ("매출액", "손실액"); not a liquid (혈액, 배양액)."""
+    return noun in _SUM_WORDS or (noun.endswith("액") and noun[:-1] in FIGURE_NOUNS)
 
 
 def _is_sum(tokens: Sequence, candidate: Span) -> bool:

@@ -68,17 +68,36 @@ def test_a_period_the_document_never_names_is_refused_and_a_bare_year_is_named()
 
 
 def test_a_documents_date_names_its_year():
-    from rag.answerability import Answerability, _names_period
-    from rag.lexical import BM25, PassageTerms
+    from rag.answerability import Answerability
+    from rag.lexical import BM25, PassageTerms, QueryTerms
+    from rag.retrieval import Hit, Ranking
     from rag.types import Passage
 
-    passage = Passage("올해 2분기 매출은 2조원이다.", "a.txt", "카카오 실적", 0, 17, ((0, 17),))
-    terms = [PassageTerms((), (("올해", "분기", "매출"),))]
-    dated = Answerability([passage], terms, BM25([["올해", "분기", "매출"]]), dates={"a.txt": "2023-08-03"})
-    undated = Answerability([passage], terms, BM25([["올해", "분기", "매출"]]))
-    assert _names_period("2023년", dated._scopes["a.txt"].compact)
-    assert not _names_period("2023년", undated._scopes["a.txt"].compact)
-    assert not _names_period("2022년", dated._scopes["a.txt"].compact)
+    text = "2분기 매출은 2조원이다."
+    passage = Passage(text, "a.txt", "카카오 실적", 0, len(text), ((0, len(text)),))
+    terms = [PassageTerms((), (("2", "분기", "매출", "2", "조", "원"),))]
+    bm25 = BM25([list(terms[0].all())])
+    hit = Hit(0, passage, 1.0, 0.9, 0.9, 1.0, (0.9,), terms[0].sentences)
+
+    def missing(judge, *periods):
+        query = QueryTerms(("매출",), ("매출",), (), periods=periods)
+        ranking = Ranking(query, 1.0, [hit], np.array([0.9], np.float32),
+                          candidate_sentence_sources=np.array(["a.txt"], object))
+        return judge.assess(ranking).evidence.missing_periods
+
+    dated = Answerability([passage], terms, bm25, dates={"a.txt": "2023-08-03"})
+    undated = Answerability([passage], terms, bm25)
+    assert missing(dated, "2023년", "2분기") == () and missing(undated, "2023년", "2분기") == ("2023년",)
+    assert missing(dated, "2022년") == ("2022년",)
+
+
+def test_an_unmistakable_answer_needs_the_strictest_standout():
+    from rag.answerability import Answerability, Evidence, Verdict
+    from rag.lexical import BM25
+
+    judge = Answerability([], [], BM25([["a"]]))
+    assert not judge.unmistakable(Verdict(True, Evidence(0.85, 1.0, 3.01, (), 1.0, True)))
+    assert judge.unmistakable(Verdict(True, Evidence(0.85, 1.0, 3.25, (), 1.0, True)))
 
 
 def test_an_unmistakable_sentence_stands_out_further_when_it_says_none_of_the_questions_terms():
@@ -296,4 +315,4 @@ def test_the_words_for_a_name_are_not_weighed_in_coverage():
         return Answerability([], [], bm25).coverage(ranking, bm25.vocab)
 
     assert coverage("카카오", "대표", "이름") == 1.0  # "카카오 대표 이름이 뭐야?": the name answers it
-    assert coverage("카카오", "배당금") < 0.5
+    assert coverage("카카오", "대표", "직원") < 1.0  # any other word the document lacks still counts

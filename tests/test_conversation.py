@@ -128,9 +128,20 @@ def test_a_new_figure_replaces_the_whole_english_figure_phrase_before_it(follow_
     assert "operating" not in searched and "margin" not in searched and "Kakao" in searched
 
 
-def test_english_one_stands_for_the_noun_asked_about_before(follow_ups):
+def test_english_one_stands_for_the_noun_asked_about_before():
+    from rag.bridge import Bridge
+    from rag.lexicon import Lexicon
+    from rag.names import NameIndex
+
+    vocab = dict(VOCAB, 모델=1, 늘=1, 경량=1)
+    lexicon = Lexicon({"model": ["모델"], "grow": ["늘"], "lightweight": ["경량"]})
+    follow_ups = FollowUps(vocab, Bridge(lexicon, vocab, NameIndex(vocab, [])))
     history = _history(("When is Kakao Brain putting out its foundation model?", "10월 이후 … 공개할 것이라고 밝혔다. [1]"))
     done = follow_ups.complete("What about the lightweight one?", history)
     assert done.searched == "Kakao Brain the lightweight model?" and done.own == "the lightweight model?"
-    # "one" as a number is left alone.
-    assert "model" not in follow_ups.complete("Is one of them free?", history).own
+    # "one" as a number, in a compound or before "of" is left alone.
+    for question in ("Is there a one-time fee?", "Is it the number one AI lab?", "Was that one of the reasons?"):
+        assert question in follow_ups.complete(question, history).searched, question
+    # Nor does a verb stand in for it.
+    grew = _history(("How much did Kakao's revenue grow?", "… 2조425억원을 기록했다. [1]"))
+    assert "grow" not in follow_ups.complete("What about the other one?", grew).own

@@ -89,3 +89,4 @@ def test_a_hangul_word_alone_in_quotation_marks_is_a_term_whatever_its_tag():
     assert "펑" in tokenize(["24시간 이후 사라지는 '펑' 기능을 도입한다."])[0]
     assert "펑" in tokenize(["‘펑’ 기능"])[0]
     assert "펑" not in tokenize(["풍선이 펑 터졌다."])[0]
+    assert "하" not in tokenize(["주가가 [하] 로 끝났다."])[0]  # brackets are no quotation marks

@@ -123,6 +123,7 @@ def test_periods_named_in_english_are_written_as_a_korean_document_writes_them()
 @pytest.mark.parametrize("question,named", [("AI 모델 이름이 뭐야?", True), ("What is the feature called?", True),
                                            ("What is the name of Kakao Brain's LLM?", True), ("이 모델의 명칭은?", True),
                                            ("How many policies were taken out in Kim's name?", False),
+                                           ("How many accounts were opened in the name of minors?", False),
                                            ("모델은 언제 나와?", False)])
 def test_a_question_asks_what_something_is_called(question, named):
     from rag.question_kind import asks_name
