@@ -280,8 +280,9 @@ class Answerability:
     def coverage(self, ranking: Ranking, vocab: Collection[str], empty: float = 0.0) -> float:
         """Share of the question's key-term weight (corpus idf) that ``vocab`` (a document's) holds.
 
-        The words for a name (이름, 명칭) are not weighed: a document gives the name, not the word
-        ("카카오 대표 이름이 뭐야?" is answered by 홍은택 카카오 대표).
+        The words for a name (이름, 명칭) are not weighed when the document lacks them: it gives the
+        name, not the word ("카카오 대표 이름이 뭐야?" is answered by 홍은택 카카오 대표); when it has
+        them, they count as any term ("달무리라는 이름은 …" for "달무리 확장판의 이름은?").
 
         Korean key terms count by their own idf (the unseen idf when the corpus lacks them);
         English words by the idf of their set of translations, or, when all translations are
@@ -290,7 +291,7 @@ class Answerability:
         known = total = 0.0
         korean = ranking.query.key if ranking.bridged is None else [t for t in ranking.query.key
                                                                     if not LATIN.search(t)]
-        for term in set(korean) - NAME_WORDS:
+        for term in {t for t in korean if t not in NAME_WORDS or t in vocab}:
             weight = self.bm25.term_weight(term)
             total += weight
             known += weight if term in vocab else 0.0

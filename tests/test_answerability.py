@@ -316,3 +316,10 @@ def test_the_words_for_a_name_are_not_weighed_in_coverage():
 
     assert coverage("카카오", "대표", "이름") == 1.0  # "카카오 대표 이름이 뭐야?": the name answers it
     assert coverage("카카오", "대표", "직원") < 1.0  # any other word the document lacks still counts
+    # Written in the document, the word counts like any other ("달무리라는 이름은 …").
+    named = BM25([["달무리", "이름", "따오"], ["보름달", "확장"]])
+    key = ("달무리", "확장판", "이름")
+    ranking = Ranking(QueryTerms(key, key, ()), 1.0, [], np.zeros(0, np.float32))
+    with_word = Answerability([], [], named).coverage(ranking, frozenset({"달무리", "이름", "따오"}))
+    without = Answerability([], [], named).coverage(ranking, frozenset({"달무리", "따오"}))
+    assert with_word > without > 0
