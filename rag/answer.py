@@ -14,7 +14,7 @@ from rag import short_answer
 from rag.answer_spans import holds, names_other
 from rag.config import QuotePolicy, SpanWeights
 from rag.lexical import tokenize
-from rag.question_kind import asked_by_words, asks_for, asks_name, head, question_tokens, term_sets_of
+from rag.question_kind import asked_by_words, asks_for, asks_name, head, question_tokens, said_terms
 from rag.retrieval import Hit, Ranking
 from rag.types import Answer, Citation
 
@@ -177,7 +177,7 @@ def _lacks_name(question: str, asked: Sequence[Sequence[str]], quote: str) -> bo
     question for a time or amount is not about a name ("… opened in the name of minors?")."""
     if not asks_name(question) or asks_for(question, asked) in ("person", "time", "amount"):
         return False
-    return not names_other(quote, frozenset().union(*term_sets_of(question, asked)))
+    return not names_other(quote, said_terms(question, asked))
 
 
 @lru_cache(maxsize=4096)

@@ -17,6 +17,7 @@ from kiwipiepy.const import Match
 
 from rag.figures import DAY_HALVES, PERIOD_PARTS
 from rag.kiwi import kiwi
+from rag.lexical import QUOTATION_MARKS
 from rag.question_kind import PERSON_TITLES, TIME_UNITS, TIME_WORDS, Kind
 
 FULL_NAME = re.compile(r"[\uac00-\ud7a3]{2,4}")
@@ -28,7 +29,7 @@ three-syllable word that starts with one may be a Korean name (배재현), one t
 (베냐민)."""
 _NO_SERIALS = Match.ALL & ~Match.SERIAL
 _DASHES = ("-", "~", "/", "∼", "～", "–")
-_RANGE = re.compile(r"[1-9]\d{0,3}[-~/∼～–][1-9]\d{0,3}")
+_RANGE = re.compile(r"[1-9]\d{0,3}[%s][1-9]\d{0,3}" % re.escape("".join(_DASHES)))
 _NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
 _CAUSES = frozenset({"영향", "효과", "때문", "덕분", "여파", "결과", "탓"})
 """Nouns that end a cause: "… 등의 영향으로", "… 편입 효과로", "… 때문에"."""
@@ -41,7 +42,7 @@ _CLAUSE_EDGE = frozenset({"JX", "JKS", "EC", "EF", "SF", "ETM"})
 _PUNCTUATION = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"})
 _NAMING = frozenset({"NNG", "NNP", "NNB", "SL", "SN", "SH", "MAG", "SSO", "SSC", "SS"})
 """Tags of a bare noun phrase such as "카톡 '펑' 기능" (a quoted name may be tagged as an adverb)."""
-_QUOTE_PAIRS = ("''", "‘’", '""', "“”", "《》", "〈〉", "「」", "『』", "<>")
+_QUOTE_PAIRS = (*QUOTATION_MARKS, "《》", "〈〉", "<>")
 _QUOTE_MARKS = re.escape("".join(_QUOTE_PAIRS))
 _QUOTED = re.compile("|".join(
     # An ASCII apostrophe between letters is not a quotation mark: "Samsung's chief … company's".

@@ -201,9 +201,9 @@ class FollowUps:
         tokens = kiwi().tokenize(question)
         if self._names_another_subject(question, tokens, english):
             return alone
-        before = _words(context.question, kiwi().tokenize(context.question), _english(context.question))
-        if english:
-            question = self._one_replaced(question, before)
+        if english and _ONE_EN.search(question):
+            question = self._one_replaced(question, _words(context.question, kiwi().tokenize(context.question),
+                                                           _english(context.question)))
         lead = _LEAD_EN.match(question) if english else None
         opens = bool(lead) or bool(tokens and tokens[0].tag == "MAJ")
         points = (bool(_POINTER_EN.search(question) or _PERSON_EN.search(question)) if english
@@ -225,6 +225,7 @@ class FollowUps:
         # after a question about Q2 costs is not about Q2.
         when = kind_of(question) == "time"
         carried = []
+        before = _words(context.question, kiwi().tokenize(context.question), _english(context.question))
         replaced = _figure_phrases(before, context.question) if figure else set()
         for i, word in enumerate(before):
             if word.keys & said or i in replaced or (own_topic and not word.anchor) or (when and word.time):

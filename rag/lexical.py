@@ -31,8 +31,10 @@ _STOP_LATIN = frozenset(
 
 
 KEY_TAGS = frozenset({"NNG", "NNP", "SL", "SH"})
-_OPENING_QUOTES = frozenset("'\"‘“「『")
-_CLOSING_QUOTES = frozenset("'\"’”」』")
+QUOTATION_MARKS = ("''", "‘’", '""', "“”", "「」", "『』")
+"""Pairs of quotation marks, opening then closing."""
+_OPENING_QUOTES = frozenset(pair[0] for pair in QUOTATION_MARKS)
+_CLOSING_QUOTES = frozenset(pair[1] for pair in QUOTATION_MARKS)
 _HANGUL = re.compile(r"[\uac00-\ud7a3]+")
 LATIN = re.compile(r"[A-Za-z]")
 """Latin letters: what the lexicon bridge translates."""

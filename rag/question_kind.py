@@ -95,6 +95,7 @@ def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
 
 NAME_WORDS = frozenset({"이름", "명칭"})
 """Korean words that ask for a name."""
+_NAMING_NOUNS = NAME_WORDS | {"명"}
 _ASKS_NAME = re.compile(r"\b(?:called|named)\s*\??\s*$|^\s*(?:what|which)\b.*(?<!\bin )\bthe name of\b", re.I)
 
 
@@ -116,6 +117,11 @@ def question_tokens(question: str) -> tuple:
     """A question's Kiwi tokens, analysed once: the answerer asks about one question several times
     (its kind, then a span in the quote and in each neighbour)."""
     return tuple(kiwi().tokenize(question))
+
+
+def said_terms(question: str, term_sets: Sequence[Sequence[str]]) -> frozenset[str]:
+    """Everything the question says, as one set: its term sets and its own Latin lemmas."""
+    return frozenset().union(*term_sets_of(question, term_sets))
 
 
 def term_sets_of(question: str, term_sets: Sequence[Sequence[str]]) -> list[frozenset[str]]:
@@ -176,7 +182,7 @@ def head(q_tokens: Sequence) -> str | None:
     noun = _last_noun(tail)
     if noun is None or tail[noun].tag not in ("NNG", "NNB", "NNP"):
         return None
-    if tail[noun].form in NAME_WORDS | {"명"} and noun >= 1:
+    if tail[noun].form in _NAMING_NOUNS and noun >= 1:
         named = noun - 2 if noun >= 2 and tail[noun - 1].tag == "JKG" else noun - 1
         if named >= 0 and tail[named].tag in ("NNG", "NNP"):
             return tail[named].form
