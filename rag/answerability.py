@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from rag.config import RefusalPolicy
-from rag.lexical import BM25, LATIN, PassageTerms
+from rag.lexical import BM25, LATIN, PassageTerms, tokenize
 from rag.lexicon import lemma
 from rag.question_kind import NAME_WORDS, NAMED_PERIODS
 from rag.retrieval import Ranking
@@ -180,6 +180,11 @@ class Answerability:
                 texts[p.source].append(p.title)
             texts[p.source].append(p.text)
             vocab[p.source].update(t.all())
+        # A document's title is part of what it says: a biography's body may never repeat the name
+        # it is about ("전현희가 졸업한 고등학교는?" of the article titled 전현희).
+        sources = list(texts)
+        for source, title_terms in zip(sources, tokenize([texts[s][0] for s in sources])):
+            vocab[source].update(title_terms)
         self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source]), (dates or {}).get(source, ""))
                         for source in texts}
 

@@ -91,6 +91,27 @@ def test_a_documents_date_names_its_year():
     assert missing(dated, "2022년") == ("2022년",)
 
 
+def test_a_documents_title_is_part_of_what_it_says():
+    from rag.answerability import Answerability
+    from rag.lexical import BM25, PassageTerms, QueryTerms
+    from rag.retrieval import Hit, Ranking
+    from rag.types import Passage
+
+    # A biography whose body never repeats the name it is about (KorQuAD's article 전현희).
+    text = "부산 데레사여자고등학교를 졸업했다."
+    passage = Passage(text, "a.txt", "전현희", 0, len(text), ((0, len(text)),))
+    terms = [PassageTerms((), (("부산", "데레사", "여자", "고등학교", "졸업"),))]
+    other = [PassageTerms((), (("전현희", "의원"),))]
+    bm25 = BM25([list(terms[0].all()), list(other[0].all())])
+    hit = Hit(0, passage, 1.0, 0.9, 0.9, 1.0, (0.9,), terms[0].sentences)
+    key = ("전현희", "졸업", "고등학교")
+    ranking = Ranking(QueryTerms(key, key, ()), 1.0, [hit], np.array([0.9], np.float32),
+                      candidate_sentence_sources=np.array(["a.txt"], object))
+    assert Answerability([passage], terms, bm25).assess(ranking).evidence.coverage == 1.0
+    untitled = Passage(text, "a.txt", "", 0, len(text), ((0, len(text)),))
+    assert Answerability([untitled], terms, bm25).assess(ranking).evidence.coverage < 1.0
+
+
 def test_an_unmistakable_answer_needs_the_strictest_standout():
     from rag.answerability import Answerability, Evidence, Verdict
     from rag.lexical import BM25
