@@ -17,10 +17,18 @@ CONVERSATIONS = PROJECT_ROOT / "tests" / "golden" / "conversations.jsonl"
 log = logging.getLogger("rag")
 
 
+def _path(value: str) -> Path:
+    """A folder argument; empty is refused, since pathlib reads it as the working directory (a
+    stray ``--corpus ""`` would read the whole tree as articles)."""
+    if not value.strip():
+        raise argparse.ArgumentTypeError("must not be empty")
+    return Path(value)
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="rag", description="Cited answers from a folder of Korean news.")
-    parser.add_argument("--corpus", type=Path, help="folder of .txt/.md articles (default: corpus/, or RAG_CORPUS_DIR)")
-    parser.add_argument("--index", type=Path, help="index folder (default: RAG_INDEX_DIR, else index/ for corpus/ "
+    parser.add_argument("--corpus", type=_path, help="folder of .txt/.md articles (default: corpus/, or RAG_CORPUS_DIR)")
+    parser.add_argument("--index", type=_path, help="index folder (default: RAG_INDEX_DIR, else index/ for corpus/ "
                                                    "and a folder of its own in ~/.cache/rag/indexes for any other corpus)")
     parser.add_argument("--model", help="sentence-transformers model id or path (default: RAG_EMBEDDING_MODEL "
                                         "or the offline multilingual-e5-small)")

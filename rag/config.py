@@ -262,6 +262,11 @@ class Settings:
         if self.embedding_backend not in EMBEDDING_BACKENDS:
             raise ValueError(f"embedding_backend must be one of {', '.join(EMBEDDING_BACKENDS)}, "
                              f"got {self.embedding_backend!r}")
+        # An empty path is the working directory to pathlib: the whole tree read as a corpus.
+        for name in ("corpus_dir", "index_dir"):
+            value = getattr(self, name)
+            if value is not None and not str(value).strip():
+                raise ValueError(f"{name} must not be empty")
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
         index_dir = default_index_dir(self.corpus_dir) if self.index_dir is None else Path(self.index_dir)
         object.__setattr__(self, "index_dir", index_dir)

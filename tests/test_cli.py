@@ -32,6 +32,14 @@ def test_usage_error_exits_2():
     assert exc.value.code == 2
 
 
+@pytest.mark.parametrize("option", ["--corpus", "--index"])
+def test_an_empty_folder_is_a_usage_error_not_the_working_directory(option, capsys):
+    with pytest.raises(SystemExit) as exc:
+        main([option, "", "ask", "카카오 매출은?"])
+    assert exc.value.code == 2
+    assert f"argument {option}: must not be empty" in capsys.readouterr().err
+
+
 @pytest.mark.slow
 def test_ask_json_and_eval_json(tmp_path):
     env_args = ["--index", str(tmp_path / "index")]

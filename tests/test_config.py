@@ -32,6 +32,12 @@ def test_tunables_are_validated():
     assert isinstance(Settings().index_dir, Path)
 
 
+def test_an_empty_corpus_or_index_path_is_refused():
+    for name in ("corpus_dir", "index_dir"):
+        with pytest.raises(ValueError, match=f"{name} must not be empty"):
+            Settings.from_env(**{name: " "})
+
+
 def test_the_store_and_its_address_come_from_arguments_then_the_environment(tmp_path, monkeypatch):
     monkeypatch.delenv("RAG_STORE", raising=False)
     monkeypatch.delenv("RAG_MILVUS_URI", raising=False)
