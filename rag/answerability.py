@@ -262,9 +262,10 @@ class Answerability:
         group = next((g for g in groups if g.source.lower().split()[-1] == measure), None)
         if group is None or group.state not in ("found", "absent"):
             return None
-        if group.state == "absent" and group.senses > 1 and lemma(measure) == measure:
+        if group.senses > 1 and lemma(measure) == measure and " " not in group.source:
             # An amount ("How much revenue …"), not a count (plural): krdict misses the news sense
-            # of many such nouns (매출 is "sale" there), so only a precise word (dividend) decides.
+            # of many such nouns (매출 is "sale" there), so only a precise word (dividend) or a
+            # phrase it glosses (net income) decides.
             return None
         return None if any(t in vocab for t in group.terms) else measure
 

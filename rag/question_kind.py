@@ -282,7 +282,31 @@ def _english_measured(q_tokens: Sequence) -> str | None:
                 break
             phrase.append(word)
         return phrase[-1] if words[k + 1] == "much" and phrase else None
-    return None
+    return _figure_asked(words)
+
+
+_BE = frozenset({"is", "are", "was", "were"})
+_PHRASE_ENDS = frozenset({"in", "for", "of", "during", "at", "on", "by", "from", "to", "since", "after", "before",
+                          "per", "this", "last", "next", "and", "or", "compared", "than"})
+
+
+_RATIOS = frozenset({"rate", "growth", "margin", "percentage", "share"})
+"""Figures news writes as a percentage with a verb ("18% 증가했다"), seldom naming them (성장률)."""
+
+
+def _figure_asked(words: Sequence[str]) -> str | None:
+    """The sum that "What was X's …?" asks for: the figure noun that ends the noun phrase after
+    "what" and a form of "be" ("What was Kakao's net income in Q2?" -> income). Not a ratio
+    ("What was the growth rate of …?"): a document gives one without its noun."""
+    if len(words) < 3 or words[0] != "what" or words[1] not in _BE:
+        return None
+    phrase = []
+    for word in words[2:]:
+        if word in _PHRASE_ENDS or word in _AUXILIARIES:
+            break
+        phrase.append(word)
+    last = lemma(phrase[-1]) if phrase else ""
+    return phrase[-1] if last in FIGURE_NOUNS and last not in _RATIOS else None
 
 
 _PERSONS_EN = frozenset({"people", "persons", "men", "women", "children"})

@@ -212,7 +212,8 @@ def test_an_english_count_or_amount_of_something_the_document_lacks_is_a_missing
     docs = [["카카오", "매출", "분기", "이용자"]]
     bm25 = BM25(docs)
     bridge = Bridge(Lexicon({"employee": ["직원"], "user": ["이용자"], "dividend": ["배당금"],
-                             "revenue": ["수입", "수입금", "수입액"]}), bm25.vocab, NameIndex(bm25.vocab, []))
+                             "revenue": ["수입", "수입금", "수입액"], "net income": ["순수입", "순소득"]}),
+                    bm25.vocab, NameIndex(bm25.vocab, []))
 
     def missing(question):
         ranking = Ranking(analyse(question), 0.0, [], np.zeros(0, np.float32), bridge.translate(question))
@@ -224,6 +225,15 @@ def test_an_english_count_or_amount_of_something_the_document_lacks_is_a_missing
     assert missing("How much dividend will Kakao pay?") == "dividend"
     # An amount whose translations are many and all missing may be a sense krdict lacks (매출).
     assert missing("How much revenue did Kakao make?") is None
+    assert missing("What was Kakao's revenue?") is None
+    # A phrase the lexicon glosses is precise however many its translations.
+    assert missing("What was Kakao's net income in Q2?") == "income"
+    # Found elsewhere in the corpus, an ambiguous word's translations still decide nothing.
+    corpus = BM25([*docs, ["수입", "관세"]]).vocab  # another document of the corpus writes 수입
+    wide = Bridge(Lexicon({"revenue": ["수입", "수입금", "수입액"]}), corpus, NameIndex(corpus, []))
+    ranking = Ranking(analyse("What was Kakao's revenue?"), 0.0, [], np.zeros(0, np.float32),
+                      wide.translate("What was Kakao's revenue?"))
+    assert Answerability._missing_measure(ranking, _Scope(bm25.vocab, "카카오 매출 분기 이용자")) is None
 
 
 @pytest.mark.slow

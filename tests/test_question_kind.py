@@ -89,7 +89,13 @@ def test_the_noun_whose_amount_is_asked_for(question, noun):
                                            ("How much net income did Kakao book?", "income"),
                                            ("How much money came from games?", "money"),
                                            ("How much did revenue grow?", None),
-                                           ("How much of that went to AI?", None)])
+                                           ("How much of that went to AI?", None),
+                                           ("What was Kakao's net income in Q2?", "income"),
+                                           ("What is the dividend per share this year?", "dividend"),
+                                           ("What was the growth rate of the content segment?", None),
+                                           ("What was Kakao's operating margin?", None),
+                                           ("What is Kakao's stock code?", None),
+                                           ("What does Kakao expect to happen to costs?", None)])
 def test_the_noun_an_english_question_counts_or_measures(question, noun):
     assert measured(question_tokens(question)) == noun
 
