@@ -58,8 +58,11 @@ class ExtractiveAnswerer:
         # Not for follow-ups either: a carried topic's passage holds figures of other things, and
         # the quote must show that it lacks what they ask.
         typed = None if need_span else self._answer_type(question, asked)
-        head_noun = head(question_tokens(question)) if lang == "ko" else None
-        picks = [(self._pick_sentences(h, ranking.term_sets, headline, typed, head_noun, previous_quote), h)
+        if lang == "ko":
+            head_nouns, bonus = frozenset({head(question_tokens(question))} - {None}), self.policy.head_bonus
+        else:
+            head_nouns, bonus = _measured_translations(ranking), self.policy.head_bonus_translated
+        picks = [(self._pick_sentences(h, ranking.term_sets, headline, typed, head_nouns, bonus, previous_quote), h)
                  for h in candidates]
         # The quote may come from a lower passage whose sentence fits clearly better, less a
         # penalty per rank: passages rank by more than their best sentence.
@@ -123,7 +126,8 @@ class ExtractiveAnswerer:
         return Answer(question, NOT_IN_ARTICLE[lang], False, [], related)
 
     def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], headline_bonus: float,
-                        typed: Callable[[str], bool] | None = None, head_noun: str | None = None,
+                        typed: Callable[[str], bool] | None = None, head_nouns: frozenset[str] = frozenset(),
+                        head_bonus: float = 0.0,
                         previous_quote: str | None = None) -> tuple[list[tuple[int, int]], float]:
         """Best sentence by similarity plus bonuses: for the share of the question's terms (or
         their translations) it holds, and for echoing the headline (news states its main facts
@@ -139,7 +143,7 @@ class ExtractiveAnswerer:
             overlap = sum(1 for s in sets if present.intersection(s)) / len(sets) if sets else 0.0
             echo = len(present & headline) / len(headline) if headline else 0.0
             typed_bonus = p.answer_type_bonus if typed and typed(text) else 0.0
-            held = p.head_bonus if head_noun and head_noun in present else 0.0
+            held = head_bonus if head_nouns & present else 0.0
             again = p.follow_up_bonus if previous_quote and text.strip() and text.strip() in previous_quote else 0.0
             scores.append(similarity + p.lexical_bonus * overlap + headline_bonus * echo + typed_bonus + held + again)
         best = max(range(len(spans)), key=scores.__getitem__)
@@ -178,6 +182,15 @@ def _lacks_name(question: str, asked: Sequence[Sequence[str]], quote: str) -> bo
     if not asks_name(question) or asks_for(question, asked) in ("person", "time", "amount"):
         return False
     return not names_other(quote, said_terms(question, asked))
+
+
+def _measured_translations(ranking: Ranking) -> frozenset[str]:
+    """The Korean terms of the noun whose amount an English question asks for ("What was Nuri
+    Games' net profit …?" -> 순이익), when the lexicon found them in the corpus."""
+    measure = ranking.query.measured
+    groups = ranking.bridged.groups if ranking.bridged is not None else ()
+    group = next((g for g in groups if measure and g.source.lower().split()[-1] == measure), None)
+    return frozenset(group.terms) if group is not None and group.state == "found" else frozenset()
 
 
 @lru_cache(maxsize=4096)

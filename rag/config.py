@@ -158,6 +158,9 @@ class QuotePolicy:
     """Added to a sentence that holds the noun a Korean question asks for ("카카오톡의 한계는?" ->
     the sentence with 한계, not the one that only names the speaker); fitted on KorQuAD's read
     quarter (grid 0-0.08)."""
+    head_bonus_translated: float = 0.1
+    """The same for an English question, whose head is the noun whose amount it asks for, by its
+    translations ("What was … net profit …?" -> 순이익)."""
     answer_type_bonus: float = 0.04
     """Added to a sentence that holds an answer of the kind a question asks for (a time for 언제, an
     amount for 얼마, a clause ending in a cause noun for 왜), which the question does not already say."""

@@ -145,6 +145,13 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
         # A sum of money asked for as such ("금액으로 얼마", "몇 억원", "in won") is not a rate: a
         # quote that gives only the growth has no answer.
         return [s for s in spans if _is_sum(tokens, s)]
+    if wanted == "amount" and _asks_count(question, q_tokens):
+        # A count is never a sum of money, not even for lack of a count: "How many AI researchers
+        # …?" had quoted 3000억원 of research spending.
+        unit = counter(q_tokens)  # a count in 조 ("헌법 제 몇 조") is counted in it, not money
+        spans = [s for s in spans if not _is_sum(tokens, s) or (unit is not None and unit in s.forms)]
+        if not spans:
+            return []
     if wanted == "amount":
         rate = bool(_CHANGE.search(question))
         keep = [s for s in spans if ("%" in s.forms) == (rate or bool(_PERCENT.search(question)))]
@@ -165,6 +172,15 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
                     keep = [s for s in keep if len(s.forms[0]) >= 3] or keep
                 break
     return keep or spans
+
+
+_HOW_MANY = re.compile(r"\bhow many\b", re.I)
+
+
+def _asks_count(question: str, q_tokens: Sequence) -> bool:
+    """Whether a question counts things ("how many", "몇 명", "몇 개"), in a unit that is no money."""
+    unit = counter(q_tokens)
+    return unit not in _MONEY_UNITS if unit is not None else bool(_HOW_MANY.search(question))
 
 
 def asks_sum(question: str, wanted: Kind | None) -> bool:

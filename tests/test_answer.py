@@ -127,6 +127,24 @@ def test_a_sentence_holding_the_noun_asked_for_is_preferred_when_nearly_as_simil
     assert plain.citations[0].quote == SENTENCES[0]
 
 
+def test_an_english_question_prefers_the_sentence_holding_the_figure_it_asks_for():
+    """"What is the price of …?" asks for 가격 (by the lexicon): that sentence beats a more similar one."""
+    from rag.bridge import Bridge
+    from rag.lexical import BM25, analyse
+    from rag.lexicon import Lexicon
+    from rag.names import NameIndex
+
+    vocab = BM25([list(t) for t in TERMS]).vocab
+    bridge = Bridge(Lexicon({"price": ["가격"]}), vocab, NameIndex(vocab, []))
+    question = "What is the price of the model?"
+    hit = Hit(0, P, 1.0, 0.80, 0.80, 1.0, (0.80, 0.72, 0.5), TERMS)
+    rank = Ranking(analyse(question), 0.0, [hit], np.array([0.80, 0.72, 0.5], np.float32), bridge.translate(question))
+    held = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer(question, rank, supported=True)
+    assert held.citations[0].quote == SENTENCES[1]
+    plain = ExtractiveAnswerer(QuotePolicy(max_sentences=1, head_bonus_translated=0.0)).answer(question, rank, True)
+    assert plain.citations[0].quote == SENTENCES[0]
+
+
 def test_a_follow_up_is_refused_for_a_missing_span_only_when_it_asks_for_one_itself():
     """"올해는?" after a question about costs carries 비용, but asks for no amount itself."""
     rank = ranking([0.5, 0.9, 0.4], terms=())

@@ -84,6 +84,14 @@ def test_counters_after_a_space_and_the_counter_the_question_asks_for():
     assert rank and rank.text == "5위"
 
 
+def test_a_count_is_never_a_sum_of_money_but_may_be_counted_in_a_myriad():
+    spending = "AI 연구인력 증가로 3000억원의 손실이 예상된다."
+    assert find("How many AI researchers does Kakao Brain have?", [("ai",), ("연구원", "연구")], spending, 0, "en") is None
+    assert find("연구원은 몇 명이야?", [("연구원",)], spending, 0, "ko") is None
+    article = find("헌법 제 몇 조의 내용인가?", [("헌법",), ("내용",)], "헌법 제89조의 내용이다.", 0, "ko")
+    assert article and article.text == "제89조"
+
+
 def test_a_date_ends_at_its_unit_and_gives_the_part_asked_for():
     quote = "2011년 3월 11일 일본에서 대지진이 발생했다."
     month = find("2011년 몇월에 일본에서 대지진이 발생했나?", [("2011",), ("년",), ("일본",), ("지진",)], quote, 0, "ko")
