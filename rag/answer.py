@@ -188,8 +188,7 @@ def _measured_translations(ranking: Ranking) -> frozenset[str]:
     """The Korean terms of the noun whose amount an English question asks for ("What was Nuri
     Games' net profit …?" -> 순이익), when the lexicon found them in the corpus."""
     measure = ranking.query.measured
-    groups = ranking.bridged.groups if ranking.bridged is not None else ()
-    group = next((g for g in groups if measure and g.source.lower().split()[-1] == measure), None)
+    group = ranking.bridged.group_of(measure) if ranking.bridged is not None and measure else None
     return frozenset(group.terms) if group is not None and group.state == "found" else frozenset()
 
 

@@ -258,8 +258,7 @@ class Answerability:
         vocab = scope.vocab
         if not LATIN.search(measure):
             return None if measure in vocab or measure in scope.compact else measure
-        groups = ranking.bridged.groups if ranking.bridged is not None else ()
-        group = next((g for g in groups if g.source.lower().split()[-1] == measure), None)
+        group = ranking.bridged.group_of(measure) if ranking.bridged is not None else None
         if group is None or group.state not in ("found", "absent"):
             return None
         if group.senses > 1 and lemma(measure) == measure and " " not in group.source:

@@ -79,6 +79,12 @@ class Bridged:
         synonyms, a passage on 오픈라운지 would match Open Chat as well as one on 오픈채팅."""
         return tuple(s for g in self.groups for s in _sets(g))
 
+    def group_of(self, word: str) -> Group | None:
+        """The group whose English source ends in ``word``, compared by lemma ("revenues" finds
+        "revenue", "income" finds "net income")."""
+        wanted = lemma(word.lower())
+        return next((g for g in self.groups if g.source and lemma(g.source.lower().split()[-1]) == wanted), None)
+
     def set_weights(self, ambiguity: float) -> tuple[float, ...]:
         """A BM25 weight for each of :attr:`term_sets`: (number of translations) ** -``ambiguity``,
         the uniform translation probability of probabilistic structured queries (Darwish & Oard

@@ -232,8 +232,8 @@ def measured(q_tokens: Sequence) -> str | None:
     particle: "카카오 직원 수는 몇 명이야?" -> 직원, "당기순이익은 얼마야?" -> 순이익, "영업비용 총액은?"
     -> 비용 (a measure, 수, 률 or 총액, is not it). None when the question is not built so ("작년보다
     얼마나 늘었어?"); a question that ends in a measure names it before ("카카오 직원 수는?" -> 직원).
-    English questions name it after "how many" or "how much"
-    (:func:`_english_measured`)."""
+    English questions name it after "how many" or "how much", or as the figure of "What was X's
+    …?" (:func:`_english_measured`)."""
     english = _english_measured(q_tokens)
     if english:
         return english
@@ -266,7 +266,8 @@ def _english_measured(q_tokens: Sequence) -> str | None:
     many AI researchers does …" -> researchers; not people, whom a document counts in 명 without
     saying 사람); or the noun that "how much" measures: the last word before the verb ("How much net
     income did …" -> income). None when a verb or "of" follows at once ("How much did revenue
-    grow?", "How much of that …")."""
+    grow?", "How much of that …"). Without "how many" or "how much", the sum that "What was …?"
+    names (:func:`_figure_asked`)."""
     words = [tok.form.lower() for tok in q_tokens if tok.tag == "SL"]
     for k in range(len(words) - 2):
         if words[k] != "how" or words[k + 1] not in ("many", "much"):
@@ -290,13 +291,16 @@ _PHRASE_ENDS = frozenset({"in", "for", "of", "during", "at", "on", "by", "from",
                           "per", "this", "last", "next", "and", "or", "compared", "than"})
 
 
-_RATIOS = frozenset({"rate", "growth", "margin", "percentage", "share"})
-"""Figures news writes as a percentage with a verb ("18% 증가했다"), seldom naming them (성장률)."""
+_NOT_SUMS = frozenset({"rate", "growth", "margin", "percentage", "share", "goal", "target", "amount"})
+"""Figure nouns that name no sum: ratios, which news writes as a percentage with a verb ("18%
+증가했다") seldom naming them (성장률); aims, which may be things ("What is Kakao's goal?"); and
+"amount", which names whatever it measures."""
 
 
 def _figure_asked(words: Sequence[str]) -> str | None:
     """The sum that "What was X's …?" asks for: the figure noun that ends the noun phrase after
-    "what" and a form of "be" ("What was Kakao's net income in Q2?" -> income). Not a ratio
+    "what" and a form of "be", as its lemma, since it asks for an amount, not a count ("What were
+    Kakao's revenues?" -> revenue; "What was Kakao's net income in Q2?" -> income). Not a ratio
     ("What was the growth rate of …?"): a document gives one without its noun."""
     if len(words) < 3 or words[0] != "what" or words[1] not in _BE:
         return None
@@ -306,7 +310,7 @@ def _figure_asked(words: Sequence[str]) -> str | None:
             break
         phrase.append(word)
     last = lemma(phrase[-1]) if phrase else ""
-    return phrase[-1] if last in FIGURE_NOUNS and last not in _RATIOS else None
+    return last if last in FIGURE_NOUNS and last not in _NOT_SUMS else None
 
 
 _PERSONS_EN = frozenset({"people", "persons", "men", "women", "children"})

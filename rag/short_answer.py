@@ -127,7 +127,8 @@ _PERCENT = re.compile(r"퍼센트|프로(?![가-힣])|%|[률율](?:은|는|이|�
 """A share asked for as such: "몇 퍼센트", "영업이익률은?", "operating margin"."""
 _DIGITS = re.compile(r"\d+")
 _SUM_WORDS = frozenset({"돈", "액", "총액", "잔액", "차액", "전액", "금액", "액수"})
-_MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|\bin (?:won|dollars|euros|yen)\b|\bhow much money\b", re.I)
+_MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|\b(?:in|how many) (?:won|dollars|euros|yen)\b|\bhow much money\b",
+                    re.I)
 _MONEY_UNITS = frozenset({"원", "달러", "엔", "유로", "위안", "파운드"})
 _CURRENCY_SIGNS = frozenset({"$", "₩", "€", "£", "¥"})
 _HOW_MANY_YEARS = re.compile(r"몇\s*년|how many years", re.I)
@@ -139,19 +140,17 @@ _YEAR = re.compile(r"몇\s*년|어느\s*해|연도|년도|(?<![가-힣])해[는�
 def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], tokens: Sequence) -> list[Span]:
     """Of several candidates, those of the finer kind the question's words ask for: a change
     ("얼마나 줄었어", "how much did it grow") is a rate, an amount ("매출 얼마야") a sum or count;
-    "며칠" is a day, "몇 월" a month. Falls back to all candidates, except for a sum of money."""
+    "며칠" is a day, "몇 월" a month. Falls back to all candidates, except for a sum of money and
+    for a count, which no sum in a currency answers."""
     keep = spans
     if asks_sum(question, wanted):
         # A sum of money asked for as such ("금액으로 얼마", "몇 억원", "in won") is not a rate: a
         # quote that gives only the growth has no answer.
         return [s for s in spans if _is_sum(tokens, s)]
     if wanted == "amount" and _asks_count(question, q_tokens):
-        # A count is never a sum of money, not even for lack of a count: "How many AI researchers
-        # …?" had quoted 3000억원 of research spending.
-        unit = counter(q_tokens)  # a count in 조 ("헌법 제 몇 조") is counted in it, not money
-        spans = [s for s in spans if not _is_sum(tokens, s) or (unit is not None and unit in s.forms)]
-        if not spans:
-            return []
+        # A count is never a sum in a currency, not even for lack of a count: "How many AI
+        # researchers …?" had quoted 3000억원 of research spending (a bare 1억 may count users).
+        spans = [s for s in spans if not _in_currency(tokens, s)]
     if wanted == "amount":
         rate = bool(_CHANGE.search(question))
         keep = [s for s in spans if ("%" in s.forms) == (rate or bool(_PERCENT.search(question)))]
@@ -178,7 +177,10 @@ _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 
 
 def _asks_count(question: str, q_tokens: Sequence) -> bool:
-    """Whether a question counts things ("how many", "몇 명", "몇 개"), in a unit that is no money."""
+    """Whether a question counts things ("how many", "몇 명", "몇 개"), in a unit that is no money
+    ("몇 원", "how many won")."""
+    if _MONEY.search(question):
+        return False
     unit = counter(q_tokens)
     return unit not in _MONEY_UNITS if unit is not None else bool(_HOW_MANY.search(question))
 
@@ -204,9 +206,13 @@ def _names_sum(noun: str) -> bool:
 def _is_sum(tokens: Sequence, candidate: Span) -> bool:
     """A sum of money: in a currency ("1135억원", "5000달러", "$100"), or counted in 억 or 조 as news
     counts money ("3천억 규모")."""
+    return _in_currency(tokens, candidate) or candidate.forms[-1].endswith(("억", "조"))
+
+
+def _in_currency(tokens: Sequence, candidate: Span) -> bool:
+    """A sum written in a currency ("3000억원", "5억 달러", "$100"), not a bare number of 억."""
     before = tokens[candidate.first - 1].form if candidate.first else ""
-    return bool(_MONEY_UNITS.intersection(candidate.forms)) or before in _CURRENCY_SIGNS \
-        or candidate.forms[-1].endswith(("억", "조"))
+    return bool(_MONEY_UNITS.intersection(candidate.forms)) or before in _CURRENCY_SIGNS
 
 
 def _part(tokens: Sequence, date: Span, unit: str) -> Span:

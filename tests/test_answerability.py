@@ -226,6 +226,7 @@ def test_an_english_count_or_amount_of_something_the_document_lacks_is_a_missing
     # An amount whose translations are many and all missing may be a sense krdict lacks (매출).
     assert missing("How much revenue did Kakao make?") is None
     assert missing("What was Kakao's revenue?") is None
+    assert missing("What were Kakao's revenues?") is None  # an amount, not a count of revenues
     # A phrase the lexicon glosses is precise however many its translations.
     assert missing("What was Kakao's net income in Q2?") == "income"
     # Found elsewhere in the corpus, an ambiguous word's translations still decide nothing.

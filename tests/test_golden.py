@@ -117,7 +117,7 @@ def test_unmet_targets_do_not_regress(report, level, lang, metric):
 
 
 DISTRACTORS = GOLDEN.parent / "distractors"
-MIXED = {("en", "hit@1"): 0.7, ("en", "answer_accuracy"): 0.75, ("en", "refusal_rate"): 0.6667}
+MIXED = {("en", "hit@1"): 0.7, ("en", "answer_accuracy"): 0.75, ("en", "refusal_rate"): 0.7037}
 """Issue 14: the golden set and the distractors' questions (151) over the seed plus the ten
 distractor articles (53 passages), where English does not meet all first floors yet (Korean
 refusal met its floor, 0.758, once a missing time or amount was checked): unanswerable questions

@@ -95,7 +95,9 @@ def test_the_noun_whose_amount_is_asked_for(question, noun):
                                            ("What was the growth rate of the content segment?", None),
                                            ("What was Kakao's operating margin?", None),
                                            ("What is Kakao's stock code?", None),
-                                           ("What does Kakao expect to happen to costs?", None)])
+                                           ("What does Kakao expect to happen to costs?", None),
+                                           ("What were Kakao's revenues in Q2?", "revenue"),
+                                           ("What is Kakao's goal?", None)])
 def test_the_noun_an_english_question_counts_or_measures(question, noun):
     assert measured(question_tokens(question)) == noun
 

@@ -90,6 +90,11 @@ def test_a_count_is_never_a_sum_of_money_but_may_be_counted_in_a_myriad():
     assert find("연구원은 몇 명이야?", [("연구원",)], spending, 0, "ko") is None
     article = find("헌법 제 몇 조의 내용인가?", [("헌법",), ("내용",)], "헌법 제89조의 내용이다.", 0, "ko")
     assert article and article.text == "제89조"
+    users = find("How many users does KakaoTalk have?", [("이용자", "가입자")], "가입자는 1억을 돌파했다.", 0, "en")
+    assert users and users.text == "1억"  # a bare 억 counts
+    # Counted in a currency, a sum is what is asked for.
+    won = find("How many won did Kakao invest in AI?", [("ai",), ("투자",)], "카카오는 AI에 3000억원을 투자했다.", 0, "en")
+    assert won and won.text == "3000억원"
 
 
 def test_a_date_ends_at_its_unit_and_gives_the_part_asked_for():
