@@ -110,6 +110,8 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     if not spans:
         return _Reading(wanted, None)
     spans = _narrow(question, q_tokens, wanted, spans, tokens)
+    if wanted == "amount" and not _asks_start(question, q_tokens):
+        spans = _ends_of_changes(tokens, spans, asked)
     # For a figure, the noun that names it ("영업이익", "profit") says which of the figures it is,
     # and so does a time word the question says itself ("연말 목표" -> "연말까지 4000만명"); not the
     # many translations of an English one ("year": 올해, 전년, 연말 …).
@@ -183,6 +185,50 @@ def _asks_count(question: str, q_tokens: Sequence) -> bool:
         return False
     unit = counter(q_tokens)
     return unit not in _MONEY_UNITS if unit is not None else bool(_HOW_MANY.search(question))
+
+
+_BEFORE = frozenset({"전", "이전", "처음", "원래", "당초", "기존", "종전"})
+_BEFORE_EN = re.compile(r"\b(?:before|previously|originally|initially|earlier|at first|used to)\b", re.I)
+
+
+def _asks_start(question: str, q_tokens: Sequence) -> bool:
+    """Whether a question asks for how a figure was before it changed ("취임 전 … 몇 위였나?", "What
+    was it originally?")."""
+    return bool(_BEFORE_EN.search(question)) or any(t.form in _BEFORE and t.tag in ("NNG", "MAG") for t in q_tokens)
+
+
+def _ends_of_changes(tokens: Sequence, spans: list[Span], asked: frozenset[str]) -> list[Span]:
+    """Drop the starting figure of a change ("지난해 말 2200만명에서 … 3000만명으로"): a question about
+    the figure asks for where it stands, unless it names the start's own time or words, said just
+    before it ("지난해 말엔 얼마였어?"), or the start is the present ("현재 9개국에서 …")."""
+    ends = [s for s in spans if _marked(tokens, s, ("으로", "로"))]
+    kept = []
+    for s in spans:
+        start = _marked(tokens, s, ("에서",)) and any(
+            e.first > s.first and e.forms[-1] == s.forms[-1] for e in ends)
+        before = _noun_run_before(tokens, s)
+        if not start or asked.intersection(before) or before & _PRESENT:
+            kept.append(s)
+    return kept or spans
+
+
+_PRESENT = frozenset({"현재", "지금", "오늘", "올해"})
+"""Words that make a starting figure the present one: "현재 9개국에서 연말까지 20개국으로" is a plan."""
+
+
+def _marked(tokens: Sequence, candidate: Span, particles: tuple[str, ...]) -> bool:
+    """Whether the token right after the span is one of the adverbial ``particles``."""
+    after = candidate.after
+    return after < len(tokens) and tokens[after].tag == "JKB" and tokens[after].form in particles
+
+
+def _noun_run_before(tokens: Sequence, candidate: Span) -> set[str]:
+    """The nouns written right before a span, as a time or topic of it ("지난해 말" of 2200만명)."""
+    words, i = set(), candidate.first - 1
+    while i >= 0 and tokens[i].tag in ("NNG", "NNP", "NNB", "SN", "MM", "SL", "MAG"):
+        words.add(tokens[i].form.lower())
+        i -= 1
+    return words
 
 
 def asks_sum(question: str, wanted: Kind | None) -> bool:

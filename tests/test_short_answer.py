@@ -97,6 +97,20 @@ def test_a_count_is_never_a_sum_of_money_but_may_be_counted_in_a_myriad():
     assert won and won.text == "3000억원"
 
 
+def test_a_change_answers_with_where_the_figure_stands_unless_its_start_is_asked_for():
+    quote = "친구탭의 일간 활성 이용자 수는 지난해 말 2200만명에서 올해 2분기 말 3000만명으로 36% 성장했다."
+    sets = [("친구",), ("탭",), ("일간",), ("활성",), ("이용자",), ("수",)]
+    assert find("친구탭 일간 활성 이용자 수는?", sets, quote, 0, "ko").text == "3000만명"
+    assert find("친구탭 일간 활성 이용자 수는 지난해 말엔 얼마였어?", [*sets, ("지난해",), ("말",)], quote, 0,
+                "ko").text == "2200만명"
+    ranks = "정책결정 투명성도 44위에서 111위로 추락했다."
+    assert find("정책결정 투명성은 몇 위로 떨어졌어?", [("정책",), ("결정",), ("투명",)], ranks, 0, "ko").text == "111위"
+    assert find("취임 전 정책결정 투명성은 몇 위였나?", [("정책",), ("결정",), ("투명",), ("취임",)], ranks, 0,
+                "ko").text == "44위"
+    plan = "해외결제 가능 국가는 현재 9개국에서 연말까지 20개국으로 늘린다."
+    assert find("해외결제 가능 국가는 몇 개국이야?", [("해외",), ("결제",), ("국가",)], plan, 0, "ko").text == "9개국"
+
+
 def test_a_date_ends_at_its_unit_and_gives_the_part_asked_for():
     quote = "2011년 3월 11일 일본에서 대지진이 발생했다."
     month = find("2011년 몇월에 일본에서 대지진이 발생했나?", [("2011",), ("년",), ("일본",), ("지진",)], quote, 0, "ko")
