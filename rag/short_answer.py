@@ -187,8 +187,9 @@ def _asks_count(question: str, q_tokens: Sequence) -> bool:
     return unit not in _MONEY_UNITS if unit is not None else bool(_HOW_MANY.search(question))
 
 
-_BEFORE = frozenset({"전", "이전", "처음", "원래", "당초", "기존", "종전"})
-_BEFORE_EN = re.compile(r"\b(?:before|previously|originally|initially|earlier|at first|used to)\b", re.I)
+_BEFORE = frozenset({"전", "이전", "처음", "원래", "당초", "기존", "종전", "예전", "과거", "애초", "본래"})
+_BEFORE_EN = re.compile(r"\b(?:before|previous(?:ly)?|prior|formerly|originally|initially|earlier|at first|used to)\b",
+                        re.I)
 
 
 def _asks_start(question: str, q_tokens: Sequence) -> bool:
@@ -199,21 +200,33 @@ def _asks_start(question: str, q_tokens: Sequence) -> bool:
 
 def _ends_of_changes(tokens: Sequence, spans: list[Span], asked: frozenset[str]) -> list[Span]:
     """Drop the starting figure of a change ("지난해 말 2200만명에서 … 3000만명으로"): a question about
-    the figure asks for where it stands, unless it names the start's own time or words, said just
-    before it ("지난해 말엔 얼마였어?"), or the start is the present ("현재 9개국에서 …")."""
+    the figure asks for where it stands, unless it names the start's own time, written just before
+    it ("지난해 말엔 얼마였어?"), or the change is a plan, whose start is the present ("현재 9개국에서",
+    "… 3000만명에서 2030년까지 4000만명으로")."""
     ends = [s for s in spans if _marked(tokens, s, ("으로", "로"))]
+    said_times = {_SAME_TIME.get(t, t) for t in asked}
     kept = []
     for s in spans:
-        start = _marked(tokens, s, ("에서",)) and any(
-            e.first > s.first and e.forms[-1] == s.forms[-1] for e in ends)
-        before = _noun_run_before(tokens, s)
-        if not start or asked.intersection(before) or before & _PRESENT:
+        end = next((e for e in ends if e.first > s.first and e.forms[-1] == s.forms[-1]), None)
+        start = end is not None and _marked(tokens, s, ("에서",))
+        before = {_SAME_TIME.get(t, t) for t in _noun_run_before(tokens, s)}
+        times = {t for t in before if t in _TIMES or t.isdigit()}
+        if not start or said_times & times or before & _PRESENT or _planned(tokens, s, end):
             kept.append(s)
     return kept or spans
 
 
-_PRESENT = frozenset({"현재", "지금", "오늘", "올해"})
-"""Words that make a starting figure the present one: "현재 9개국에서 연말까지 20개국으로" is a plan."""
+_PRESENT = frozenset({"현재", "지금"})
+"""Words that make a starting figure the present one: "현재 9개국에서 연말까지 20개국으로"."""
+_SAME_TIME = {"작년": "지난해", "전년": "지난해"}
+_TIMES = TIME_WORDS | {"지난해", "말", "초", "분기", "년", "월", "상반기", "하반기"}
+"""The words of a time that, said by the question and written before a start, ask for it; the
+start's own noun ("이용자 2200만명에서") does not."""
+
+
+def _planned(tokens: Sequence, start: Span, end: Span | None) -> bool:
+    """Whether the change ends at a deadline ("… 2030년까지 4000만명으로 늘린다"): a plan from now."""
+    return end is not None and any(t.form == "까지" for t in tokens[start.after:end.first])
 
 
 def _marked(tokens: Sequence, candidate: Span, particles: tuple[str, ...]) -> bool:

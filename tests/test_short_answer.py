@@ -109,6 +109,15 @@ def test_a_change_answers_with_where_the_figure_stands_unless_its_start_is_asked
                 "ko").text == "44위"
     plan = "해외결제 가능 국가는 현재 9개국에서 연말까지 20개국으로 늘린다."
     assert find("해외결제 가능 국가는 몇 개국이야?", [("해외",), ("결제",), ("국가",)], plan, 0, "ko").text == "9개국"
+    # A plan to a deadline starts from the present, even unmarked.
+    target = "가입자는 3000만명에서 2030년까지 4000만명으로 늘린다."
+    assert find("가입자는 몇 명이야?", [("가입자",)], target, 0, "ko").text == "3000만명"
+    # Only a time written before the start asks for it, not the figure's own noun; 작년 is 지난해.
+    bare = "친구탭 이용자 2200만명에서 3000만명으로 증가했다."
+    assert find("이용자는 몇 명이야?", [("이용자",)], bare, 0, "ko").text == "3000만명"
+    assert find("친구탭 이용자 수 작년엔 얼마였어?", [*sets, ("작년",)], quote, 0, "ko").text == "2200만명"
+    price = "가격은 1만원에서 1만2000원으로 인상됐다."
+    assert find("What was the previous price?", [("가격",)], price, 0, "en").text == "1만원"
 
 
 def test_a_date_ends_at_its_unit_and_gives_the_part_asked_for():
