@@ -7,13 +7,12 @@ by :mod:`rag.answerability`.
 
 from __future__ import annotations
 
-from functools import lru_cache
 from typing import Callable, Sequence
 
 from rag import short_answer
 from rag.answer_spans import holds, names_other
 from rag.config import QuotePolicy, SpanWeights
-from rag.lexical import tokenize
+from rag.lexical import title_terms
 from rag.question_kind import asked_by_words, asks_for, asks_name, head, question_tokens, said_terms
 from rag.retrieval import Hit, Ranking
 from rag.types import Answer, Citation
@@ -134,7 +133,7 @@ class ExtractiveAnswerer:
         there); a second sentence only when it is next to the first and nearly as good."""
         spans = list(hit.passage.sentences)
         sets = list(dict.fromkeys(tuple(s) for s in term_sets))
-        headline = set(_headline_terms(hit.passage.title)) if headline_bonus else set()
+        headline = set(title_terms(hit.passage.title)) if headline_bonus else set()
         p = self.policy
         scores = []
         texts = hit.passage.sentence_texts() if typed or previous_quote else [""] * len(spans)
@@ -191,8 +190,3 @@ def _measured_translations(ranking: Ranking) -> frozenset[str]:
     group = ranking.bridged.group_of(measure) if ranking.bridged is not None and measure else None
     return frozenset(group.terms) if group is not None and group.state == "found" else frozenset()
 
-
-@lru_cache(maxsize=4096)
-def _headline_terms(title: str) -> tuple[str, ...]:
-    """A title's Kiwi terms, analysed once per title (about a millisecond each)."""
-    return tuple(tokenize([title])[0]) if title else ()

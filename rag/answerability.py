@@ -32,7 +32,7 @@ from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
 from rag.config import RefusalPolicy
-from rag.lexical import BM25, LATIN, PassageTerms, tokenize
+from rag.lexical import BM25, LATIN, PassageTerms, title_terms
 from rag.lexicon import lemma
 from rag.question_kind import NAME_WORDS, NAMED_PERIODS
 from rag.retrieval import Ranking
@@ -131,11 +131,20 @@ def standout(scores: np.ndarray) -> float:
 class _Scope:
     """What one document says: its terms and its title and text, for grounding a question in it."""
 
-    vocab: frozenset[str]
+    terms: frozenset[str]
+    """The terms of its passages."""
     text: str
     date: str = ""
     """The document's date (``date`` metadata), kept apart from the text: compacted into it, its
     digits would run into the first passage's ("2023-08-032분기")."""
+    title: str = ""
+
+    @cached_property
+    def vocab(self) -> frozenset[str]:
+        """Its terms and its title's: a biography's body may never repeat the name it is about
+        ("전현희가 졸업한 고등학교는?" of the article titled 전현희). The title is analysed when the
+        document is first cited, not when the index loads."""
+        return frozenset(self.terms).union(title_terms(self.title))
 
     @cached_property
     def compact(self) -> str:
@@ -180,13 +189,8 @@ class Answerability:
                 texts[p.source].append(p.title)
             texts[p.source].append(p.text)
             vocab[p.source].update(t.all())
-        # A document's title is part of what it says: a biography's body may never repeat the name
-        # it is about ("전현희가 졸업한 고등학교는?" of the article titled 전현희).
-        sources = list(texts)
-        for source, title_terms in zip(sources, tokenize([texts[s][0] for s in sources])):
-            vocab[source].update(title_terms)
-        self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source]), (dates or {}).get(source, ""))
-                        for source in texts}
+        self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source]), (dates or {}).get(source, ""),
+                                       texts[source][0]) for source in texts}
 
     def unmistakable(self, verdict: Verdict) -> bool:
         """Whether the cited document's best sentence stands out so far that it answers even when

@@ -11,6 +11,7 @@ import math
 import re
 from collections import Counter
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any, Sequence
 
 import numpy as np
@@ -92,6 +93,13 @@ def _quoted_alone(tokens: Sequence, i: int) -> bool:
 def tokenize(texts: Sequence[str]) -> list[list[str]]:
     """Content morphemes of each text, lower-cased; Latin words stay whole."""
     return [_content(tokens) for tokens in kiwi().tokenize(list(texts))]
+
+
+@lru_cache(maxsize=4096)
+def title_terms(title: str) -> tuple[str, ...]:
+    """A title's terms, analysed once per title (about a millisecond each), when first needed: the
+    answerer weighs a quote's echo of its headline, grounding reads the title as part of the text."""
+    return tuple(tokenize([title])[0]) if title else ()
 
 
 @dataclass(frozen=True)

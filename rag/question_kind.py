@@ -289,8 +289,6 @@ def _english_measured(q_tokens: Sequence) -> str | None:
 _BE = frozenset({"is", "are", "was", "were"})
 _PHRASE_ENDS = frozenset({"in", "for", "of", "during", "at", "on", "by", "from", "to", "since", "after", "before",
                           "per", "this", "last", "next", "and", "or", "compared", "than"})
-
-
 _NOT_SUMS = frozenset({"rate", "growth", "margin", "percentage", "share", "goal", "target", "amount"})
 """Figure nouns that name no sum: ratios, which news writes as a percentage with a verb ("18%
 증가했다") seldom naming them (성장률); aims, which may be things ("What is Kakao's goal?"); and

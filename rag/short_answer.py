@@ -219,7 +219,7 @@ def _ends_of_changes(tokens: Sequence, spans: list[Span], asked: frozenset[str])
 _PRESENT = frozenset({"현재", "지금"})
 """Words that make a starting figure the present one: "현재 9개국에서 연말까지 20개국으로"."""
 _SAME_TIME = {"작년": "지난해", "전년": "지난해"}
-_TIMES = TIME_WORDS | {"지난해", "말", "초", "분기", "년", "월", "상반기", "하반기"}
+_TIMES = TIME_WORDS | {"말", "초", "분기", "년", "월"}
 """The words of a time that, said by the question and written before a start, ask for it; the
 start's own noun ("이용자 2200만명에서") does not."""
 
