@@ -48,11 +48,11 @@ _CAUSE_HEADS = frozenset({"이유", "원인", "근거", "까닭", "배경", "계
 _TIME_HEADS = frozenset({"날", "날짜", "일자", "연도", "년도", "해", "시기", "때", "시점", "기간", "생년월일", "연대",
                          "시각", "요일", "달"})
 _AMOUNT_HEADS = frozenset({"수", "규모", "크기", "비율", "길이", "높이", "무게", "인구", "면적", "거리", "나이", "점수",
-                           "득표율", "순위", "등수", "개수", "횟수"})
+                           "득표율", "순위", "등수", "개수", "갯수", "횟수"})
 """Head nouns of questions without a question word ("태어난 날은?", "관객 수는?") that ask for a time or
-an amount; any other head noun asks for a noun phrase."""
+an amount; any other head noun asks for a noun phrase. 갯수 is how 개수 is often misspelt."""
 _PERIOD_UNITS = frozenset({"년", "월", "일", "분기"})
-_MEASURES = frozenset({"규모", "크기", "비율", "금액", "액수", "총액", "총계", "합계", "수치", "정도", "개수", "횟수", "분량"})
+_MEASURES = frozenset({"규모", "크기", "비율", "금액", "액수", "총액", "총계", "합계", "수치", "정도", "개수", "갯수", "횟수", "분량"})
 """Nouns that measure another ("영업비용 총액", "투자 규모"): what is measured is the noun before."""
 PERSON_TITLES = frozenset({"대표", "회장", "사장", "부사장", "의원", "대통령", "장관", "총리", "교수", "위원장", "이사",
                            "전무", "상무", "본부장", "센터장", "총괄", "총장", "의장", "간사", "후보", "장군", "박사",

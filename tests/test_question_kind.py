@@ -17,6 +17,7 @@ def test_the_question_word_says_the_kind(question, kind):
 @pytest.mark.parametrize("question,kind", [
     ("임종석이 지명수배 된 날은?", "time"),          # no question word: the head noun 날 asks for a time
     ("영화의 관객 수는?", "amount"),                  # 수 asks for an amount
+    ("유니폼에 달린 별의 갯수는?", "amount"),          # 갯수, as 개수 is often misspelt
     ("손실이 어느 금액보다 줄어들 거라고 했어?", "amount"),  # 어느 + a figure noun is an amount, not a thing
     ("What was Kakao's revenue?", "amount"),       # a figure named without a question word
     ("어떤 효과가 있대?", "thing"),
@@ -76,6 +77,7 @@ def test_the_head_noun_and_the_counter_of_a_question():
                                            ("2분기 영업비용 총액은 얼마였어?", "비용"), ("영업이익률은 몇 퍼센트야?", "이익"),
                                            ("매출은 작년보다 얼마나 늘었어?", None), ("언제 나와?", None),
                                            ("카카오 직원 수는?", "직원"), ("AI 투자 규모는?", "투자"),
+                                           ("기물 갯수는?", "기물"),
                                            ("수는?", None)])
 def test_the_noun_whose_amount_is_asked_for(question, noun):
     assert measured(question_tokens(question)) == noun
