@@ -34,6 +34,7 @@ from rapidfuzz.distance import Levenshtein
 from rag.config import RefusalPolicy
 from rag.lexical import BM25, LATIN, PassageTerms, title_terms
 from rag.lexicon import lemma
+from rag.names import verb_stem
 from rag.question_kind import NAME_WORDS, NAMED_PERIODS
 from rag.retrieval import Ranking
 from rag.types import Passage
@@ -295,7 +296,10 @@ class Answerability:
 
         Korean key terms count by their own idf (the unseen idf when the corpus lacks them);
         English words by the idf of their set of translations, or, when all translations are
-        missing, the unseen idf scaled down for words of many senses.
+        missing, the unseen idf scaled down for words of many senses. A word found only as verbs is
+        not weighed, as a Korean question's verbs are not key terms: krdict's verbs are general and
+        match any article ("react" -> 보이다, "pay" -> 나오다), which made "How did Kakao's share price
+        react …?" look half covered.
         """
         known = total = 0.0
         korean = ranking.query.key if ranking.bridged is None else [t for t in ranking.query.key
@@ -305,6 +309,8 @@ class Answerability:
             total += weight
             known += weight if term in vocab else 0.0
         for group in ranking.bridged.groups if ranking.bridged else ():
+            if group.state == "found" and all(verb_stem(t) for t in group.terms):
+                continue
             if group.state in ("found", "name"):
                 weight = self.bm25.set_weight(group.terms)
                 total += weight

@@ -188,10 +188,10 @@ def test_english_coverage_counts_found_translations_and_absent_concepts():
     from rag.names import NameIndex
     from rag.retrieval import Ranking
 
-    docs = [["카카오", "매출", "분기"], ["카카오", "모델", "공개"], ["광고", "매출"]]
+    docs = [["카카오", "매출", "분기", "보이"], ["카카오", "모델", "공개"], ["광고", "매출"]]
     bm25 = BM25(docs)
-    bridge = Bridge(Lexicon({"revenue": ["매출"], "dividend": ["배당금"], "model": ["모델"]}), bm25.vocab,
-                    NameIndex(bm25.vocab, []))
+    bridge = Bridge(Lexicon({"revenue": ["매출"], "dividend": ["배당금"], "model": ["모델"], "react": ["보이"]}),
+                    bm25.vocab, NameIndex(bm25.vocab, []))
     def coverage(question):
         ranking = Ranking(QueryTerms((), (), ()), 0.0, [], np.zeros(0, np.float32), bridge.translate(question))
         return Answerability([], [], bm25).coverage(ranking, bm25.vocab)
@@ -199,6 +199,9 @@ def test_english_coverage_counts_found_translations_and_absent_concepts():
     assert coverage("Kakao revenue") == 1.0
     assert coverage("Kakao dividend") < 0.3 < coverage("Kakao revenue dividend") < 0.9
     assert coverage("Kakao recipe") == 1.0  # a word the lexicon lacks is neutral
+    # A verb found is no sign of support, as a Korean question's verbs are not key terms: krdict's
+    # general verbs match any article ("react" -> 보이다).
+    assert coverage("Kakao dividend react") == coverage("Kakao dividend")
 
 
 def test_an_english_count_or_amount_of_something_the_document_lacks_is_a_missing_measure():
