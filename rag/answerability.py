@@ -363,10 +363,11 @@ def _stretches(scope: _Scope, name: str) -> Iterable[str]:
 
 def _one_letter_off(name: str, words: Iterable[str]) -> bool:
     """Whether a written word starts with ``name`` misspelt by one jamo (거쉬윈 / 거슈윈의, 해상교정 /
-    해상교전에서): Hangul decomposed (NFD) so that a vowel or final consonant is one letter."""
+    해상교전에서, 헤리슨 / 해리슨): Hangul decomposed (NFD) so that a vowel or final consonant is one
+    letter. The first consonant must agree: a name's vowels are what a transcription varies."""
     target = unicodedata.normalize("NFD", name)
-    return any(w[:1] == name[:1] and Levenshtein.distance(target, unicodedata.normalize("NFD", w[:len(name)]),
-                                                         score_cutoff=1) <= 1
+    return any(unicodedata.normalize("NFD", w[:1])[:1] == target[:1]
+               and Levenshtein.distance(target, unicodedata.normalize("NFD", w[:len(name)]), score_cutoff=1) <= 1
                for w in words if len(w) >= len(name))
 
 

@@ -160,13 +160,13 @@ def test_abbreviations(short, long, expected):
 
 @pytest.mark.parametrize("name,mentioned", [
     ("푸시캣돌스", True), ("리처드닉슨", True), ("빅뱅이", True), ("뉘루부르크링", True), ("메타크리티", True),
-    ("네이버", False), ("카카오뱅크", False), ("돌시", False),
+    ("헤리슨", True), ("네이버", False), ("카카오뱅크", False), ("돌시", False), ("새리슨", False),
 ])
 def test_a_name_written_with_other_spacing_a_particle_or_a_typo_is_mentioned(name, mentioned):
     from rag.answerability import Answerability, _Scope
 
     scope = _Scope(frozenset({"푸시캣", "돌스", "빅뱅", "카카오브레인"}),
-                   "푸시캣 돌스와 리처드 닉슨. 빅뱅은 뉘르부르크링의 메타크리틱에서 카카오브레인과 만났다.")
+                   "푸시캣 돌스와 리처드 닉슨. 빅뱅은 뉘르부르크링의 메타크리틱에서 카카오브레인과 만났다. 해리슨은 …")
     assert Answerability._mentions(name, scope) is mentioned
 
 
