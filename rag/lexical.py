@@ -60,8 +60,12 @@ class QueryTerms:
     """The dates and quarters the question names (``rag.question_kind.periods``)."""
 
 
+_QUESTION_WORDS = frozenset({"누가", "누구", "무엇", "뭐", "어디", "언제", "얼마", "몇"})
+"""Never a name or a term, though Kiwi tags 누가 as a proper noun at times ("국가 원수격인 누가 …")."""
+
+
 def analyse(question: str) -> QueryTerms:
-    tokens = kiwi().tokenize(question)
+    tokens = [t for t in kiwi().tokenize(question) if not (t.tag == "NNP" and t.form in _QUESTION_WORDS)]
     return QueryTerms(
         terms=tuple(_content(tokens)),
         key=tuple(t.form.lower() for t in tokens

@@ -39,6 +39,11 @@ def test_analyse_gives_terms_key_nouns_and_names_at_once():
     assert "늘" in q.terms and "늘" not in q.key
 
 
+def test_a_question_word_is_never_a_name():
+    q = analyse("국가 원수격인 누가 책임정부의 대신을 임명하는가?")  # Kiwi tags this 누가 as a proper noun
+    assert "누가" not in q.names + q.key + q.terms
+
+
 def test_passage_terms_are_the_section_and_each_sentence():
     text = "카카오는 AI 모델을 공개한다. 가격은 밝히지 않았다."
     p = Passage(text, "a.txt", "T", 0, len(text), ((0, 17), (18, len(text))), section="◇ 신작 계획")
