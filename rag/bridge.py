@@ -220,7 +220,10 @@ class Bridge:
             found = tuple(t for t in self.lexicon.head_translations(key) if t in self.vocabulary)
         if found:
             return Group(source, "found", found, len(translations) or 1)
-        terms = self.names.match(source, capitalised)
+        # A plural loanword sounds like its singular (parameters / 파라미터); only for a word the lexicon
+        # lacks, as the sound of a lemma matches loosely (supposed -> suppose -> 스포츠).
+        terms = self.names.match(source, capitalised) or (
+            not translations and key != source.lower() and " " not in key and self.names.match(key, capitalised))
         if terms:
             return Group(source, "name", terms)
         if translations:

@@ -106,6 +106,12 @@ def test_loanwords_by_sound(bridge):
     assert ("open chat", "name", ("오픈", "채팅")) in [(g.source, g.state, g.terms) for g in pair]
 
 
+def test_a_plural_loanword_sounds_like_its_singular():
+    vocab = {**VOCAB, "파라미터": len(VOCAB)}
+    bridge = Bridge(LEXICON, vocab, NameIndex(vocab, COMPOUNDS))
+    assert states(bridge.translate("many parameters")) == [("parameters", "name", ("파라미터",))]
+
+
 def test_phrase_heads_stand_in(bridge):
     assert states(bridge.translate("chat")) == [("chat", "found", ("채팅",))]
 
