@@ -547,7 +547,8 @@ def _runs(tokens: Sequence, accept) -> Iterable[Span]:
 def _amounts(tokens: Sequence) -> Iterable[Span]:
     """A number with its myriads and one unit: 2조425억원, 1200만명, 34%, 3층, 100m, "2분" of "2분만에",
     "3-4천년";
-    a number in words with its counter: 만오천명, 두 가지, 한 척 (not the "한" of "한 회사")."""
+    a number in words with its counter: 만오천명, 두 가지, 한 척 (not the "한" of "한 회사"); an ordinal
+    in words: 여덟째."""
     i = 0
     while i < len(tokens):
         words = tokens[i].tag == "NR" or (tokens[i].tag == "MM" and tokens[i].form in _NATIVE_NUMBERS)
@@ -566,6 +567,11 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
         # Latin units and counters may follow a space ("100 m", "100만 명"); other nouns must not.
         has_unit = unit < len(tokens) and _is_unit(tokens[unit]) and _gap(tokens, j) <= (
             1 if tokens[unit].tag in ("SL", "NNB") else 0)
+        if words and j == i and tokens[i].tag == "NR" and len(tokens[i].form) >= 2 and tokens[i].form.endswith("째") \
+                and not has_unit:
+            yield span(tokens, i, i)  # an ordinal in words stands alone: "태조의 여덟째 아들"
+            i += 1
+            continue
         if words and not (has_unit and (tokens[unit].tag == "NNB" or len(tokens[unit].form) == 1)):
             i = j + 1
             continue

@@ -18,6 +18,7 @@ def test_numbers_in_words_with_their_counter_are_amounts_but_a_determiner_alone_
     assert _texts("관객 만오천명이 모였고 함정 한 척이 반파되었다.", "amount") == ["만오천명", "한 척"]
     assert _texts("한 회사가 두 가지 방법을 썼다.", "amount") == ["두 가지"]
     assert _texts("두 사람이 왔다.", "amount") == []  # a counter, not any noun, follows a number in words
+    assert _texts("방석은 태조의 여덟째 아들이었다.", "amount") == ["여덟째"]  # an ordinal in words stands alone
 
 
 def test_a_time_keeps_its_myriads_and_a_period_named_by_an_event_stands_in_for_a_date():
