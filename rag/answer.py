@@ -166,7 +166,7 @@ def _lacks_what_is_asked(question: str, asked: Sequence[Sequence[str]], need_spa
         wanted = asks_for(own_question, []) if own_question is not None else asks_for(question, asked)
         return wanted in ("time", "amount", "person")
     wanted = asked_by_words(question)
-    if short_answer.asks_sum(question, wanted):
+    if short_answer.asks_sum(question, wanted) or short_answer.asks_count(question, wanted):
         return True
     return not unmistakable and wanted in ("time", "amount")
 

@@ -178,6 +178,12 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 
 
+def asks_count(question: str, wanted: Kind | None) -> bool:
+    """Whether a question that asks for an amount counts things ("How many parameters …?", "몇 명"):
+    no sentence without a number answers it, however well it fits the topic."""
+    return wanted == "amount" and _asks_count(question, question_tokens(question))
+
+
 def _asks_count(question: str, q_tokens: Sequence) -> bool:
     """Whether a question counts things ("how many", "몇 명", "몇 개"), in a unit that is no money
     ("몇 원", "how many won")."""

@@ -80,6 +80,8 @@ def test_a_time_or_amount_the_quote_lacks_is_refused_unless_the_sentence_is_unmi
     assert answerer.answer("무엇을 밝히지 않았어?", rank, supported=True, unmistakable=False).answerable
     # A sum of money asked for as such is refused even from an unmistakable sentence that lacks one.
     assert not answerer.answer("가격은 금액으로 얼마야?", rank, supported=True, unmistakable=True).answerable
+    # So is a count: "How many parameters …?" stood out over a sentence on the model's sizes.
+    assert not answerer.answer("가격은 몇 개야?", rank, supported=True, unmistakable=True).answerable
 
 
 def test_an_english_question_for_a_name_is_refused_when_the_quote_names_nothing_new():

@@ -4,7 +4,7 @@ import pytest
 
 from rag.answer_spans import speech, text_tokens
 from rag.question_kind import asks_for
-from rag.short_answer import asks_sum, find
+from rag.short_answer import asks_count, asks_sum, find
 
 REVENUE = "3일 카카오는 2분기 매출이 지난해 2분기보다 12% 늘어난 2조425억원을 기록했다고 공시했다."
 PROFIT = "영업이익은 지난해보다 34% 감소한 1135억원으로 집계되면서 영업이익률은 5.6%를 기록했다."
@@ -242,6 +242,13 @@ def test_a_sum_of_money_asked_for_as_such_is_never_a_rate():
                                             ("배양액은 얼마나 넣어?", False), ("수용액 농도는 얼마야?", False)])
 def test_a_sum_of_money_is_asked_for_by_its_words_not_by_a_name_or_a_count(question, money):
     assert asks_sum(question, asks_for(question, [])) is money
+
+
+@pytest.mark.parametrize("question,count", [("How many parameters will it have?", True), ("몇 명이 왔어?", True),
+                                            ("How much money did it make?", False), ("몇 억원이야?", False),
+                                            ("매출은 얼마야?", False)])
+def test_a_count_is_asked_for_in_a_unit_that_is_no_money(question, count):
+    assert asks_count(question, asks_for(question, [])) is count
 
 
 def test_each_item_of_a_list_gets_the_figure_in_its_place_after_gakgak():
