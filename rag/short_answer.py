@@ -129,8 +129,12 @@ _PERCENT = re.compile(r"퍼센트|프로(?![가-힣])|%|[률율](?:은|는|이|�
 """A share asked for as such: "몇 퍼센트", "영업이익률은?", "operating margin"."""
 _DIGITS = re.compile(r"\d+")
 _SUM_WORDS = frozenset({"돈", "액", "총액", "잔액", "차액", "전액", "금액", "액수"})
-_MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|\b(?:in|how many) (?:won|dollars|euros|yen)\b|\bhow much money\b",
-                    re.I)
+_MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|\b(?:in|how many) (?:won|dollars|euros|yen)\b|\bhow much money\b"
+                    r"|얼마(?:를|나)?\s*(?:벌|투자|지출|지불)"
+                    r"|\bhow much\b[^?]*?\b(?:spen[dt]|spending|pa(?:y|id)|cost|earn(?:ed|s)?|invest(?:ed|s)?|raised?|"
+                    r"charged?|borrow(?:ed)?|owe[sd]?)\b", re.I)
+"""A sum of money asked for as such, by its words ("금액", "몇 억원", "in won") or by a verb of money ("얼마를
+벌었어", "How much did Kakao spend …?"): a rate does not answer it."""
 _MONEY_UNITS = frozenset({"원", "달러", "엔", "유로", "위안", "파운드"})
 _CURRENCY_SIGNS = frozenset({"$", "₩", "€", "£", "¥"})
 _HOW_MANY_YEARS = re.compile(r"몇\s*년|how many years", re.I)

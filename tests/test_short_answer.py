@@ -239,7 +239,9 @@ def test_a_sum_of_money_asked_for_as_such_is_never_a_rate():
                                             ("돈가스 가게는 몇 곳이야?", False), ("How many Kakao Money users are there?", False),
                                             ("결제 금액 한도를 올린 이유는?", False), ("톡비즈 매출액은 얼마였어?", True),
                                             ("투자 총액은 얼마야?", True), ("잔액은 얼마야?", True),
-                                            ("배양액은 얼마나 넣어?", False), ("수용액 농도는 얼마야?", False)])
+                                            ("배양액은 얼마나 넣어?", False), ("수용액 농도는 얼마야?", False),
+                                            ("How much did Kakao spend to buy it?", True), ("얼마를 벌었어?", True),
+                                            ("How much did operating profit fall?", False)])
 def test_a_sum_of_money_is_asked_for_by_its_words_not_by_a_name_or_a_count(question, money):
     assert asks_sum(question, asks_for(question, [])) is money
 
