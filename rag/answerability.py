@@ -190,6 +190,8 @@ class Answerability:
                 texts[p.source].append(p.title)
             texts[p.source].append(p.text)
             vocab[p.source].update(t.all())
+        # What each document is about: its title's first word ("라온소프트 \"분기 매출 …\"", "별마루, 2분기 …").
+        self._subjects = {source: subject for source in texts if len(subject := _subject(texts[source][0])) >= 2}
         self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source]), (dates or {}).get(source, ""),
                                        texts[source][0]) for source in texts}
 
@@ -329,6 +331,10 @@ class Answerability:
         term it spells occurs in the document; one that spells nothing in the corpus is unknown.
         """
         names = [n for n in ranking.query.names if not self._mentions(n, scope)]
+        # Another document's subject, which Kiwi may not take for a name (라온소프트 is a common noun to
+        # it): a question about it is not answered by a document that never writes it.
+        names += [subject for subject in dict.fromkeys(self._subjects.values())
+                  if subject in ranking.query.compact and subject not in names and subject not in scope.compact]
         if ranking.bridged is not None:
             unspelt = (g.source for g in ranking.bridged.groups
                        if g.state == "name" and not all(t in scope.vocab for t in g.terms))
@@ -351,6 +357,14 @@ class Answerability:
         if len(name) >= 3 and (_one_letter_off(name, scope.words) or _one_letter_off(name, _stretches(scope, name))):
             return True
         return any(t[:1] == name[:1] and _abbreviates(name, t) for t in scope.vocab)
+
+
+_TITLE_BREAK = re.compile(r"[\s,·…:;!?\"'“”‘’「」『』()\[\]<>《》〈〉]")
+
+
+def _subject(title: str) -> str:
+    """A title's first word, which in news and encyclopaedia titles names what the document is about."""
+    return _TITLE_BREAK.split(title.strip(), maxsplit=1)[0]
 
 
 def _stretches(scope: _Scope, name: str) -> Iterable[str]:

@@ -112,6 +112,25 @@ def test_a_documents_title_is_part_of_what_it_says():
     assert Answerability([untitled], terms, bm25).assess(ranking).evidence.coverage < 1.0
 
 
+def test_another_documents_subject_is_an_unknown_name_where_it_is_never_written():
+    from rag.answerability import Answerability
+    from rag.lexical import BM25, PassageTerms, analyse
+    from rag.retrieval import Ranking
+    from rag.types import Passage
+
+    def doc(source, title, text):
+        return Passage(text, source, title, 0, len(text), ((0, len(text)),))
+
+    kakao = doc("kakao.txt", "카카오 \"10월 AI 모델 공개\"", "오픈채팅 탭은 평일 1200만명이 방문한다.")
+    raon = doc("raon.txt", "라온소프트 \"분기 매출 첫 1조원 돌파\"", "라온톡 평일 방문자는 500만명이다.")
+    terms = [PassageTerms((), (("오픈", "채팅", "탭", "평일", "방문"),)), PassageTerms((), (("라온톡", "평일", "방문자"),))]
+    judge = Answerability([kakao, raon], terms, BM25([t.all() for t in terms]))
+    ranking = Ranking(analyse("라온소프트 오픈채팅 평일 방문자는 몇 명이야?"), 1.0, [], np.zeros(0, np.float32))
+    assert analyse("라온소프트 오픈채팅 평일 방문자는 몇 명이야?").names == ()  # Kiwi takes it for a common noun
+    assert judge.unknown_names(ranking, judge._scopes["kakao.txt"]) == ("라온소프트",)
+    assert judge.unknown_names(ranking, judge._scopes["raon.txt"]) == ()  # its own title writes it
+
+
 def test_an_unmistakable_answer_needs_the_strictest_standout():
     from rag.answerability import Answerability, Evidence, Verdict
     from rag.lexical import BM25
