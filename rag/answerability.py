@@ -191,7 +191,9 @@ class Answerability:
             texts[p.source].append(p.text)
             vocab[p.source].update(t.all())
         # What each document is about: its title's first word ("라온소프트 \"분기 매출 …\"", "별마루, 2분기 …").
-        self._subjects = {source: subject for source in texts if len(subject := _subject(texts[source][0])) >= 2}
+        self._subjects = tuple(dict.fromkeys(subject for source in texts if len(subject := _subject(texts[source][0])) >= 2))
+        self._subjects_of: dict[str, tuple[str, ...]] = {}
+        """The subjects each recent question writes: scanned once per question, not per document tried."""
         self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source]), (dates or {}).get(source, ""),
                                        texts[source][0]) for source in texts}
 
@@ -333,14 +335,22 @@ class Answerability:
         names = [n for n in ranking.query.names if not self._mentions(n, scope)]
         # Another document's subject, which Kiwi may not take for a name (라온소프트 is a common noun to
         # it): a question about it is not answered by a document that never writes it.
-        names += [subject for subject in dict.fromkeys(self._subjects.values())
-                  if subject in ranking.query.compact and subject not in names and subject not in scope.compact]
+        names += [subject for subject in self._subjects_in(ranking.query.compact)
+                  if subject not in names and subject not in scope.compact]
         if ranking.bridged is not None:
             unspelt = (g.source for g in ranking.bridged.groups
                        if g.state == "name" and not all(t in scope.vocab for t in g.terms))
             latin = [*ranking.bridged.unknown_names, *unspelt]
             names += [n for n in latin if not _spelt_in(n, scope)]
         return tuple(names)
+
+    def _subjects_in(self, question: str) -> tuple[str, ...]:
+        found = self._subjects_of.get(question)
+        if found is None:
+            found = tuple(subject for subject in self._subjects if subject in question)
+            if len(self._subjects_of) < 1024:
+                self._subjects_of[question] = found
+        return found
 
     @staticmethod
     def _mentions(name: str, scope: _Scope) -> bool:
