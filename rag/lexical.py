@@ -63,16 +63,18 @@ class QueryTerms:
 
 
 _QUESTION_WORDS = frozenset({"누가", "누구", "무엇", "뭐", "어디", "언제", "얼마", "몇"})
-"""Never a name or a term, though Kiwi tags 누가 as a proper noun at times ("국가 원수격인 누가 …")."""
+"""Never a name or a term: Kiwi tags 누가 as a proper noun at times ("국가 원수격인 누가 …") and 얼마 as
+a common noun, which BM25 then looks for in the passages."""
 
 
 def analyse(question: str) -> QueryTerms:
-    tokens = [t for t in kiwi().tokenize(question) if not (t.tag == "NNP" and t.form in _QUESTION_WORDS)]
+    tokens = kiwi().tokenize(question)
+    said = [t for t in tokens if t.form not in _QUESTION_WORDS]
     return QueryTerms(
-        terms=tuple(_content(tokens)),
-        key=tuple(t.form.lower() for t in tokens
+        terms=tuple(_content(said)),
+        key=tuple(t.form.lower() for t in said
                   if t.tag in KEY_TAGS and not (t.tag == "SL" and t.form.lower() in _STOP_LATIN)),
-        names=tuple(t.form for t in tokens if t.tag == "NNP"),
+        names=tuple(t.form for t in said if t.tag == "NNP"),
         measured=measured(tokens),
         periods=periods(tokens),
         compact="".join(question.split()),

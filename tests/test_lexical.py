@@ -42,6 +42,8 @@ def test_analyse_gives_terms_key_nouns_and_names_at_once():
 def test_a_question_word_is_never_a_name():
     q = analyse("국가 원수격인 누가 책임정부의 대신을 임명하는가?")  # Kiwi tags this 누가 as a proper noun
     assert "누가" not in q.names + q.key + q.terms
+    q = analyse("별마루 2분기 당기순이익은 얼마야?")  # 얼마 is a common noun to Kiwi: BM25 would look for it
+    assert "얼마" not in q.terms and q.measured == "순이익"
 
 
 def test_passage_terms_are_the_section_and_each_sentence():
