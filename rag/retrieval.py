@@ -101,13 +101,8 @@ class Ranking:
     @property
     def asked(self) -> list[tuple[str, ...]]:
         """The term sets and, one by one, the question's own terms: what its answer's span must not
-        merely repeat (a translated question's Latin words as well as their translations, a mixed
-        question's translations as well as its terms)."""
-        # A mixed question ranks by its Korean terms alone, but its English words still say what it asks
-        # ("카카오 투자 peak … losses …" asks about 손실); not a unit written in Latin letters ("몇 m").
-        translated = () if self.translated or self.bridged is None else tuple(
-            tuple(g.terms) for g in self.bridged.groups if g.state == "found" and len(g.source) > 2)
-        return [*self.term_sets, *translated, *((t,) for t in self.query.terms)]
+        merely repeat (a translated question's Latin words as well as their translations)."""
+        return [*self.term_sets, *((t,) for t in self.query.terms)]
 
 
 class HybridRetriever:

@@ -109,7 +109,7 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     spans += titles
     if not spans:
         return _Reading(wanted, None)
-    spans = _narrow(question, q_tokens, wanted, spans, tokens, asked)
+    spans = _narrow(question, q_tokens, wanted, spans, tokens)
     if wanted == "amount" and not _asks_start(question, q_tokens):
         spans = _ends_of_changes(tokens, spans, asked)
     # For a figure, the noun that names it ("영업이익", "profit") says which of the figures it is,
@@ -143,15 +143,11 @@ _MONTH = re.compile(r"몇\s*월|어느\s*달|what month", re.I)
 _YEAR = re.compile(r"몇\s*년|어느\s*해|연도|년도|(?<![가-힣])해[는가](?=\s*\??$)|what year", re.I)
 
 
-def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], tokens: Sequence,
-            asked: frozenset[str] = frozenset()) -> list[Span]:
+def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], tokens: Sequence) -> list[Span]:
     """Of several candidates, those of the finer kind the question's words ask for: a change
     ("얼마나 줄었어", "how much did it grow") is a rate, an amount ("매출 얼마야") a sum or count;
     "며칠" is a day, "몇 월" a month. Falls back to all candidates, except for a sum of money and
-    for a count, which no sum in a currency answers, and for a figure written as another's."""
-    if wanted == "amount":
-        # "3000억원의 손실규모" is a loss: not the figure of any other noun the question asks about.
-        spans = [s for s in spans if not _of_other_figure(tokens, s, asked)]
+    for a count, which no sum in a currency answers."""
     keep = spans
     if asks_sum(question, wanted):
         # A sum of money asked for as such ("금액으로 얼마", "몇 억원", "in won") is not a rate: a
@@ -184,14 +180,6 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
 
 
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
-
-
-def _of_other_figure(tokens: Sequence, s: Span, asked: frozenset[str]) -> bool:
-    """Whether an amount is written as another figure's, by 의 and a figure noun the question does not
-    say ("기존에 밝힌 3000억원의 손실규모" answers no question about investment)."""
-    i = s.after
-    return (i + 1 < len(tokens) and tokens[i].form == "의" and tokens[i].tag == "JKG" and tokens[i].start == s.end
-            and tokens[i + 1].form.lower() in FIGURE_NOUNS and tokens[i + 1].form.lower() not in asked)
 
 
 def asks_count(question: str, wanted: Kind | None) -> bool:

@@ -37,15 +37,3 @@ def test_a_passage_scores_the_question_weight_its_best_sentence_holds(pipeline):
     weight = sum(retriever.bm25.term_weight(t) for t in terms if t in retriever.bm25.vocab)
     assert scores[0] == pytest.approx(weight) and all(s < scores[0] for s in scores[1:])
     assert not retriever._sentence_match(["없는말"], np.array(ids)).any()
-
-
-def test_a_mixed_question_asks_for_its_english_words_translations_but_not_a_units():
-    import numpy as np
-
-    from rag.bridge import Bridged, Group
-    from rag.lexical import QueryTerms
-    from rag.retrieval import Ranking
-
-    bridged = Bridged((Group("losses", "found", ("손실",), 2), Group("m", "found", ("미터",), 1)))
-    mixed = Ranking(QueryTerms(("투자", "losses", "m"), (), ()), 0.4, [], np.zeros(0, np.float32), bridged)
-    assert not mixed.translated and ("손실",) in mixed.asked and ("미터",) not in mixed.asked

@@ -330,10 +330,3 @@ def test_only_a_name_that_starts_with_a_surname_is_romanised_as_a_person():
     from rag.short_answer import display
     assert display("배재현", "person", "en") == "Bae Jae-hyeon (배재현)"
     assert display("카카오톡", "person", "en") == "카카오톡"
-
-
-def test_a_figure_written_as_another_figures_answers_no_question_about_a_third():
-    quote = "이어 그는 \"기존에 밝힌 3000억원의 손실규모보다는 줄어들 것으로 예상한다\"고 했다."
-    assert find("AI 투자 총액은 얼마야?", [("ai",), ("투자",), ("총액",)], quote, 0, "ko") is None
-    short = find("손실 규모는 얼마야?", [("손실",), ("규모",)], quote, 0, "ko")
-    assert short and short.text == "3000억원"
