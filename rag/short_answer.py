@@ -130,11 +130,15 @@ _PERCENT = re.compile(r"퍼센트|프로(?![가-힣])|%|[률율](?:은|는|이|�
 _DIGITS = re.compile(r"\d+")
 _SUM_WORDS = frozenset({"돈", "액", "총액", "잔액", "차액", "전액", "금액", "액수"})
 _MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|\b(?:in|how many) (?:won|dollars|euros|yen)\b|\bhow much money\b"
-                    r"|얼마(?:를|나)?\s*(?:벌|투자|지출|지불)"
-                    r"|\bhow much\b[^?]*?\b(?:spen[dt]|spending|pa(?:y|id)|cost|earn(?:ed|s)?|invest(?:ed|s)?|raised?|"
-                    r"charged?|borrow(?:ed)?|owe[sd]?)\b", re.I)
-"""A sum of money asked for as such, by its words ("금액", "몇 억원", "in won") or by a verb of money ("얼마를
-벌었어", "How much did Kakao spend …?"): a rate does not answer it."""
+                    r"|얼마를\s*(?:벌|투자|지출|지불)", re.I)
+_MONEY_VERB = re.compile(r"\b[Hh]ow much (?:did|does|do|will|would|has|have|had)\b[^?,;]*?\b(?:spen[dt]|pa(?:y|id)|earn(?:ed|s)?|"
+                         r"invest(?:ed|s)?|charge[sd]?|borrow(?:ed|s)?|owe[sd]?)\b"
+                         r"(?=\s*(?:[?.!]|$|\d|(?:for|to|on|in|into|at|per|from|over|during|by|this|last|next|a|an|the|its|"
+                         r"their|his|her|in total|overall)\b))")
+"""A sum of money asked for as such, by its words ("금액", "몇 억원", "in won", "얼마를 벌었어") or by a verb of
+money after "how much" and its subject, lower-case ("Kakao Pay" is a name) and followed by what follows
+a verb ("How much did Kakao spend on …?", not "… paid subscribers grow?"); "how much time did they
+spend" asks for no money. A rate does not answer it."""
 _MONEY_UNITS = frozenset({"원", "달러", "엔", "유로", "위안", "파운드"})
 _CURRENCY_SIGNS = frozenset({"$", "₩", "€", "£", "¥"})
 _HOW_MANY_YEARS = re.compile(r"몇\s*년|how many years", re.I)
@@ -153,6 +157,10 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
         # A sum of money asked for as such ("금액으로 얼마", "몇 억원", "in won") is not a rate: a
         # quote that gives only the growth has no answer.
         return [s for s in spans if _is_sum(tokens, s)]
+    if wanted == "amount" and not _ORDINAL.search(question):
+        # An ordinal in words answers only a question for a rank: "첫째, …" opens a list, "둘째 아들" is
+        # no count of children.
+        spans = [s for s in spans if not _ordinal_in_words(s)]
     if wanted == "amount" and _asks_count(question, q_tokens):
         # A count is never a sum in a currency, not even for lack of a count: "How many AI
         # researchers …?" had quoted 3000억원 of research spending (a bare 1억 may count users).
@@ -180,6 +188,12 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
 
 
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
+_ORDINAL = re.compile(r"몇\s*(?:번\s*)?째|\bwhich (?:place|rank)\b", re.I)
+"""A question for a rank: "몇 번째 아들", "몇째"."""
+
+
+def _ordinal_in_words(s: Span) -> bool:
+    return len(s.forms) == 1 and s.forms[0].endswith("째") and not s.forms[0][0].isdigit()
 
 
 def asks_count(question: str, wanted: Kind | None) -> bool:
@@ -263,7 +277,8 @@ def asks_sum(question: str, wanted: Kind | None) -> bool:
     unit = counter(q_tokens)
     if unit is not None and unit not in _MONEY_UNITS:
         return False
-    return bool(_MONEY.search(question)) or any(t.tag == "NNG" and _names_sum(t.form) for t in q_tokens)
+    return bool(_MONEY.search(question) or _MONEY_VERB.search(question)) or any(
+        t.tag == "NNG" and _names_sum(t.form) for t in q_tokens)
 
 
 def _names_sum(noun: str) -> bool:

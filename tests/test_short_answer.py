@@ -241,7 +241,11 @@ def test_a_sum_of_money_asked_for_as_such_is_never_a_rate():
                                             ("투자 총액은 얼마야?", True), ("잔액은 얼마야?", True),
                                             ("배양액은 얼마나 넣어?", False), ("수용액 농도는 얼마야?", False),
                                             ("How much did Kakao spend to buy it?", True), ("얼마를 벌었어?", True),
-                                            ("How much did operating profit fall?", False)])
+                                            ("How much did operating profit fall?", False),
+                                            ("How much did Kakao Pay sales grow?", False),
+                                            ("How much did the paid subscribers increase?", False),
+                                            ("How much time did they spend on training?", False),
+                                            ("점유율 격차는 얼마나 벌어졌어?", False), ("시간을 얼마나 투자했어?", False)])
 def test_a_sum_of_money_is_asked_for_by_its_words_not_by_a_name_or_a_count(question, money):
     assert asks_sum(question, asks_for(question, [])) is money
 
@@ -251,6 +255,13 @@ def test_a_sum_of_money_is_asked_for_by_its_words_not_by_a_name_or_a_count(quest
                                             ("매출은 얼마야?", False)])
 def test_a_count_is_asked_for_in_a_unit_that_is_no_money(question, count):
     assert asks_count(question, asks_for(question, [])) is count
+
+
+def test_an_ordinal_in_words_answers_only_a_question_for_a_rank():
+    short = find("태조의 몇 번째 아들이었는가?", [("태조",), ("번",), ("아들",)], "방석은 태조의 여덟째 아들이었다.", 0, "ko")
+    assert short and short.text == "여덟째"
+    assert find("자녀는 몇 명이야?", [("자녀",), ("명",)], "그는 둘째 아들로 태어났다.", 0, "ko") is None
+    assert find("AI 투자는 얼마나 늘려?", [("ai",), ("투자",), ("늘리",)], "첫째, 카카오는 AI 투자를 크게 늘린다.", 0, "ko") is None
 
 
 def test_each_item_of_a_list_gets_the_figure_in_its_place_after_gakgak():
