@@ -31,6 +31,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 from rapidfuzz.distance import Levenshtein
 
+from rag.answer_spans import SURNAMES
 from rag.config import RefusalPolicy
 from rag.lexical import BM25, LATIN, PassageTerms, title_terms
 from rag.lexicon import lemma
@@ -190,10 +191,8 @@ class Answerability:
                 texts[p.source].append(p.title)
             texts[p.source].append(p.text)
             vocab[p.source].update(t.all())
-        # What each document is about: its title's first word ("라온소프트 \"분기 매출 …\"", "별마루, 2분기 …").
-        self._subjects = tuple(dict.fromkeys(subject for source in texts if len(subject := _subject(texts[source][0])) >= 2))
-        self._subjects_of: dict[str, tuple[str, ...]] = {}
-        """The subjects each recent question writes: scanned once per question, not per document tried."""
+        # What each document is about, where its headline says so ("라온소프트 \"분기 매출 …\"", "별마루, …").
+        self._subjects = frozenset(subject for source in texts if (subject := _subject(texts[source][0])))
         self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source]), (dates or {}).get(source, ""),
                                        texts[source][0]) for source in texts}
 
@@ -213,11 +212,12 @@ class Answerability:
         first: Verdict | None = None
         seen: set[str] = set()
         said = self._question_evidence(ranking)
+        subjects = self.subjects_named(ranking.query.text)
         for i, hit in enumerate(ranking.hits):
             if hit.passage.source in seen:
                 continue
             seen.add(hit.passage.source)
-            verdict = self._assess_in(ranking, i, said)
+            verdict = self._assess_in(ranking, i, said, subjects)
             if verdict.supported and own is not None:
                 own_coverage = self._own_coverage(own, self._scopes[hit.passage.source].vocab)
                 if own_coverage < self.policy.min_follow_up_coverage:
@@ -235,7 +235,8 @@ class Answerability:
                     readable=has_terms or (not self.reads_english and bool(ranking.query.key)),
                     names_only=_names_only(ranking))
 
-    def _assess_in(self, ranking: Ranking, i: int, said: dict[str, object]) -> Verdict:
+    def _assess_in(self, ranking: Ranking, i: int, said: dict[str, object], subjects: Sequence[str]
+                   ) -> Verdict:
         """The evidence that hit ``i``'s document supports the question (``said``: what the question
         alone gives, from :meth:`_question_evidence`)."""
         hit = ranking.hits[i]
@@ -247,7 +248,7 @@ class Answerability:
             # stands further out the more documents there are, whatever the question.
             standout=standout(ranking.candidate_sentence_scores[ranking.candidate_sentence_sources
                                                                 == hit.passage.source]),
-            unknown_names=self.unknown_names(ranking, scope),
+            unknown_names=self.unknown_names(ranking, scope, subjects),
             missing_measure=self._missing_measure(ranking, scope),
             missing_periods=tuple(p for p in ranking.query.periods
                                   if not (_names_period(p, scope.compact) or _names_period(p, scope.date))),
@@ -323,7 +324,8 @@ class Answerability:
                 total += self.bm25.unseen_idf / max(group.senses, 1) ** self.policy.absent_sense_power
         return known / total if total else empty
 
-    def unknown_names(self, ranking: Ranking, scope: _Scope) -> tuple[str, ...]:
+    def unknown_names(self, ranking: Ranking, scope: _Scope, subjects: Sequence[str] | None = None
+                      ) -> tuple[str, ...]:
         """Names in the question that the document never mentions: a question about someone or
         something else is not answered by it, however close its wording.
 
@@ -335,8 +337,9 @@ class Answerability:
         names = [n for n in ranking.query.names if not self._mentions(n, scope)]
         # Another document's subject, which Kiwi may not take for a name (라온소프트 is a common noun to
         # it): a question about it is not answered by a document that never writes it.
-        names += [subject for subject in self._subjects_in(ranking.query.compact)
-                  if subject not in names and subject not in scope.compact]
+        if subjects is None:
+            subjects = self.subjects_named(ranking.query.text)
+        names += [subject for subject in subjects if subject not in names and subject not in scope.compact]
         if ranking.bridged is not None:
             unspelt = (g.source for g in ranking.bridged.groups
                        if g.state == "name" and not all(t in scope.vocab for t in g.terms))
@@ -344,13 +347,11 @@ class Answerability:
             names += [n for n in latin if not _spelt_in(n, scope)]
         return tuple(names)
 
-    def _subjects_in(self, question: str) -> tuple[str, ...]:
-        found = self._subjects_of.get(question)
-        if found is None:
-            found = tuple(subject for subject in self._subjects if subject in question)
-            if len(self._subjects_of) < 1024:
-                self._subjects_of[question] = found
-        return found
+    def subjects_named(self, question: str) -> tuple[str, ...]:
+        """The other documents' subjects that the question writes as a word of its own, with or
+        without a particle ("라온소프트의"; not 단독 of 단독주택)."""
+        return tuple(dict.fromkeys(stem for word in _WORD_BREAK.split(question) if word
+                                   for stem in _stems(word) if stem in self._subjects))
 
     @staticmethod
     def _mentions(name: str, scope: _Scope) -> bool:
@@ -369,12 +370,23 @@ class Answerability:
         return any(t[:1] == name[:1] and _abbreviates(name, t) for t in scope.vocab)
 
 
-_TITLE_BREAK = re.compile(r"[\s,·…:;!?\"'“”‘’「」『』()\[\]<>《》〈〉]")
+_HEADLINE_SUBJECT = re.compile(r"([가-힣A-Za-z0-9]{2,})(?:,|\s*[\"“'‘])")
+"""A headline's first word when a comma or a quotation follows it: news names its subject so
+("별마루, 2분기 …", "라온소프트 \"분기 매출 …\""), not in "올해 반도체 수출 감소" or "[단독] …"."""
+_WORD_BREAK = re.compile(r"[\s,·…:;!?\"'“”‘’「」『』()\[\]<>《》〈〉]+")
+_TRAILING_PARTICLES = ("에서는", "에게서", "으로는", "에서", "에게", "으로", "까지", "부터", "보다", "처럼", "이랑", "랑",
+                       "은", "는", "이", "가", "을", "를", "의", "와", "과", "도", "에", "로", "만", "엔")
 
 
 def _subject(title: str) -> str:
-    """A title's first word, which in news and encyclopaedia titles names what the document is about."""
-    return _TITLE_BREAK.split(title.strip(), maxsplit=1)[0]
+    """What a headline says its document is about, or "" when it does not say so."""
+    match = _HEADLINE_SUBJECT.match(title.strip())
+    return match.group(1) if match else ""
+
+
+def _stems(word: str) -> tuple[str, ...]:
+    """A written word and the word without one particle at its end ("라온소프트의" -> 라온소프트)."""
+    return (word, *(word[:-len(p)] for p in _TRAILING_PARTICLES if word.endswith(p) and len(word) > len(p) + 1))
 
 
 def _stretches(scope: _Scope, name: str) -> Iterable[str]:
@@ -388,10 +400,12 @@ def _stretches(scope: _Scope, name: str) -> Iterable[str]:
 def _one_letter_off(name: str, words: Iterable[str]) -> bool:
     """Whether a written word starts with ``name`` misspelt by one jamo (거쉬윈 / 거슈윈의, 해상교정 /
     해상교전에서, 헤리슨 / 해리슨): Hangul decomposed (NFD) so that a vowel or final consonant is one
-    letter. The first consonant must agree: a name's vowels are what a transcription varies."""
+    letter. The first consonant must agree, and the whole first syllable where it may be a surname:
+    유정훈 and 이정훈 are two people, 헤리슨 and 해리슨 one name transcribed two ways."""
     target = unicodedata.normalize("NFD", name)
-    return any(unicodedata.normalize("NFD", w[:1])[:1] == target[:1]
-               and Levenshtein.distance(target, unicodedata.normalize("NFD", w[:len(name)]), score_cutoff=1) <= 1
+    first = (lambda w: w[:1] == name[:1]) if name[:1] in SURNAMES else (
+        lambda w: unicodedata.normalize("NFD", w[:1])[:1] == target[:1])
+    return any(first(w) and Levenshtein.distance(target, unicodedata.normalize("NFD", w[:len(name)]), score_cutoff=1) <= 1
                for w in words if len(w) >= len(name))
 
 

@@ -58,8 +58,8 @@ class QueryTerms:
     without it has other figures, not this one."""
     periods: tuple[str, ...] = ()
     """The dates and quarters the question names (``rag.question_kind.periods``)."""
-    compact: str = ""
-    """The question without white space, for finding what it names however Kiwi cuts it."""
+    text: str = ""
+    """The question as written, for finding what it names however Kiwi cuts it."""
 
 
 _QUESTION_WORDS = frozenset({"누가", "누구", "무엇", "뭐", "어디", "언제", "얼마", "몇"})
@@ -77,7 +77,7 @@ def analyse(question: str) -> QueryTerms:
         names=tuple(t.form for t in said if t.tag == "NNP"),
         measured=measured(tokens),
         periods=periods(tokens),
-        compact="".join(question.split()),
+        text=question.strip(),
     )
 
 

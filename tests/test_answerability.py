@@ -129,6 +129,14 @@ def test_another_documents_subject_is_an_unknown_name_where_it_is_never_written(
     assert analyse("라온소프트 오픈채팅 평일 방문자는 몇 명이야?").names == ()  # Kiwi takes it for a common noun
     assert judge.unknown_names(ranking, judge._scopes["kakao.txt"]) == ("라온소프트",)
     assert judge.unknown_names(ranking, judge._scopes["raon.txt"]) == ()  # its own title writes it
+    # Only a headline that names its subject so (a comma or a quotation after it), and only a word of
+    # the question's own: not 올해 of "올해 반도체 수출 감소", nor 단독 in 단독주택.
+    other = doc("chip.txt", "올해 반도체 수출 감소", "수출이 줄었다.")
+    tagged = doc("tag.txt", "단독, 정부 지원", "정부가 지원한다.")
+    judge = Answerability([kakao, other, tagged], [*terms[:1], PassageTerms((), (("수출",),)), PassageTerms((), (("정부",),))],
+                          BM25([t.all() for t in terms]))
+    assert judge.subjects_named("올해 단독주택 투자는?") == ()
+    assert judge.subjects_named("단독으로 한 거야?") == ("단독",)
 
 
 def test_an_unmistakable_answer_needs_the_strictest_standout():
@@ -179,13 +187,13 @@ def test_abbreviations(short, long, expected):
 
 @pytest.mark.parametrize("name,mentioned", [
     ("푸시캣돌스", True), ("리처드닉슨", True), ("빅뱅이", True), ("뉘루부르크링", True), ("메타크리티", True),
-    ("헤리슨", True), ("네이버", False), ("카카오뱅크", False), ("돌시", False), ("새리슨", False),
+    ("헤리슨", True), ("네이버", False), ("카카오뱅크", False), ("돌시", False), ("새리슨", False), ("유정훈", False),
 ])
 def test_a_name_written_with_other_spacing_a_particle_or_a_typo_is_mentioned(name, mentioned):
     from rag.answerability import Answerability, _Scope
 
     scope = _Scope(frozenset({"푸시캣", "돌스", "빅뱅", "카카오브레인"}),
-                   "푸시캣 돌스와 리처드 닉슨. 빅뱅은 뉘르부르크링의 메타크리틱에서 카카오브레인과 만났다. 해리슨은 …")
+                   "푸시캣 돌스와 리처드 닉슨. 빅뱅은 뉘르부르크링의 메타크리틱에서 카카오브레인과 만났다. 해리슨은 이정훈과 …")
     assert Answerability._mentions(name, scope) is mentioned
 
 
