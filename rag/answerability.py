@@ -191,10 +191,10 @@ class Answerability:
                 texts[p.source].append(p.title)
             texts[p.source].append(p.text)
             vocab[p.source].update(t.all())
-        # What each document is about, where its headline says so ("라온소프트 \"분기 매출 …\"", "별마루, …").
-        self._subjects = frozenset(subject for source in texts if (subject := _subject(texts[source][0])))
         self._scopes = {source: _Scope(frozenset(vocab[source]), "\n".join(texts[source]), (dates or {}).get(source, ""),
                                        texts[source][0]) for source in texts}
+        # What each document is about, where its headline says so ("라온소프트 \"분기 매출 …\"", "별마루, …").
+        self._subjects = frozenset(subject for scope in self._scopes.values() if (subject := _subject(scope.title)))
 
     def unmistakable(self, verdict: Verdict) -> bool:
         """Whether the cited document's best sentence stands out so far that it answers even when
@@ -374,8 +374,6 @@ _HEADLINE_SUBJECT = re.compile(r"([가-힣A-Za-z0-9]{2,})(?:,|\s*[\"“'‘])")
 """A headline's first word when a comma or a quotation follows it: news names its subject so
 ("별마루, 2분기 …", "라온소프트 \"분기 매출 …\""), not in "올해 반도체 수출 감소" or "[단독] …"."""
 _WORD_BREAK = re.compile(r"[\s,·…:;!?\"'“”‘’「」『』()\[\]<>《》〈〉]+")
-_TRAILING_PARTICLES = ("에서는", "에게서", "으로는", "에서", "에게", "으로", "까지", "부터", "보다", "처럼", "이랑", "랑",
-                       "은", "는", "이", "가", "을", "를", "의", "와", "과", "도", "에", "로", "만", "엔")
 
 
 def _subject(title: str) -> str:
@@ -434,6 +432,9 @@ def _names_period(period: str, compact: str) -> bool:
 
 
 _PARTICLES = frozenset("이가은는을를의와과도로에")
+_TRAILING_PARTICLES = ("에서는", "에게서", "으로는", "에서", "에게", "으로", "까지", "부터", "보다", "처럼", "이랑", "랑",
+                       "만", "엔", *_PARTICLES)
+"""Particles a question may write after another document's subject ("라온소프트의", "별마루에서")."""
 TYPO_SIMILARITY = 80
 """rapidfuzz partial ratio (0-100) at which a name of five syllables or more counts as a misspelling
 of a word of the document: 뉘루부르크링 / 뉘르부르크링의 83, 메타크리티 / 메타크리틱에서 80; 카카오뱅크 /
