@@ -97,8 +97,17 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
                 if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
     # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
-    return [s for s in _runs(tokens, lambda t: t.tag in _NOUN and t.form not in _RELATIONAL) if not _predicate(tokens, s)
-            and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
+    return [_with_counter(tokens, s) for s in _runs(tokens, lambda t: t.tag in _NOUN and t.form not in _RELATIONAL)
+            if not _predicate(tokens, s) and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
+
+
+def _with_counter(tokens: Sequence, run: Span) -> Span:
+    """A noun phrase that ends in a number with the counter glued to it: "배수량 2000톤", not "배수량 2000"
+    (Kiwi tags 톤 and 년 as bound nouns, which no noun phrase holds otherwise)."""
+    last = run.after
+    if last < len(tokens) and tokens[last - 1].tag == "SN" and tokens[last].tag == "NNB" and _gap(tokens, last - 1) == 0:
+        return span(tokens, run.first, last)
+    return run
 
 
 def _eras(tokens: Sequence) -> Iterable[Span]:
@@ -447,18 +456,42 @@ def through_head(tokens: Sequence, candidate: Span, head_noun: str | None) -> Sp
     return candidate
 
 
-def name_before_said(tokens: Sequence, candidate: Span, asked: frozenset[str], head_noun: str | None) -> Span:
-    """A name without the common nouns after it that the question says ("싸이버스카이 지분" for "지분을
-    판매한 회사는?", "민주통합당 추천" for "어느 당 추천으로"); the noun asked for stays ("티베트 고원")."""
-    toks = tokens[candidate.first:candidate.after]
-    names = [i for i, t in enumerate(toks) if t.tag == "NNP"]
-    if not names:
+def written_words(q_tokens: Sequence) -> frozenset[str]:
+    """The nouns that begin the question's words, as it writes them ("법률연맹의" -> "법률연맹",
+    "살수하기" -> "살수"), to find them in a quote that Kiwi splits otherwise."""
+    words, prefix, open_ = set(), "", True
+    for i, tok in enumerate(q_tokens):
+        if i and _gap(q_tokens, i - 1) > 0:
+            words.add(prefix)
+            prefix, open_ = "", True
+        if open_ and tok.tag in _NOUN:
+            prefix += tok.form.lower()
+        else:
+            open_ = False
+    words.add(prefix)
+    return frozenset(words - {""})
+
+
+def without_written(tokens: Sequence, candidate: Span, written: frozenset[str], head_noun: str | None) -> Span:
+    """A noun phrase without the words at either end that the question writes ("법률연맹 국감모니터단" ->
+    "국감모니터단", "환경노동위원회 소속" -> "환경노동위원회"), except the noun asked for at its end; one
+    common noun left is kept with them, as the end of a name ("엑스박스 라이브")."""
+    words = [[candidate.first]]
+    for k in range(candidate.first + 1, candidate.after):
+        if _gap(tokens, k - 1) > 0:
+            words.append([])
+        words[-1].append(k)
+    text = ["".join(tokens[k].form for k in w).lower() for w in words]
+    first, last = 0, len(words) - 1
+    while first < last and text[first] in written:
+        first += 1
+    # The noun asked for stays at the end: "베르사유 궁전", "티머니 교통카드" for "교통카드는?".
+    while last > first and text[last] in written and not (head_noun and text[last].endswith(head_noun)):
+        last -= 1
+    kept = [k for w in words[first:last + 1] for k in w]
+    if len(kept) == candidate.after - candidate.first or (len(kept) == 1 and tokens[kept[0]].tag in ("NNG", "SL")):
         return candidate
-    last = len(toks) - 1
-    while (last > names[-1] and toks[last].tag == "NNG" and toks[last].form.lower() in asked
-           and toks[last].form != head_noun and toks[last].start > toks[last - 1].start + toks[last - 1].len):
-        last -= 1  # whole words only: 힐탑아파트 keeps its 아파트
-    return candidate if last == len(toks) - 1 else span(tokens, candidate.first, candidate.first + last)
+    return span(tokens, kept[0], kept[-1])
 
 
 def proper(candidate: Span, tokens: Sequence) -> bool:

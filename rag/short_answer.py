@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, candidates, chosen_option, coordinated,
-                              definition, described, described_in_english, name_before_said, quoted, respective,
-                              span, speech, text_tokens, through_head, unsaid)
+                              definition, described, described_in_english, quoted, respective, span, speech, text_tokens,
+                              through_head, unsaid, without_written, written_words)
 from rag.config import SpanWeights
 from rag.figures import to_english
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head,
@@ -99,10 +99,14 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
                   or respective(tokens, found, asked))
     if structural is not None:
         return _Reading(wanted, structural)
+    # The unit a count is asked in says nothing of which figure answers: "몇 위" leaves 5위 unsaid though
+    # "9월 5일" writes its 5.
+    said = asked - {counter(q_tokens)} if wanted == "amount" else asked
     spans = [after_head(tokens, t, head_noun) for s in found
-             if (t := unsaid(tokens, s, asked, wanted in ("thing", "person"), wanted == "person"))]
+             if (t := unsaid(tokens, s, said, wanted in ("thing", "person"), wanted == "person"))]
     if wanted == "thing":
-        spans = [through_head(tokens, name_before_said(tokens, s, asked, head_noun), head_noun) for s in spans]
+        words = written_words(q_tokens)
+        spans = [through_head(tokens, without_written(tokens, s, words, head_noun), head_noun) for s in spans]
     # A title in quotation marks is one name, kept whole even where it repeats the question's words.
     titles = ([s for s in quoted(tokens, quote) if any(f.lower() not in asked for f in s.forms)]
               if wanted == "thing" else [])

@@ -1,6 +1,7 @@
 """Candidate answer spans of each kind, cut along Kiwi's tokens as exact slices of the quote."""
 
-from rag.answer_spans import candidates, coordinated, definition, name_before_said, quoted, text_tokens, unsaid
+from rag.answer_spans import (candidates, coordinated, definition, quoted, text_tokens, unsaid, without_written,
+                              written_words)
 from rag.kiwi import kiwi
 from rag.question_kind import question_tokens
 
@@ -81,17 +82,32 @@ def test_a_quoted_title_is_one_span_and_a_definition_is_the_modifying_clause():
     assert found is not None and quote[found.start:found.end] == "24시간 이후 사라지는"
 
 
-def test_a_name_sheds_the_words_after_it_that_the_question_says_but_not_the_noun_asked_for():
-    quote = "조현아 등 세 자녀가 보유하던 싸이버스카이 지분을 대한항공에 모두 팔았다."
+def _without_written(question: str, quote: str, word: str, head_noun: str | None) -> str:
     tokens = kiwi().tokenize(quote)
-    run = next(s for s in candidates(tokens, "thing") if "싸이버스카이" in s.forms)
-    cut = name_before_said(tokens, run, frozenset({"지분", "판매", "회사"}), "회사")
-    assert quote[cut.start:cut.end] == "싸이버스카이"
-    quote = "티베트 고원 지역은 매우 건조하게 된다."
-    tokens = kiwi().tokenize(quote)
-    run = next(s for s in candidates(tokens, "thing") if "티베트" in s.forms)
-    kept = name_before_said(tokens, run, frozenset({"고원", "지역", "건조"}), "고원")
-    assert quote[kept.start:kept.end] == "티베트 고원"
+    run = next(s for s in candidates(tokens, "thing") if word in s.forms)
+    cut = without_written(tokens, run, written_words(question_tokens(question)), head_noun)
+    return quote[cut.start:cut.end]
+
+
+def test_a_noun_phrase_sheds_the_words_at_its_ends_that_the_question_writes_but_not_the_noun_asked_for():
+    assert _without_written("지분을 판매한 회사는?", "조현아 등 세 자녀가 보유하던 싸이버스카이 지분을 대한항공에 모두 팔았다.",
+                            "싸이버스카이", "회사") == "싸이버스카이"
+    assert _without_written("건조한 지역의 고원은?", "티베트 고원 지역은 매우 건조하게 된다.", "티베트", "고원") == "티베트 고원"
+    # Written as the question writes it, though Kiwi splits the quote's word otherwise.
+    assert _without_written("한명숙을 뽑은 법률연맹의 이름은?", "또 법률연맹 국감모니터단은 한명숙을 선정하기도 했다.",
+                            "국감", "법률") == "국감모니터단"
+    assert _without_written("2004년 서울시장 재직시절 전면적으로 개선한 것은?",
+                            "2004년 서울시장 재직시절 대중교통체계를 전면적으로 개선하였다.", "재직", "것") == "대중교통체계"
+    # A whole compound ending in the noun asked for stays: "교통카드" for "카드".
+    assert _without_written("이명박이 만들게 된 교통카드는 무엇인가?", "이때 신설된 교통카드가 티머니 교통카드다.", "티머니",
+                            "카드") == "티머니 교통카드"
+    # One common noun left would be the end of a name, not a name.
+    assert _without_written("엑스박스로 출시된 서비스는?", "엑스박스 라이브로 출시되었다.", "라이브", "서비스") == "엑스박스 라이브"
+
+
+def test_a_number_in_a_noun_phrase_keeps_its_counter():
+    quote = "목재 선박은 통상 길이 100m, 배수량 2000톤 정도가 한계로 여겨져 왔다."
+    assert "배수량 2000톤" in [quote[s.start:s.end] for s in candidates(kiwi().tokenize(quote), "thing")]
 
 
 def test_what_a_question_joins_to_a_noun_is_what_the_quote_joins_to_it():

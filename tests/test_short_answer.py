@@ -82,6 +82,12 @@ def test_counters_after_a_space_and_the_counter_the_question_asks_for():
     rank = find("한명숙은 예비경선에서 몇 위를 기록했나?", [("한명숙",), ("예비",), ("경선",), ("기록",)],
                 "예비경선에는 9명이 나왔고 한명숙은 5위를 기록했다.", 0, "ko")
     assert rank and rank.text == "5위"
+    # The counter asked in is no word of the answer the question says, though its number is written
+    # elsewhere in the question ("9월 5일").
+    rank = find("9월 5일 예비경선에서 한명숙은 몇 위를 기록하였는가?",
+                [("9",), ("월",), ("5",), ("일",), ("예비",), ("경선",), ("한명숙",), ("위",), ("기록",)],
+                "9월 5일 예비경선에서 한명숙은 9명 중 5위 (9.42%)로 예비 경선을 통과하였다.", 0, "ko")
+    assert rank and rank.text == "5위"
 
 
 def test_a_count_is_never_a_sum_of_money_but_may_be_counted_in_a_myriad():
