@@ -34,6 +34,11 @@ _POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’](?:s\b|(?![A-Za-z]))")
 """Kakao's, companies': not the apostrophe inside a word (O'clock, jumpin')."""
 _AGENTS = frozenset("자인원가사")
 """Suffixes of Korean nouns for the person who does something (진행자, 투자가, 회사원)."""
+_SUBJECT_ACRONYM = re.compile(r"\b(?:will|would|did|does|do|is|was|are|were|has|have|had|can|could|should|may|might)"
+                              r"\s+([A-Z][A-Z0-9])\b(?!-)")
+"""Two capitals that an auxiliary puts in the subject's place ("When will LG release …?"): in Korean
+news a group or a company (LG, SK, KT, CJ), which a document that never writes it does not answer
+for; a longer acronym there may be a metric ("How much did DAU grow?")."""
 _QUARTER = re.compile(r"\b(?:Q([1-4])|([1-4])Q)\b", re.I)
 STOP_LEMMAS = frozenset(
     "a an the be is are was were been being do does did done of in on at to for by with from and or but not no "
@@ -129,7 +134,9 @@ class Bridge:
                 if len(self._seen) < 100_000:
                     self._seen[key] = translated
             groups.extend(translated)
-        return Bridged(tuple(groups))
+        acting = set(_SUBJECT_ACRONYM.findall(text))
+        return Bridged(tuple(Group(g.source, "unknown-name") if g.state == "absent" and g.source in acting else g
+                             for g in groups))
 
     def _loan_pair(self, first: str, second: str) -> Group | None:
         """Two plain words that the corpus writes as one loanword compound (open chat / 오픈채팅)."""

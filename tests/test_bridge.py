@@ -65,6 +65,9 @@ def test_an_apostrophe_inside_a_word_is_no_possessive_and_one_letter_no_name(bri
 def test_acronyms_are_neutral_not_names(bridge):
     bridged = bridge.translate("How much did DAU grow?")
     assert ("DAU", "absent") in [(g.source, g.state) for g in bridged.groups] and bridged.unknown_names == ()
+    # Two capitals in the subject's place name a company the corpus lacks, not a metric.
+    assert bridge.translate("When will LG release its model?").unknown_names == ("LG",)
+    assert bridge.translate("What did the LG model cost?").unknown_names == ()
 
 
 @pytest.mark.parametrize("question", ["Didn't Kakao report revenue?", "Overall, did revenue rise?",
