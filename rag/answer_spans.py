@@ -89,7 +89,8 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
         # A period named by an event only where no date or time word is there to answer.
         return spans or list(_eras(tokens))
     if kind == "amount":
-        return [s for s in _amounts(tokens) if s.forms[-1] not in TIME_UNITS and not _followed_by_unit(tokens, s)]
+        return [s for s in _amounts(tokens) if s.forms[-1] not in TIME_UNITS and not _followed_by_unit(tokens, s)
+                and not _ends_latin_name(tokens, s)]
     if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
         # An acronym alone (AI, CIO) names a thing or a title, not a person.
         names = _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
@@ -642,6 +643,13 @@ def _predicate(tokens: Sequence, candidate: Span) -> bool:
 def _gap(tokens: Sequence, i: int) -> int:
     """Characters between token ``i`` and the next."""
     return tokens[i + 1].start - (tokens[i].start + tokens[i].len)
+
+
+def _ends_latin_name(tokens: Sequence, candidate: Span) -> bool:
+    """A bare number after a Latin word ends a name ("Hangyeol Cloud Summit 2023", "Xbox 360"); it is
+    no amount."""
+    i = candidate.first
+    return len(candidate.forms) == 1 and i > 0 and tokens[i - 1].tag == "SL" and _gap(tokens, i - 1) <= 1
 
 
 def _followed_by_unit(tokens: Sequence, candidate: Span) -> bool:

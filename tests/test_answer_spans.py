@@ -165,3 +165,8 @@ def test_an_english_who_is_question_about_a_name_gets_the_title_after_it():
 def test_a_foreign_first_name_kiwi_splits_into_splinters_stays_with_the_name():
     assert _texts("증강현실 연구는 이반 서덜랜드가 시작했다.", "person") == ["이반 서덜랜드"]
     assert _texts("그 사람 왓슨이다.", "person") == ["왓슨"]  # a real word before the name stays out
+
+
+def test_a_number_that_ends_a_latin_name_is_no_amount():
+    quote = "한결클라우드는 'Hangyeol Cloud Summit 2023'에서 2500억원 투자를 밝혔다."
+    assert [quote[s.start:s.end] for s in candidates(kiwi().tokenize(quote), "amount")] == ["2500억원"]
