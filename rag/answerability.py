@@ -36,7 +36,7 @@ from rag.config import RefusalPolicy
 from rag.lexical import BM25, LATIN, PassageTerms, title_terms
 from rag.lexicon import lemma
 from rag.names import verb_stem
-from rag.question_kind import NAME_WORDS, NAMED_PERIODS
+from rag.question_kind import FIGURE_NOUNS, NAME_WORDS, NAMED_PERIODS
 from rag.retrieval import Ranking
 from rag.types import Passage
 
@@ -271,10 +271,12 @@ class Answerability:
         group = ranking.bridged.group_of(measure) if ranking.bridged is not None else None
         if group is None or group.state not in ("found", "absent"):
             return None
-        if group.senses > 1 and lemma(measure) == measure and " " not in group.source:
+        if group.senses > 1 and lemma(measure) == measure and " " not in group.source \
+                and (group.loose or not FIGURE_NOUNS & set(group.terms)):
             # An amount ("How much revenue …"), not a count (plural): krdict misses the news sense
-            # of many such nouns (매출 is "sale" there), so only a precise word (dividend) or a
-            # phrase it glosses (net income) decides.
+            # of many such nouns (매출 is "sale" there), so only a precise word (dividend), a phrase
+            # it glosses (net income) or a word it translates to a figure of the news ("loss": 손실;
+            # not "revenue": 수익 of "net revenue") decides.
             return None
         return None if any(t in vocab for t in group.terms) else measure
 

@@ -65,6 +65,9 @@ class Group:
     """How many translations the lexicon has for the word, found or not: a word of many senses
     ("operate": 운영, 작용, 가동 …) is weaker evidence than a precise one ("dividend": 배당금), of a
     match when found and of a missing concept when absent."""
+    loose: bool = False
+    """The terms translate phrases the word ends ("net revenue" -> 순수익 for "revenue"), not the
+    word itself."""
 
 
 @dataclass(frozen=True)
@@ -223,10 +226,11 @@ class Bridge:
             # activity ("host" is 진행자, not 진행).
             found = tuple(dict.fromkeys(t[:-1] for t in translations if len(t) >= 3 and t[-1] not in _AGENTS
                                         and t[:-1] in self.vocabulary))
-        if not found and " " not in key:
+        loose = not found and " " not in key
+        if loose:
             found = tuple(t for t in self.lexicon.head_translations(key) if t in self.vocabulary)
         if found:
-            return Group(source, "found", found, len(translations) or 1)
+            return Group(source, "found", found, len(translations) or 1, loose)
         # A plural loanword sounds like its singular (parameters / 파라미터); only for a word the lexicon
         # lacks, as the sound of a lemma matches loosely (supposed -> suppose -> 스포츠).
         terms = self.names.match(source, capitalised) or (

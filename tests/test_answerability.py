@@ -265,6 +265,14 @@ def test_an_english_count_or_amount_of_something_the_document_lacks_is_a_missing
     ranking = Ranking(analyse("What was Kakao's revenue?"), 0.0, [], np.zeros(0, np.float32),
                       wide.translate("What was Kakao's revenue?"))
     assert Answerability._missing_measure(ranking, _Scope(bm25.vocab, "카카오 매출 분기 이용자")) is None
+    # Unless a translation is a figure the news writes (손실), not one found only as the head of the
+    # lexicon's phrases (수익 of "net revenue").
+    corpus = BM25([*docs, ["손실", "적자", "수익"]]).vocab
+    wide = Bridge(Lexicon({"loss": ["손실", "적자", "피해"], "revenue": ["수입", "수입금"], "*revenue": ["수익"]}),
+                  corpus, NameIndex(corpus, []))
+    for question, expected in (("How much loss did Kakao expect?", "loss"), ("How much revenue did Kakao make?", None)):
+        ranking = Ranking(analyse(question), 0.0, [], np.zeros(0, np.float32), wide.translate(question))
+        assert Answerability._missing_measure(ranking, _Scope(bm25.vocab, "카카오 매출 분기 이용자")) == expected
 
 
 @pytest.mark.slow
