@@ -70,8 +70,13 @@ def span(tokens: Sequence, i: int, j: int) -> Span:
     return Span(tokens[i].start, tokens[j].start + tokens[j].len, tuple(t.form for t in tokens[i:j + 1]), i)
 
 
-def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
-    """Every span of ``kind`` in the quote's tokens."""
+_DURATION_UNITS = frozenset({"년", "일", "주", "시"})
+
+
+def candidates(tokens: Sequence, kind: Kind, duration: bool = False) -> list[Span]:
+    """Every span of ``kind`` in the quote's tokens; for an amount of time asked for (``duration``:
+    "얼마 동안", "how long") also those counted in years, days, weeks or hours ("3-4천년", "2년"), which
+    are otherwise dates."""
     if kind == "cause":
         return _causes(tokens)
     if kind == "time":
@@ -89,8 +94,8 @@ def candidates(tokens: Sequence, kind: Kind) -> list[Span]:
         # A period named by an event only where no date or time word is there to answer.
         return spans or list(_eras(tokens))
     if kind == "amount":
-        return [s for s in _amounts(tokens) if s.forms[-1] not in TIME_UNITS and not _followed_by_unit(tokens, s)
-                and not _ends_latin_name(tokens, s)]
+        return [s for s in _amounts(tokens) if (s.forms[-1] not in TIME_UNITS or duration and _lasts(s))
+                and not _followed_by_unit(tokens, s) and not _ends_latin_name(tokens, s)]
     if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
         # An acronym alone (AI, CIO) names a thing or a title, not a person.
         names = _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
@@ -643,6 +648,11 @@ def _predicate(tokens: Sequence, candidate: Span) -> bool:
 def _gap(tokens: Sequence, i: int) -> int:
     """Characters between token ``i`` and the next."""
     return tokens[i + 1].start - (tokens[i].start + tokens[i].len)
+
+
+def _lasts(candidate: Span) -> bool:
+    """A count of years, days, weeks or hours, not a year of the calendar ("2023년")."""
+    return candidate.forms[-1] in _DURATION_UNITS and not (len(candidate.forms) == 2 and len(candidate.forms[0]) == 4)
 
 
 def _ends_latin_name(tokens: Sequence, candidate: Span) -> bool:

@@ -89,7 +89,7 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     if wanted is None:
         return None
     tokens = text_tokens(quote)
-    found = candidates(tokens, wanted)
+    found = candidates(tokens, wanted, _DURATION.search(question) is not None)
     # Questions built so that the quote's structure answers them, before the general choice.
     structural = ((chosen_option(q_tokens, tokens) if wanted != "amount" else None)
                   or (speech(question, tokens, quote) or definition(q_tokens, tokens) if wanted == "thing" else None)
@@ -191,6 +191,8 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
     return keep or spans
 
 
+_DURATION = re.compile(r"얼마\s*(?:만에|동안|간|나\s*걸)|\bhow long\b", re.I)
+"""An amount of time asked for: "얼마 만에", "얼마 동안", "얼마나 걸렸어", "how long"."""
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _ORDINAL = re.compile(r"몇\s*(?:번\s*)?째|\bwhich (?:place|rank)\b", re.I)
 """A question for a rank: "몇 번째 아들", "몇째"."""

@@ -347,3 +347,12 @@ def test_only_a_name_that_starts_with_a_surname_is_romanised_as_a_person():
     from rag.short_answer import display
     assert display("배재현", "person", "en") == "Bae Jae-hyeon (배재현)"
     assert display("카카오톡", "person", "en") == "카카오톡"
+
+
+def test_an_amount_of_time_asked_for_is_counted_in_years_or_days_but_is_no_year_of_the_calendar():
+    quote = "공사는 1925년부터 2년 동안 진행되었다."
+    assert find("공사는 얼마 동안 진행됐어?", [("공사",), ("진행",)], quote, 0, "ko").text == "2년"
+    assert find("How long did the construction take?", [("공사",), ("진행",)], quote, 0, "en").text == "2년"
+    assert find("공사는 얼마 동안 진행됐어?", [("공사",), ("진행",)], "공사는 1925년에 진행되었다.", 0, "ko") is None
+    # Without a question for a length of time, a count of years is a date's: no amount.
+    assert find("공사 규모는 얼마야?", [("공사",), ("규모",)], quote, 0, "ko") is None
