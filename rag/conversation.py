@@ -212,7 +212,9 @@ class FollowUps:
         if not (opens or points or len(asked) <= 2):
             return alone
         said = {k for w in asked for k in w.keys}
-        figure = bool(said & FIGURE_NOUNS)
+        # An aim is the aim of the figure asked before: "연말 목표는?" after the users of a tab asks for
+        # their year-end target, and does not replace them as "영업이익은?" replaces 매출.
+        figure = bool(said & (FIGURE_NOUNS - _AIMS))
         # A follow-up with a topic of its own ("그 사람은 로컬 서비스에 대해선?") keeps only the names
         # and times of the question before; an elliptic one ("게임은?") keeps its topic too, and so
         # does one that points at a thing said before ("거기서 돈은 어떻게 벌어?", "Who gets to see
@@ -265,6 +267,9 @@ class FollowUps:
         if any(t.tag == "NNP" and t.form.lower() not in self.vocabulary for t in tokens):
             return True
         return bool(english and self.bridge is not None and self.bridge.translate(question).unknown_names)
+
+
+_AIMS = frozenset({"목표", "target", "goal"})
 
 
 def _figure_phrases(words: Sequence[_Word], question: str) -> set[int]:

@@ -128,6 +128,13 @@ def test_a_new_figure_replaces_the_whole_english_figure_phrase_before_it(follow_
     assert "operating" not in searched and "margin" not in searched and "Kakao" in searched
 
 
+def test_an_aim_is_the_aim_of_the_figure_asked_before_not_a_new_figure(follow_ups):
+    history = _history(("카카오톡 친구탭 이용자 수가 지금 몇 명이야?", "… 친구탭 이용자 수는 3000만명이다. [1]"))
+    assert follow_ups.complete("연말 목표는?", history).searched == "카카오톡 친구탭 이용자 수 연말 목표는?"
+    history = _history(("What was Kakao's revenue in Q2?", "… 2조425억원을 기록했다. [1]"))
+    assert "revenue" in follow_ups.complete("And the target?", history).searched
+
+
 def test_english_one_stands_for_the_noun_asked_about_before():
     from rag.bridge import Bridge
     from rag.lexicon import Lexicon
