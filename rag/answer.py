@@ -117,7 +117,8 @@ class ExtractiveAnswerer:
         if kind not in ("time", "amount", "cause") or not self.policy.answer_type_bonus:
             return None
         said = frozenset(t.lower() for terms in asked for t in terms)
-        return lambda sentence: holds(sentence, kind, said)
+        duration = short_answer.asks_duration(question)
+        return lambda sentence: holds(sentence, kind, said, duration)
 
     @staticmethod
     def _refusal(question: str, ranking: Ranking, lang: str) -> Answer:

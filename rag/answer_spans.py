@@ -70,13 +70,13 @@ def span(tokens: Sequence, i: int, j: int) -> Span:
     return Span(tokens[i].start, tokens[j].start + tokens[j].len, tuple(t.form for t in tokens[i:j + 1]), i)
 
 
-_DURATION_UNITS = frozenset({"년", "일", "주", "시"})
+_DURATION_UNITS = frozenset({"년", "일", "주"})
 
 
 def candidates(tokens: Sequence, kind: Kind, duration: bool = False) -> list[Span]:
     """Every span of ``kind`` in the quote's tokens; for an amount of time asked for (``duration``:
-    "얼마 동안", "how long") also those counted in years, days, weeks or hours ("3-4천년", "2년"), which
-    are otherwise dates."""
+    "얼마 동안", "how long") also those counted in years, days or weeks ("3-4천년", "2년"), which are
+    otherwise dates (hours are amounts already: "24시간")."""
     if kind == "cause":
         return _causes(tokens)
     if kind == "time":
@@ -94,7 +94,7 @@ def candidates(tokens: Sequence, kind: Kind, duration: bool = False) -> list[Spa
         # A period named by an event only where no date or time word is there to answer.
         return spans or list(_eras(tokens))
     if kind == "amount":
-        return [s for s in _amounts(tokens) if (s.forms[-1] not in TIME_UNITS or duration and _lasts(s))
+        return [s for s in _amounts(tokens) if (s.forms[-1] not in TIME_UNITS or (duration and _lasts(tokens, s)))
                 and not _followed_by_unit(tokens, s) and not _ends_latin_name(tokens, s)]
     if kind == "person":  # a name: 하인리히 힘러, 존 F. 케네디
         # An acronym alone (AI, CIO) names a thing or a title, not a person.
@@ -148,11 +148,11 @@ def _dated(tokens: Sequence, i: int, j: int) -> Span:
     return span(tokens, i, j)
 
 
-def holds(sentence: str, kind: Kind, asked: frozenset[str]) -> bool:
+def holds(sentence: str, kind: Kind, asked: frozenset[str], duration: bool = False) -> bool:
     """Whether a sentence holds a candidate of ``kind`` that the question does not already say:
     a sentence that can answer "언제" holds a time."""
     tokens = text_tokens(sentence)
-    spans = _marked_causes(tokens) if kind == "cause" else candidates(tokens, kind)
+    spans = _marked_causes(tokens) if kind == "cause" else candidates(tokens, kind, duration)
     return any(unsaid(tokens, s, asked, False) for s in spans)
 
 
@@ -462,31 +462,35 @@ def through_head(tokens: Sequence, candidate: Span, head_noun: str | None) -> Sp
     return candidate
 
 
+def _word_groups(tokens: Sequence, first: int, after: int) -> list[list[int]]:
+    """Indices of tokens ``first..after-1`` grouped into the words the text writes (by its spaces)."""
+    words: list[list[int]] = []
+    for k in range(first, after):
+        if not words or _gap(tokens, k - 1) > 0:
+            words.append([])
+        words[-1].append(k)
+    return words
+
+
 def written_words(q_tokens: Sequence) -> frozenset[str]:
     """The nouns that begin the question's words, as it writes them ("법률연맹의" -> "법률연맹",
     "살수하기" -> "살수"), to find them in a quote that Kiwi splits otherwise."""
-    words, prefix, open_ = set(), "", True
-    for i, tok in enumerate(q_tokens):
-        if i and _gap(q_tokens, i - 1) > 0:
-            words.add(prefix)
-            prefix, open_ = "", True
-        if open_ and tok.tag in _NOUN:
-            prefix += tok.form.lower()
-        else:
-            open_ = False
-    words.add(prefix)
-    return frozenset(words - {""})
+    found = set()
+    for word in _word_groups(q_tokens, 0, len(q_tokens)):
+        nouns = ""
+        for k in word:
+            if q_tokens[k].tag not in _NOUN:
+                break
+            nouns += q_tokens[k].form.lower()
+        found.add(nouns)
+    return frozenset(found - {""})
 
 
 def without_written(tokens: Sequence, candidate: Span, written: frozenset[str], head_noun: str | None) -> Span:
     """A noun phrase without the words at either end that the question writes ("법률연맹 국감모니터단" ->
-    "국감모니터단", "환경노동위원회 소속" -> "환경노동위원회"), except the noun asked for at its end; one
-    common noun left is kept with them, as the end of a name ("엑스박스 라이브")."""
-    words = [[candidate.first]]
-    for k in range(candidate.first + 1, candidate.after):
-        if _gap(tokens, k - 1) > 0:
-            words.append([])
-        words[-1].append(k)
+    "국감모니터단", "환경노동위원회 소속" -> "환경노동위원회"), except the noun asked for at its end; a
+    single common noun left is kept with them, as the end of a name ("엑스박스 라이브")."""
+    words = _word_groups(tokens, candidate.first, candidate.after)
     text = ["".join(tokens[k].form for k in w).lower() for w in words]
     first, last = 0, len(words) - 1
     while first < last and text[first] in written:
@@ -650,16 +654,23 @@ def _gap(tokens: Sequence, i: int) -> int:
     return tokens[i + 1].start - (tokens[i].start + tokens[i].len)
 
 
-def _lasts(candidate: Span) -> bool:
-    """A count of years, days, weeks or hours, not a year of the calendar ("2023년")."""
-    return candidate.forms[-1] in _DURATION_UNITS and not (len(candidate.forms) == 2 and len(candidate.forms[0]) == 4)
+def _lasts(tokens: Sequence, candidate: Span) -> bool:
+    """A count of years, days or weeks, not a date: no year of the calendar ("2023년", "2020-2023년")
+    nor the day of a month ("3월 5일")."""
+    if candidate.forms[-1] not in _DURATION_UNITS or any(len(f) == 4 and f.isdigit() for f in candidate.forms):
+        return False
+    i = candidate.first
+    return not (candidate.forms[-1] == "일" and i and tokens[i - 1].form == "월" and _gap(tokens, i - 1) <= 1)
 
 
 def _ends_latin_name(tokens: Sequence, candidate: Span) -> bool:
-    """A bare number after a Latin word ends a name ("Hangyeol Cloud Summit 2023", "Xbox 360"); it is
-    no amount."""
+    """A bare number after a capitalised Latin word ends a name ("Hangyeol Cloud Summit 2023", "Xbox
+    360"); it is no amount. Not after an acronym ("DAU 300으로") nor a plain word ("rose to 500")."""
     i = candidate.first
-    return len(candidate.forms) == 1 and i > 0 and tokens[i - 1].tag == "SL" and _gap(tokens, i - 1) <= 1
+    if len(candidate.forms) != 1 or not i or tokens[i - 1].tag != "SL" or _gap(tokens, i - 1) > 1:
+        return False
+    word = tokens[i - 1].form
+    return word[:1].isupper() and not word.isupper()
 
 
 def _followed_by_unit(tokens: Sequence, candidate: Span) -> bool:

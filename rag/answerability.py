@@ -269,10 +269,10 @@ class Answerability:
         if not LATIN.search(measure):
             return None if measure in vocab or measure in scope.compact else measure
         group = ranking.bridged.group_of(measure) if ranking.bridged is not None else None
-        if group is None or group.state not in ("found", "absent"):
-            return None
+        if group is None or group.state not in ("found", "absent") or group.loose:
+            return None  # the lexicon's phrases ("net revenue" -> 순수익) say nothing of the word alone
         if group.senses > 1 and lemma(measure) == measure and " " not in group.source \
-                and (group.loose or not FIGURE_NOUNS & set(group.terms)):
+                and not FIGURE_NOUNS & set(group.terms):
             # An amount ("How much revenue …"), not a count (plural): krdict misses the news sense
             # of many such nouns (매출 is "sale" there), so only a precise word (dividend), a phrase
             # it glosses (net income) or a word it translates to a figure of the news ("loss": 손실;

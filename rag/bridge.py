@@ -34,11 +34,12 @@ _POSSESSIVE = re.compile(r"(?<=[A-Za-z])['’](?:s\b|(?![A-Za-z]))")
 """Kakao's, companies': not the apostrophe inside a word (O'clock, jumpin')."""
 _AGENTS = frozenset("자인원가사")
 """Suffixes of Korean nouns for the person who does something (진행자, 투자가, 회사원)."""
-_SUBJECT_ACRONYM = re.compile(r"\b(?:will|would|did|does|do|is|was|are|were|has|have|had|can|could|should|may|might)"
-                              r"\s+([A-Z][A-Z0-9])\b(?!-)")
-"""Two capitals that an auxiliary puts in the subject's place ("When will LG release …?"): in Korean
-news a group or a company (LG, SK, KT, CJ), which a document that never writes it does not answer
-for; a longer acronym there may be a metric ("How much did DAU grow?")."""
+_SUBJECT_ACRONYM = re.compile(r"\b(?i:will|would|did|does|do|is|was|are|were|has|have|had|can|could|should|may|might)"
+                              r"\s+([A-Z][A-Z0-9])\s+(?![a-z]+[^s\W]s\b)[a-z]")
+"""Two capitals that an auxiliary puts in the subject's place, before a verb ("When will LG release
+…?", "Did SK launch …?"): in Korean news a group or a company (LG, SK, KT, CJ), which a document
+that never writes it does not answer for. Not before a plural noun ("did VR sales grow"), nor a
+longer acronym, which may be a metric ("How much did DAU grow?")."""
 _QUARTER = re.compile(r"\b(?:Q([1-4])|([1-4])Q)\b", re.I)
 STOP_LEMMAS = frozenset(
     "a an the be is are was were been being do does did done of in on at to for by with from and or but not no "
@@ -226,9 +227,10 @@ class Bridge:
             # activity ("host" is 진행자, not 진행).
             found = tuple(dict.fromkeys(t[:-1] for t in translations if len(t) >= 3 and t[-1] not in _AGENTS
                                         and t[:-1] in self.vocabulary))
-        loose = not found and " " not in key
-        if loose:
+        loose = False
+        if not found and " " not in key:
             found = tuple(t for t in self.lexicon.head_translations(key) if t in self.vocabulary)
+            loose = bool(found)
         if found:
             return Group(source, "found", found, len(translations) or 1, loose)
         # A plural loanword sounds like its singular (parameters / 파라미터); only for a word the lexicon

@@ -89,7 +89,7 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     if wanted is None:
         return None
     tokens = text_tokens(quote)
-    found = candidates(tokens, wanted, _DURATION.search(question) is not None)
+    found = candidates(tokens, wanted, asks_duration(question))
     # Questions built so that the quote's structure answers them, before the general choice.
     structural = ((chosen_option(q_tokens, tokens) if wanted != "amount" else None)
                   or (speech(question, tokens, quote) or definition(q_tokens, tokens) if wanted == "thing" else None)
@@ -100,10 +100,12 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     if structural is not None:
         return _Reading(wanted, structural)
     # The unit a count is asked in says nothing of which figure answers: "몇 위" leaves 5위 unsaid though
-    # "9월 5일" writes its 5.
+    # "9월 5일" writes its 5; a figure the question writes whole is said ("총 9명 중 몇 명").
     said = asked - {counter(q_tokens)} if wanted == "amount" else asked
+    written = "".join(question.split())
     spans = [after_head(tokens, t, head_noun) for s in found
-             if (t := unsaid(tokens, s, said, wanted in ("thing", "person"), wanted == "person"))]
+             if (t := unsaid(tokens, s, said, wanted in ("thing", "person"), wanted == "person"))
+             and not (wanted == "amount" and "".join(s.forms) in written)]
     if wanted == "thing":
         words = written_words(q_tokens)
         spans = [through_head(tokens, without_written(tokens, s, words, head_noun), head_noun) for s in spans]
@@ -191,8 +193,14 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
     return keep or spans
 
 
-_DURATION = re.compile(r"얼마\s*(?:만에|동안|간|나\s*걸)|\bhow long\b", re.I)
-"""An amount of time asked for: "얼마 만에", "얼마 동안", "얼마나 걸렸어", "how long"."""
+_DURATION = re.compile(r"얼마\s*(?:만에|동안|간(?!의)|나\s*걸)|\bhow long\b(?!\s+(?:ago|is|are)\b)", re.I)
+"""An amount of time asked for: "얼마 만에", "얼마 동안", "얼마나 걸렸어", "how long" (not "얼마간의 돈",
+"how long ago", "how long is the bridge")."""
+
+
+def asks_duration(question: str) -> bool:
+    """Whether a question asks for an amount of time, which a count of years or days answers."""
+    return _DURATION.search(question) is not None
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _ORDINAL = re.compile(r"몇\s*(?:번\s*)?째|\bwhich (?:place|rank)\b", re.I)
 """A question for a rank: "몇 번째 아들", "몇째"."""

@@ -270,8 +270,11 @@ def test_an_english_count_or_amount_of_something_the_document_lacks_is_a_missing
     corpus = BM25([*docs, ["손실", "적자", "수익"]]).vocab
     wide = Bridge(Lexicon({"loss": ["손실", "적자", "피해"], "revenue": ["수입", "수입금"], "*revenue": ["수익"]}),
                   corpus, NameIndex(corpus, []))
-    for question, expected in (("How much loss did Kakao expect?", "loss"), ("How much revenue did Kakao make?", None)):
-        ranking = Ranking(analyse(question), 0.0, [], np.zeros(0, np.float32), wide.translate(question))
+    single = Bridge(Lexicon({"revenue": ["수입"], "*revenue": ["수익"]}), corpus, NameIndex(corpus, []))
+    for bridge, question, expected in ((wide, "How much loss did Kakao expect?", "loss"),
+                                       (wide, "How much revenue did Kakao make?", None),
+                                       (single, "How much revenue did Kakao make?", None)):
+        ranking = Ranking(analyse(question), 0.0, [], np.zeros(0, np.float32), bridge.translate(question))
         assert Answerability._missing_measure(ranking, _Scope(bm25.vocab, "카카오 매출 분기 이용자")) == expected
 
 

@@ -65,9 +65,12 @@ def test_an_apostrophe_inside_a_word_is_no_possessive_and_one_letter_no_name(bri
 def test_acronyms_are_neutral_not_names(bridge):
     bridged = bridge.translate("How much did DAU grow?")
     assert ("DAU", "absent") in [(g.source, g.state) for g in bridged.groups] and bridged.unknown_names == ()
-    # Two capitals in the subject's place name a company the corpus lacks, not a metric.
-    assert bridge.translate("When will LG release its model?").unknown_names == ("LG",)
-    assert bridge.translate("What did the LG model cost?").unknown_names == ()
+    # Two capitals in the subject's place, before a verb, name a company the corpus lacks.
+    for question, name in (("When will LG release its model?", "LG"), ("Will LG release its model?", "LG"),
+                           ("Did SK launch a model?", "SK")):
+        assert bridge.translate(question).unknown_names == (name,)
+    for question in ("What did the LG model cost?", "How much did VR sales grow?", "How much did DAU grow?"):
+        assert bridge.translate(question).unknown_names == ()
 
 
 @pytest.mark.parametrize("question", ["Didn't Kakao report revenue?", "Overall, did revenue rise?",

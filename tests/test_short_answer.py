@@ -88,6 +88,9 @@ def test_counters_after_a_space_and_the_counter_the_question_asks_for():
                 [("9",), ("월",), ("5",), ("일",), ("예비",), ("경선",), ("한명숙",), ("위",), ("기록",)],
                 "9월 5일 예비경선에서 한명숙은 9명 중 5위 (9.42%)로 예비 경선을 통과하였다.", 0, "ko")
     assert rank and rank.text == "5위"
+    # A figure the question writes whole is said, though its counter is the one asked in.
+    assert find("총 9명 중 몇 명이 참석했나?", [("총",), ("9",), ("명",), ("참석",)], "총 9명 가운데 절반이 참석했다.", 0,
+                "ko") is None
 
 
 def test_a_count_is_never_a_sum_of_money_but_may_be_counted_in_a_myriad():
@@ -351,8 +354,14 @@ def test_only_a_name_that_starts_with_a_surname_is_romanised_as_a_person():
 
 def test_an_amount_of_time_asked_for_is_counted_in_years_or_days_but_is_no_year_of_the_calendar():
     quote = "공사는 1925년부터 2년 동안 진행되었다."
-    assert find("공사는 얼마 동안 진행됐어?", [("공사",), ("진행",)], quote, 0, "ko").text == "2년"
-    assert find("How long did the construction take?", [("공사",), ("진행",)], quote, 0, "en").text == "2년"
+    for question, lang in (("공사는 얼마 동안 진행됐어?", "ko"), ("How long did the construction take?", "en")):
+        short = find(question, [("공사",), ("진행",)], quote, 0, lang)
+        assert short and short.text == "2년"
     assert find("공사는 얼마 동안 진행됐어?", [("공사",), ("진행",)], "공사는 1925년에 진행되었다.", 0, "ko") is None
+    # Nor is the day of a month, nor a range of calendar years.
+    short = find("공사는 얼마 동안 진행됐어?", [("공사",), ("진행",)], "공사는 3월 5일부터 진행되어 10일 만에 끝났다.", 0, "ko")
+    assert short and short.text == "10일"
+    assert find("공사는 얼마 동안 진행됐어?", [("공사",), ("진행",)], "2020-2023년에 진행되었다.", 0, "ko") is None
+    assert find("How long ago did the construction start?", [("공사",)], quote, 0, "en") is None
     # Without a question for a length of time, a count of years is a date's: no amount.
     assert find("공사 규모는 얼마야?", [("공사",), ("규모",)], quote, 0, "ko") is None
