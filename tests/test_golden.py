@@ -117,14 +117,15 @@ def test_unmet_targets_do_not_regress(report, level, lang, metric):
 
 
 DISTRACTORS = GOLDEN.parent / "distractors"
-MIXED = {("en", "hit@1"): 0.7, ("en", "answer_accuracy"): 0.75, ("en", "refusal_rate"): 0.7037}
+MIXED = {("en", "hit@1"): 0.7, ("en", "answer_accuracy"): 0.75}
 """Issue 14: the golden set and the distractors' questions (151) over the seed plus the ten
 distractor articles (53 passages), where English does not meet all first floors yet (Korean
 refusal met its floor, 0.758, once a missing time or amount was checked, 0.788 once another
-document's subject counted as a name): unanswerable questions
+document's subject counted as a name; English refusal met it, 0.778, once an absent company's
+acronym and a missing loss were unknown, in the eleventh session): unanswerable questions
 about Kakao whose words the article shares (dividend, share price) keep coverage high. The values measured; each must
 hold less one question, and each bound turns its test red the day it is met."""
-MIXED_ONE_QUESTION = {"hit@1": 1 / 40, "hit@3": 1 / 40, "answer_accuracy": 1 / 40, "refusal_rate": 1 / 27}
+MIXED_ONE_QUESTION = {"hit@1": 1 / 40, "hit@3": 1 / 40, "answer_accuracy": 1 / 40}
 
 
 @pytest.fixture(scope="module")
