@@ -233,17 +233,19 @@ class FollowUps:
             if word.keys & said or i in replaced or (own_topic and not word.anchor) or (when and word.time):
                 continue
             carried.append(word.surface)
-        if to_person and context.answer:
-            person = _person(context.answer)
-            if person:
-                carried.insert(0, person_name(person) if english else person)
+        person = _person(context.answer) if to_person and context.answer else None
+        if person:
+            carried.insert(0, person_name(person) if english else person)
         if not carried:
             return alone
         rest = question[lead.end():] if lead else question
         if tokens and tokens[0].tag == "MAJ":
             rest = question[tokens[0].start + tokens[0].len:]
+        own = _own(rest, english)
         elliptic = all(w.anchor for w in asked)
-        return Completion(" ".join([*dict.fromkeys(carried), rest.strip()]), _own(rest, english),
+        # The person stands in for what pointed to them: "그 사람은 …" searches for 홍 대표, not for 사람,
+        # which the article writes of anyone ("원하는 사람에게만").
+        return Completion(" ".join([*dict.fromkeys(carried), (own if person else rest).strip()]), own,
                           context.answer if elliptic else None)
 
     def _one_replaced(self, question: str, before: Sequence[_Word]) -> str:

@@ -54,6 +54,8 @@ def test_a_refused_turn_is_skipped_and_a_person_pointed_to_comes_from_the_last_a
     done = follow_ups.complete("그 사람은 로컬 서비스에 대해선 뭐라고 했어?", history)
     assert done.searched.startswith("홍 대표 ") and "배재현" not in done.searched
     assert "사람" not in done.own and "로컬 서비스" in done.own
+    # The person stands in for what pointed to them: 사람 is no word to search for.
+    assert "사람" not in done.searched
 
 
 def test_english_follow_ups_keep_the_subject_and_replace_the_figure(follow_ups):
