@@ -16,8 +16,8 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, candidates, chosen_option, coordinated,
-                              definition, described, described_in_english, quoted, respective, span, speech, text_tokens,
-                              through_head, unsaid, without_written, written_words)
+                              country_part, definition, described, described_in_english, quoted, respective, span,
+                              speech, text_tokens, through_head, unsaid, without_written, written_words)
 from rag.config import SpanWeights
 from rag.figures import to_english
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head,
@@ -108,7 +108,8 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
              and not (wanted == "amount" and "".join(s.forms) in written)]
     if wanted == "thing":
         words = written_words(q_tokens)
-        spans = [through_head(tokens, without_written(tokens, s, words, head_noun), head_noun) for s in spans]
+        spans = [country_part(tokens, through_head(tokens, without_written(tokens, s, words, head_noun), head_noun),
+                              head_noun) for s in spans]
     # A title in quotation marks is one name, kept whole even where it repeats the question's words.
     titles = ([s for s in quoted(tokens, quote) if any(f.lower() not in asked for f in s.forms)]
               if wanted == "thing" else [])

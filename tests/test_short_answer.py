@@ -365,3 +365,14 @@ def test_an_amount_of_time_asked_for_is_counted_in_years_or_days_but_is_no_year_
     assert find("How long ago did the construction start?", [("공사",)], quote, 0, "en") is None
     # Without a question for a length of time, a count of years is a date's: no amount.
     assert find("공사 규모는 얼마야?", [("공사",), ("규모",)], quote, 0, "ko") is None
+
+
+def test_a_country_asked_for_is_the_first_of_the_places_written_in_a_row():
+    quote = "2013년 국제기능올림픽대회는 독일 라이프치히에서 열렸다."
+    short = find("2013년 국제기능올림픽대회가 열린 국가는?", [("2013",), ("국제",), ("기능",), ("올림픽",), ("대회",)], quote, 0,
+                 "ko")
+    assert short and short.text == "독일"
+    # Any other place keeps them all: a name of several proper nouns is one place.
+    short = find("2013년 국제기능올림픽대회가 열린 도시는?", [("2013",), ("국제",), ("기능",), ("올림픽",), ("대회",)], quote, 0,
+                 "ko")
+    assert short and short.text == "독일 라이프치히"
