@@ -626,8 +626,7 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
         # Latin units and counters may follow a space ("100 m", "100만 명"); other nouns must not.
         has_unit = unit < len(tokens) and _is_unit(tokens[unit]) and _gap(tokens, j) <= (
             1 if tokens[unit].tag in ("SL", "NNB") else 0)
-        if words and j == i and tokens[i].tag == "NR" and len(tokens[i].form) >= 2 and tokens[i].form.endswith("째") \
-                and not has_unit:
+        if words and j == i and tokens[i].tag == "NR" and ordinal_in_words((tokens[i].form,)) and not has_unit:
             yield span(tokens, i, i)  # an ordinal in words stands alone: "태조의 여덟째 아들"
             i += 1
             continue
@@ -642,6 +641,11 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
         ordinal = i > 0 and tokens[i - 1].tag == "XPN" and tokens[i - 1].form == "제" and _gap(tokens, i - 1) == 0
         yield span(tokens, i - 1 if ordinal else i, j)
         i = j + 1
+
+
+def ordinal_in_words(forms: Sequence[str]) -> bool:
+    """An ordinal written in words, alone: 여덟째, 둘째 (not 2번째)."""
+    return len(forms) == 1 and len(forms[0]) >= 2 and forms[0].endswith("째") and not forms[0][0].isdigit()
 
 
 def _joins_numbers(tokens: Sequence, j: int) -> bool:

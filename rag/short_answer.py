@@ -16,8 +16,9 @@ from dataclasses import dataclass
 from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, candidates, chosen_option, coordinated,
-                              country_part, definition, described, described_in_english, quoted, respective, span,
-                              speech, text_tokens, through_head, unsaid, without_written, written_words)
+                              country_part, definition, described, described_in_english, ordinal_in_words, quoted,
+                              respective, span, speech, text_tokens, through_head, unsaid, without_written,
+                              written_words)
 from rag.config import SpanWeights
 from rag.figures import to_english
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head,
@@ -102,10 +103,10 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     # The unit a count is asked in says nothing of which figure answers: "몇 위" leaves 5위 unsaid though
     # "9월 5일" writes its 5; a figure the question writes whole is said ("총 9명 중 몇 명").
     said = asked - {counter(q_tokens)} if wanted == "amount" else asked
-    written = "".join(question.split())
+    compact = "".join(question.split())
     spans = [after_head(tokens, t, head_noun) for s in found
              if (t := unsaid(tokens, s, said, wanted in ("thing", "person"), wanted == "person"))
-             and not (wanted == "amount" and "".join(s.forms) in written)]
+             and not (wanted == "amount" and "".join(s.forms) in compact)]
     if wanted == "thing":
         words = written_words(q_tokens)
         spans = [country_part(tokens, through_head(tokens, without_written(tokens, s, words, head_noun), head_noun),
@@ -167,7 +168,7 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
     if wanted == "amount" and not _ORDINAL.search(question):
         # An ordinal in words answers only a question for a rank: "첫째, …" opens a list, "둘째 아들" is
         # no count of children.
-        spans = [s for s in spans if not _ordinal_in_words(s)]
+        spans = [s for s in spans if not ordinal_in_words(s.forms)]
     if wanted == "amount" and _asks_count(question, q_tokens):
         # A count is never a sum in a currency, not even for lack of a count: "How many AI
         # researchers …?" had quoted 3000억원 of research spending (a bare 1억 may count users).
@@ -202,13 +203,11 @@ _DURATION = re.compile(r"얼마\s*(?:만에|동안|간(?!의)|나\s*걸)|\bhow l
 def asks_duration(question: str) -> bool:
     """Whether a question asks for an amount of time, which a count of years or days answers."""
     return _DURATION.search(question) is not None
+
+
 _HOW_MANY = re.compile(r"\bhow many\b", re.I)
 _ORDINAL = re.compile(r"몇\s*(?:번\s*)?째|\bwhich (?:place|rank)\b", re.I)
 """A question for a rank: "몇 번째 아들", "몇째"."""
-
-
-def _ordinal_in_words(s: Span) -> bool:
-    return len(s.forms) == 1 and s.forms[0].endswith("째") and not s.forms[0][0].isdigit()
 
 
 def asks_count(question: str, wanted: Kind | None) -> bool:
