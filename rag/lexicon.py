@@ -26,7 +26,7 @@ from rag.errors import RagError
 
 log = logging.getLogger(__name__)
 
-FORMAT = 6
+FORMAT = 7
 """Bump when the inversion changes: cached lexicons rebuild themselves."""
 FOLDER_NAME = "krdict-en-ko"
 DATA_FILE = "lexicon.json"
@@ -35,6 +35,9 @@ MAX_PHRASE = 4
 """Longest gloss phrase kept, in words: "second half of a year" is the longest worth matching."""
 HEAD = "*"
 """Prefix of the keys that hold the translations of phrases by their last word."""
+PART = "+"
+"""Prefix of the keys that hold one-syllable translations (room -> 방), kept apart: too ambiguous to
+search for alone, they only build compounds the corpus writes (``Lexicon.parts``)."""
 
 _WORD = re.compile(r"[A-Za-z]+")
 _PARENS = re.compile(r"\([^)]*\)|\[[^]]*\]")
@@ -82,6 +85,12 @@ class Lexicon:
     def head_translations(self, word: str) -> list[str]:
         """Translations of the phrases that end in ``word`` ("chat" -> 채팅, from "online chat")."""
         return self.entries.get(HEAD + word, [])
+
+    def parts(self, word: str) -> list[str]:
+        """Every Korean word that may stand for ``word`` inside a compound: its translations, those of
+        the phrases it ends, and its one-syllable translations (chat -> 채팅, room -> 방: 채팅방)."""
+        return list(dict.fromkeys(self.translations(word) + self.head_translations(word)
+                                  + self.entries.get(PART + word, [])))
 
     def __contains__(self, key: str) -> bool:
         return key in self.entries
@@ -171,10 +180,14 @@ def _build(source: Path, target: Path) -> None:
             continue  # affixes and multi-word expressions
         pairs.extend((word, gloss) for gloss in meaning.split(";"))
     words = sorted({w for w, _ in pairs})
-    morpheme = {w: _single_morpheme(m) for w, m in zip(words, tokenize(words))}
+    analysed = dict(zip(words, tokenize(words)))
+    morpheme = {w: _single_morpheme(m) for w, m in analysed.items()}
     inverted: dict[str, list[str]] = {}
     for word, gloss in pairs:
         key, term = gloss_key(gloss), morpheme.get(word)
+        if key and not term and " " not in key and analysed[word] == [word] and len(word) == 1:
+            if word not in inverted.setdefault(PART + key, []):
+                inverted[PART + key].append(word)
         if not key or not term:
             continue
         # A phrase's head also stands for it, marked, as a weaker fallback ("chat" -> 채팅 from

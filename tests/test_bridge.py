@@ -10,11 +10,11 @@ LEXICON = Lexicon({
     "revenue": ["매출"], "share price": ["주가"], "share": ["공유", "주식"], "price": ["가격"],
     "dividend": ["배당금"], "quarter": ["분기"], "release": ["출시", "공개", "발매"], "model": ["모델"],
     "employee": ["직원", "종업원"], "*chat": ["채팅"], "online chat": ["채팅"], "visit": ["방문"],
-    "music": ["음악"],
+    "music": ["음악"], "chat room": ["대화방"], "room": ["객실"], "+room": ["방"], "host": ["주인"],
 })
 VOCAB = {t: i for i, t in enumerate(
     ["카카오", "카카오톡", "매출", "분기", "2", "출시", "공개", "모델", "홍은택", "오픈", "채팅", "방문", "뮤직", "ai",
-     "공유", "브레인"])}
+     "공유", "브레인", "채팅방", "운영"])}
 COMPOUNDS = [("카카오", "브레인"), ("오픈", "채팅")]
 
 
@@ -168,3 +168,16 @@ def test_a_capitalised_word_after_a_name_that_only_translates_to_a_verb_is_part_
     bridge = Bridge(lexicon, vocab, NameIndex(vocab, []))
     assert bridge.translate("What is Kakao Pay's revenue?").unknown_names == ("Pay",)
     assert not bridge.translate("How many people use Kakao Friends?").unknown_names
+
+
+def test_a_compound_the_corpus_writes_as_one_word_is_built_from_the_parts():
+    """krdict's 대화방 is not the article's word; 채팅 (the head of "online chat") and 방 (one syllable,
+    never searched alone) make its 채팅방."""
+    bridge = Bridge(LEXICON, VOCAB, NameIndex(VOCAB, COMPOUNDS))
+    assert states(bridge.translate("open chat rooms")) == [("open", "unknown", ()),
+                                                           ("chat rooms", "found", ("채팅방",))]
+    # after a name, whose last part begins the compound: Open Chat (오픈 채팅) rooms -> 채팅방
+    assert states(bridge.translate("Who runs Open Chat rooms?"))[-1] == ("rooms", "found", ("채팅방",))
+    # nothing is built that the corpus does not write
+    assert states(bridge.translate("hotel rooms"))[-1][1] != "found"
+    assert states(bridge.translate("chat hosts"))[-1] == ("hosts", "absent", ())

@@ -50,6 +50,9 @@ def test_the_lexicon_is_built_once_and_cached(cache, caplog):
     assert "순이익" in lx.translations("net profit") and "배당금" in lx.translations("dividend")
     come = lx.translations("come")
     assert come and all(len(t) >= 2 for t in come)  # one-syllable morphemes (오, 가) are left out
+    # ... but kept apart for compounds: room -> 방 (채팅방), with the phrases' heads (chat -> 채팅)
+    assert "방" not in lx.translations("room") and "방" in lx.parts("room")
+    assert "채팅" in lx.parts("chat") and "채팅" not in lx.translations("chat")
     caplog.clear()
     with caplog.at_level(logging.INFO, logger="rag.lexicon"):
         again = load_lexicon(cache)
