@@ -301,9 +301,12 @@ def _own(rest: str, english: bool) -> str:
     tokens = kiwi().tokenize(rest)
     drop = []
     for i, tok in enumerate(tokens):
-        if tok.tag == "MM" and tok.form in _DEMONSTRATIVES:  # 그 모델, 그 사람: the earlier turn's
+        # 그 모델, 그 사람들: the earlier turn's thing, one word; what follows is the follow-up's own
+        # ("그 사람들 하루 평균은?" asks about 하루 평균). Kiwi reads an opening 그 as IC at times.
+        if tok.tag in ("MM", "IC") and tok.form in _DEMONSTRATIVES:
             j = i + 1
-            while j < len(tokens) and tokens[j].tag in ("NNG", "NNP", "NNB", "XSN"):
+            while j < len(tokens) and tokens[j].tag in ("NNG", "NNP", "NNB", "XSN") and (
+                    j == i + 1 or tokens[j].start == tokens[j - 1].start + tokens[j - 1].len):
                 j += 1
             drop.append((tok.start, _particles_end(tokens, j - 1)))
         elif tok.tag == "NP" and tok.form not in _ASKING_PRONOUNS:

@@ -154,3 +154,13 @@ def test_english_one_stands_for_the_noun_asked_about_before():
     # Nor does a verb stand in for it.
     grew = _history(("How much did Kakao's revenue grow?", "… 2조425억원을 기록했다. [1]"))
     assert "grow" not in follow_ups.complete("What about the other one?", grew).own
+
+
+@pytest.mark.parametrize("question,own", [
+    ("그 모델 이름은 뭐야?", "이름은 뭐야?"),
+    ("그 사람들 하루 평균 몇 분이나 머무는데?", "하루 평균 몇 분이나 머무는데?"),
+    ("그 서비스 요금은 얼마래?", "요금은 얼마래?"),
+])
+def test_a_demonstrative_points_back_with_one_word_and_the_rest_is_the_follow_ups_own(follow_ups, question, own):
+    history = _history(("카카오톡 친구탭 이용자 수는 몇 명이야?", "카카오톡 친구탭 이용자 수는 3000만명이다. [1]"))
+    assert follow_ups.complete(question, history).own == own
