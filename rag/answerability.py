@@ -36,7 +36,7 @@ from rag.config import RefusalPolicy
 from rag.lexical import BM25, LATIN, PassageTerms, title_terms
 from rag.lexicon import lemma
 from rag.names import verb_stem
-from rag.question_kind import FIGURE_NOUNS, NAME_WORDS, NAMED_PERIODS
+from rag.question_kind import AIM_WORDS, FIGURE_NOUNS, NAME_WORDS, NAMED_PERIODS
 from rag.retrieval import Ranking
 from rag.types import Passage
 
@@ -299,7 +299,8 @@ class Answerability:
 
         The words for a name (이름, 명칭) are not weighed when the document lacks them: it gives the
         name, not the word ("카카오 대표 이름이 뭐야?" is answered by 홍은택 카카오 대표); when it has
-        them, they count as any term ("달무리라는 이름은 …" for "달무리 확장판의 이름은?").
+        them, they count as any term ("달무리라는 이름은 …" for "달무리 확장판의 이름은?"). So do the
+        words for an aim (목표): news gives a target as a plan ("연말까지 4000만명을 확보할 계획").
 
         Korean key terms count by their own idf (the unseen idf when the corpus lacks them);
         English words by the idf of their set of translations, or, when all translations are
@@ -311,7 +312,7 @@ class Answerability:
         known = total = 0.0
         korean = ranking.query.key if ranking.bridged is None else [t for t in ranking.query.key
                                                                     if not LATIN.search(t)]
-        for term in {t for t in korean if t not in NAME_WORDS or t in vocab}:
+        for term in {t for t in korean if t not in NAME_WORDS | AIM_WORDS or t in vocab}:
             weight = self.bm25.term_weight(term)
             total += weight
             known += weight if term in vocab else 0.0

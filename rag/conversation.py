@@ -31,7 +31,7 @@ from rag.kiwi import kiwi
 from rag.lexical import CONTENT_TAGS
 from rag.lexicon import lemma
 from rag.names import verb_stem
-from rag.question_kind import FIGURE_NOUNS, PERSON_TITLES, TIME_UNITS, TIME_WORDS, kind_of
+from rag.question_kind import AIM_WORDS, FIGURE_NOUNS, PERSON_TITLES, TIME_UNITS, TIME_WORDS, kind_of
 from rag.retrieval import Ranking, hangul_share
 from rag.romanize import person_name
 
@@ -214,7 +214,7 @@ class FollowUps:
         said = {k for w in asked for k in w.keys}
         # An aim is the aim of the figure asked before: "연말 목표는?" after the users of a tab asks for
         # their year-end target, and does not replace them as "영업이익은?" replaces 매출.
-        figure = bool(said & (FIGURE_NOUNS - _AIMS))
+        figure = bool(said & (FIGURE_NOUNS - AIM_WORDS))
         # A follow-up with a topic of its own ("그 사람은 로컬 서비스에 대해선?") keeps only the names
         # and times of the question before; an elliptic one ("게임은?") keeps its topic too, and so
         # does one that points at a thing said before ("거기서 돈은 어떻게 벌어?", "Who gets to see
@@ -269,9 +269,6 @@ class FollowUps:
         if any(t.tag == "NNP" and t.form.lower() not in self.vocabulary for t in tokens):
             return True
         return bool(english and self.bridge is not None and self.bridge.translate(question).unknown_names)
-
-
-_AIMS = frozenset({"목표", "target", "goal"})
 
 
 def _figure_phrases(words: Sequence[_Word], question: str) -> set[int]:

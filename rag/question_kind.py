@@ -95,6 +95,8 @@ def asks_for(question: str, term_sets: Sequence[Sequence[str]]) -> Kind | None:
 
 NAME_WORDS = frozenset({"이름", "명칭"})
 """Korean words that ask for a name."""
+AIM_WORDS = frozenset({"목표", "target", "goal"})
+"""Words that ask for an aim: news gives it as a plan ("연말까지 4000만명을 확보할 계획"), not by the word."""
 _NAMING_NOUNS = NAME_WORDS | {"명"}
 _ASKS_NAME = re.compile(r"\b(?:called|named)\s*\??\s*$|^\s*(?:what|which)\b.*(?<!\bin )\bthe name of\b", re.I)
 

@@ -57,7 +57,7 @@ def test_follow_ups_are_asked_with_the_earlier_turns_and_alone():
 TARGETS = {"answer_accuracy": 0.90, "refusal_rate": 0.90}
 CEILING = 0.05  # false refusal
 MEASURED = {
-    ("ko", "answer_accuracy"): 0.7391, ("ko", "refusal_rate"): 0.8667, ("ko", "false_refusal_rate"): 0.2174,
+    ("ko", "answer_accuracy"): 0.7826, ("ko", "refusal_rate"): 0.8667, ("ko", "false_refusal_rate"): 0.1739,
     ("en", "answer_accuracy"): 0.4211, ("en", "refusal_rate"): 0.6429, ("en", "false_refusal_rate"): 0.2105,
 }
 """All 71 follow-up turns of the 34 golden dialogues, asked with their history (issue 16). Not met
