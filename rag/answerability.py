@@ -292,15 +292,18 @@ class Answerability:
         if own.bridged is None:
             key = tuple(t for t in own.query.key if not LATIN.search(t))
             own = dataclasses.replace(own, query=dataclasses.replace(own.query, key=key))
-        return self.coverage(own, vocab, empty=1.0)
+        # A follow-up's aim is the carried figure's ("연말 목표는?" after the users of a tab), which
+        # news gives as a plan ("연말까지 4000만명을 확보할 계획"), seldom by the word 목표.
+        return self.coverage(own, vocab, empty=1.0, unweighed=NAME_WORDS | AIM_WORDS)
 
-    def coverage(self, ranking: Ranking, vocab: Collection[str], empty: float = 0.0) -> float:
+    def coverage(self, ranking: Ranking, vocab: Collection[str], empty: float = 0.0,
+                 unweighed: Collection[str] = NAME_WORDS) -> float:
         """Share of the question's key-term weight (corpus idf) that ``vocab`` (a document's) holds.
 
         The words for a name (이름, 명칭) are not weighed when the document lacks them: it gives the
         name, not the word ("카카오 대표 이름이 뭐야?" is answered by 홍은택 카카오 대표); when it has
-        them, they count as any term ("달무리라는 이름은 …" for "달무리 확장판의 이름은?"). So do the
-        words for an aim (목표): news gives a target as a plan ("연말까지 4000만명을 확보할 계획").
+        them, they count as any term ("달무리라는 이름은 …" for "달무리 확장판의 이름은?"). Korean
+        ``unweighed`` words other than these are the caller's (a follow-up's aim, 목표).
 
         Korean key terms count by their own idf (the unseen idf when the corpus lacks them);
         English words by the idf of their set of translations, or, when all translations are
@@ -312,7 +315,7 @@ class Answerability:
         known = total = 0.0
         korean = ranking.query.key if ranking.bridged is None else [t for t in ranking.query.key
                                                                     if not LATIN.search(t)]
-        for term in {t for t in korean if t not in NAME_WORDS | AIM_WORDS or t in vocab}:
+        for term in {t for t in korean if t not in unweighed or t in vocab}:
             weight = self.bm25.term_weight(term)
             total += weight
             known += weight if term in vocab else 0.0

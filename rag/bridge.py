@@ -140,7 +140,7 @@ class Bridge:
             groups.extend(translated)
         acting = set(_SUBJECT_ACRONYM.findall(text))
         return Bridged(tuple(Group(g.source, "unknown-name") if g.state == "absent" and g.source in acting else g
-                             for g in self._after_names(groups)))
+                             for g in self._after_names(groups, text)))
 
     def _compound(self, firsts: Iterable[str], second: str) -> tuple[str, ...]:
         """The corpus's compounds of a Korean word for the first English word and one for the second
@@ -148,21 +148,24 @@ class Bridge:
         lexicon rarely lists (krdict has 대화방) and Kiwi keeps whole. Compositional translation of
         compounds, checked against the corpus vocabulary (Tanaka & Baldwin 2003)."""
         seconds = self._parts(second)
-        return tuple(dict.fromkeys(a + b for a in firsts for b in seconds if a + b in self.vocabulary))
+        # Only the head may be one syllable: two would make common words by chance ("guest room" ->
+        # 손 + 실 = 손실, "prize win" -> 상승).
+        return tuple(dict.fromkeys(a + b for a in firsts for b in seconds if len(a) >= 2 and a + b in self.vocabulary))
 
     def _parts(self, word: str) -> list[str]:
         """The Korean words that may stand for an English word inside a compound, by its stems too."""
         return [t for key in _variants(lemma(word)) for t in self.lexicon.parts(key)]
 
-    def _after_names(self, groups: list[Group]) -> list[Group]:
-        """A plain word after a name may end the compound the corpus writes ("Open Chat rooms" ->
-        오픈채팅방, where the name's 채팅 and the room's 방 make one word): when the word itself finds
+    def _after_names(self, groups: list[Group], text: str) -> list[Group]:
+        """A plain word right after a name may end the compound the corpus writes ("Open Chat rooms"
+        -> 오픈채팅방, where the name's 채팅 and the room's 방 make one word): when the word itself finds
         nothing, the name's last part and the word's translation stand for it together."""
         out = list(groups)
         for k in range(1, len(groups)):
             group, before = groups[k], groups[k - 1]
             if before.state == "name" and before.terms and group.state in ("absent", "unknown") \
-                    and " " not in group.source and group.source.islower():
+                    and " " not in group.source and group.source.islower() \
+                    and re.search(rf"\b{re.escape(before.source)}\s+{re.escape(group.source)}\b", text):
                 terms = self._compound(before.terms[-1:], group.source)
                 if terms:
                     out[k] = Group(group.source, "found", terms, 1)
@@ -216,7 +219,7 @@ class Bridge:
                     continue
             if key not in STOP_LEMMAS:
                 group = self._translate_word(" ".join(words[start:end]), key, capitalised, sure)
-                if group.state != "found" and end - start == 2:
+                if group.state in ("absent", "unknown") and end - start == 2:
                     terms = self._compound(self._parts(words[start]), words[start + 1])
                     group = Group(group.source, "found", terms, 1) if terms else group
                 out.append(group)

@@ -207,7 +207,7 @@ class FollowUps:
         lead = _LEAD_EN.match(question) if english else None
         opens = bool(lead) or bool(tokens and tokens[0].tag == "MAJ")
         points = (bool(_POINTER_EN.search(question) or _PERSON_EN.search(question)) if english
-                  else any(_points_back(t) for t in tokens))
+                  else any(_points_back(tokens, i) for i in range(len(tokens))))
         asked = _words(question, tokens, english)
         if not (opens or points or len(asked) <= 2):
             return alone
@@ -221,7 +221,7 @@ class FollowUps:
         # those posts?").
         to_person = bool(_PERSON_EN.search(question) if english else _points_to_person(tokens))
         to_thing = (bool(_POINTER_EN.search(question)) if english
-                    else any(_points_back(t) for t in tokens) and not to_person)
+                    else any(_points_back(tokens, i) for i in range(len(tokens))) and not to_person)
         own_topic = sum(not w.anchor for w in asked) >= 2 and not to_thing
         # A question for a time asks for the one the last question named: "그럼 AI 투자 피크는 언제래?"
         # after a question about Q2 costs is not about Q2.
@@ -299,8 +299,8 @@ def _own(rest: str, english: bool) -> str:
     drop = []
     for i, tok in enumerate(tokens):
         # 그 모델, 그 사람들: the earlier turn's thing, one word; what follows is the follow-up's own
-        # ("그 사람들 하루 평균은?" asks about 하루 평균). Kiwi reads an opening 그 as IC at times.
-        if tok.tag in ("MM", "IC") and tok.form in _DEMONSTRATIVES:
+        # ("그 사람들 하루 평균은?" asks about 하루 평균).
+        if _demonstrative(tokens, i):
             j = i + 1
             while j < len(tokens) and tokens[j].tag in ("NNG", "NNP", "NNB", "XSN") and (
                     j == i + 1 or tokens[j].start == tokens[j - 1].start + tokens[j - 1].len):
@@ -318,14 +318,24 @@ def _points_to_person(tokens: Sequence) -> bool:
     for i, tok in enumerate(tokens):
         if tok.tag == "NP" and tok.form in ("그", "그녀", "그분"):
             return True
-        if tok.tag == "MM" and tok.form == "그" and i + 1 < len(tokens) and tokens[i + 1].form in _PERSONS:
+        if tok.form == "그" and _demonstrative(tokens, i) and i + 1 < len(tokens) and tokens[i + 1].form in _PERSONS:
             return True
     return False
 
 
-def _points_back(tok) -> bool:
+def _points_back(tokens: Sequence, i: int) -> bool:
     """그거, 거기, 그 (모델): a pronoun or demonstrative, not a question word (뭐, 몇, 어느)."""
-    return (tok.tag == "NP" and tok.form not in _ASKING_PRONOUNS) or (tok.tag == "MM" and tok.form in _DEMONSTRATIVES)
+    tok = tokens[i]
+    return (tok.tag == "NP" and tok.form not in _ASKING_PRONOUNS) or _demonstrative(tokens, i)
+
+
+def _demonstrative(tokens: Sequence, i: int) -> bool:
+    """그, 이, 저 before a noun: Kiwi tags them MM, or IC when they open the question ("그 서비스
+    요금은?"), as it tags the interjection of "그, 뭐였지?", which points at nothing."""
+    tok = tokens[i]
+    if tok.form not in _DEMONSTRATIVES:
+        return False
+    return tok.tag == "MM" or (tok.tag == "IC" and i + 1 < len(tokens) and tokens[i + 1].tag in ("NNG", "NNP"))
 
 
 def _particles_end(tokens: Sequence, i: int) -> int:

@@ -164,3 +164,11 @@ def test_english_one_stands_for_the_noun_asked_about_before():
 def test_a_demonstrative_points_back_with_one_word_and_the_rest_is_the_follow_ups_own(follow_ups, question, own):
     history = _history(("카카오톡 친구탭 이용자 수는 몇 명이야?", "카카오톡 친구탭 이용자 수는 3000만명이다. [1]"))
     assert follow_ups.complete(question, history).own == own
+
+
+def test_an_opening_demonstrative_that_kiwi_reads_as_an_interjection_points_back_like_any_other(follow_ups):
+    history = _history(("카카오톡 친구탭 이용자 수는 몇 명이야?", "카카오톡 친구탭 이용자 수는 3000만명이다. [1]"))
+    by_ic = follow_ups.complete("그 서비스 요금은 얼마래?", history)  # Kiwi: 그/IC
+    by_mm = follow_ups.complete("이 서비스 요금은 얼마래?", history)  # 이/MM
+    assert by_ic.searched.startswith("카카오톡 친구탭 이용자 수 ") and by_mm.searched.startswith("카카오톡 친구탭 이용자 수 ")
+    assert follow_ups.complete("그, 뭐였지?", history).own == "그, 뭐였지?"  # the interjection points at nothing

@@ -58,10 +58,13 @@ TARGETS = {"answer_accuracy": 0.90, "refusal_rate": 0.90}
 CEILING = 0.05  # false refusal
 MEASURED = {
     ("ko", "answer_accuracy"): 0.7826, ("ko", "refusal_rate"): 0.8667, ("ko", "false_refusal_rate"): 0.1739,
-    ("en", "answer_accuracy"): 0.4211, ("en", "refusal_rate"): 0.6429, ("en", "false_refusal_rate"): 0.2105,
+    ("en", "answer_accuracy"): 0.4211, ("en", "refusal_rate"): 0.6429, ("en", "false_refusal_rate"): 0.2632,
 }
 """All 71 follow-up turns of the 34 golden dialogues, asked with their history (issue 16). Not met
-yet: each target is a strict expected failure, and the measured value, less one question, a floor."""
+yet: each target is a strict expected failure, and the measured value, less one question, a floor.
+English false refusal rose from 0.2105 when "chat rooms" found the article's 채팅방 (twelfth
+session): a first turn about them is answered since, and its follow-up, answered before from an
+unrelated sentence, is refused; its answer accuracy is unchanged."""
 ROUNDING = 1e-4  # the report's four places, as in test_golden
 ONE = {("ko", True): 1 / 23, ("ko", False): 1 / 15, ("en", True): 1 / 19, ("en", False): 1 / 14}
 
