@@ -176,3 +176,22 @@ def test_a_why_question_prefers_a_sentence_that_gives_a_cause():
     rank = Ranking(QueryTerms((), (), ()), 1.0, [hit], np.array([0.82, 0.80], np.float32))
     answer = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer("왜 늘었어?", rank, supported=True)
     assert answer.citations[0].quote == sentences[1]
+
+
+def test_an_english_questions_rarer_words_choose_its_sentence_over_its_subject():
+    """The subject (카카오) is in every other sentence of an article on Kakao: for a translated
+    question, the sentence holding its rarer word (비용) wins where both hold one of its words."""
+    from rag.bridge import Bridged, Group
+    from rag.lexical import analyse
+
+    sentences = ["카카오는 AI 모델을 공개한다.", "내년 비용은 줄어든다.", "카카오 대표가 말했다."]
+    text = " ".join(sentences)
+    starts = [text.index(s) for s in sentences]
+    passage = Passage(text, "a.txt", "T", 0, len(text), tuple((a, a + len(s)) for a, s in zip(starts, sentences)))
+    terms = (("카카오", "ai", "모델", "공개"), ("내년", "비용", "줄어들"), ("카카오", "대표", "말"))
+    question = "What will Kakao's costs be?"
+    bridged = Bridged((Group("Kakao", "name", ("카카오",)), Group("costs", "found", ("비용",), 1)))
+    hit = Hit(0, passage, 1.0, 0.80, 0.80, 1.0, (0.80, 0.79, 0.70), terms)
+    rank = Ranking(analyse(question), 0.0, [hit], np.array([0.80, 0.79, 0.70], np.float32), bridged)
+    answer = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer(question, rank, supported=True)
+    assert answer.citations[0].quote == sentences[1]
