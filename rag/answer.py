@@ -65,9 +65,9 @@ class ExtractiveAnswerer:
         # A translated question's terms weigh by their rarity among these sentences: its translations
         # are too loose for every word to count alike (measured on the train sets: one more English
         # answer on the fresh set, none lost; for Korean ones, idf weights lost train dialogues).
-        rarity = _rarity(ranking.term_sets, candidates) if ranking.translated else None
-        picks = [(self._pick_sentences(h, ranking.term_sets, headline, typed, head_nouns, bonus, previous_quote,
-                                       rarity), h)
+        sets = list(dict.fromkeys(tuple(s) for s in ranking.term_sets))
+        weights = _rarity(sets, candidates) if ranking.translated else [1.0] * len(sets)
+        picks = [(self._pick_sentences(h, sets, weights, headline, typed, head_nouns, bonus, previous_quote), h)
                  for h in candidates]
         # The quote may come from a lower passage whose sentence fits clearly better, less a
         # penalty per rank: passages rank by more than their best sentence.
@@ -131,28 +131,22 @@ class ExtractiveAnswerer:
         related = [Citation.of(h.passage, round(h.score, 4)) for h in ranking.hits]
         return Answer(question, NOT_IN_ARTICLE[lang], False, [], related)
 
-    def _pick_sentences(self, hit: Hit, term_sets: Sequence[Sequence[str]], headline_bonus: float,
-                        typed: Callable[[str], bool] | None = None, head_nouns: frozenset[str] = frozenset(),
-                        head_bonus: float = 0.0,
-                        previous_quote: str | None = None,
-                        rarity: dict[tuple[str, ...], float] | None = None) -> tuple[list[tuple[int, int]], float]:
-        """Best sentence by similarity plus bonuses: for the share of the question's terms (or
-        their translations, weighed by ``rarity`` when given) it holds, and for echoing the
-        headline (news states its main facts there); a second sentence only when it is next to the
-        first and nearly as good."""
+    def _pick_sentences(self, hit: Hit, sets: Sequence[tuple[str, ...]], weights: Sequence[float],
+                        headline_bonus: float, typed: Callable[[str], bool] | None = None,
+                        head_nouns: frozenset[str] = frozenset(), head_bonus: float = 0.0,
+                        previous_quote: str | None = None) -> tuple[list[tuple[int, int]], float]:
+        """Best sentence by similarity plus bonuses: for the weighted share of the question's terms
+        (or their translations) it holds, and for echoing the headline (news states its main facts
+        there); a second sentence only when it is next to the first and nearly as good."""
         spans = list(hit.passage.sentences)
-        sets = list(dict.fromkeys(tuple(s) for s in term_sets))
+        total = sum(weights)
         headline = set(title_terms(hit.passage.title)) if headline_bonus else set()
         p = self.policy
         scores = []
         texts = hit.passage.sentence_texts() if typed or previous_quote else [""] * len(spans)
         for similarity, terms, text in zip(hit.sentence_scores, hit.sentence_terms, texts):
             present = set(terms)
-            if rarity:
-                total = sum(rarity[s] for s in sets)
-                overlap = sum(rarity[s] for s in sets if present.intersection(s)) / total if total else 0.0
-            else:
-                overlap = sum(1 for s in sets if present.intersection(s)) / len(sets) if sets else 0.0
+            overlap = sum(w for s, w in zip(sets, weights) if present.intersection(s)) / total if total else 0.0
             echo = len(present & headline) / len(headline) if headline else 0.0
             typed_bonus = p.answer_type_bonus if typed and typed(text) else 0.0
             held = head_bonus if head_nouns & present else 0.0
@@ -204,15 +198,12 @@ def _measured_translations(ranking: Ranking) -> frozenset[str]:
     return frozenset(group.terms) if group is not None and group.state == "found" else frozenset()
 
 
-
-def _rarity(term_sets: Sequence[Sequence[str]], hits: Sequence[Hit]) -> dict[tuple[str, ...], float]:
-    """How rare each term set is among the quotable sentences, as an idf (log(1 + n / df)): what an
-    English question says of its subject (카카오, in every other sentence of an article on Kakao)
-    tells no sentence from another; its rarer words do ("cost growth next year": 비용, 내년). A set
-    that no sentence holds weighs nothing."""
+def _rarity(sets: Sequence[tuple[str, ...]], hits: Sequence[Hit]) -> list[float]:
+    """How rare each term set is among the quotable sentences (those of ``hits``), as an idf,
+    log(1 + n / df): what an English question says of its subject (카카오, in every other sentence
+    of an article on Kakao) weighs least, its rarer words most ("cost growth next year": 비용, 내년).
+    A set that no sentence holds weighs as the rarest, so that the share stays one of the whole
+    question: one common word found is not the whole of a question whose other words are missing."""
     sentences = [set(terms) for h in hits for terms in h.sentence_terms]
-    out = {}
-    for s in dict.fromkeys(tuple(t) for t in term_sets):
-        df = sum(1 for present in sentences if present.intersection(s))
-        out[s] = math.log(1 + len(sentences) / df) if df else 0.0
-    return out
+    return [math.log(1 + len(sentences) / max(1, sum(1 for present in sentences if present.intersection(s))))
+            for s in sets]

@@ -184,14 +184,23 @@ def test_an_english_questions_rarer_words_choose_its_sentence_over_its_subject()
     from rag.bridge import Bridged, Group
     from rag.lexical import analyse
 
+    def quote(sentences, terms, scores, question, groups):
+        text = " ".join(sentences)
+        starts = [text.index(s) for s in sentences]
+        passage = Passage(text, "a.txt", "T", 0, len(text), tuple((a, a + len(s)) for a, s in zip(starts, sentences)))
+        hit = Hit(0, passage, 1.0, max(scores), max(scores), 1.0, scores, terms)
+        rank = Ranking(analyse(question), 0.0, [hit], np.array(scores, np.float32), Bridged(groups))
+        return ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer(question, rank, supported=True).citations[0].quote
+
     sentences = ["카카오는 AI 모델을 공개한다.", "내년 비용은 줄어든다.", "카카오 대표가 말했다."]
-    text = " ".join(sentences)
-    starts = [text.index(s) for s in sentences]
-    passage = Passage(text, "a.txt", "T", 0, len(text), tuple((a, a + len(s)) for a, s in zip(starts, sentences)))
     terms = (("카카오", "ai", "모델", "공개"), ("내년", "비용", "줄어들"), ("카카오", "대표", "말"))
-    question = "What will Kakao's costs be?"
-    bridged = Bridged((Group("Kakao", "name", ("카카오",)), Group("costs", "found", ("비용",), 1)))
-    hit = Hit(0, passage, 1.0, 0.80, 0.80, 1.0, (0.80, 0.79, 0.70), terms)
-    rank = Ranking(analyse(question), 0.0, [hit], np.array([0.80, 0.79, 0.70], np.float32), bridged)
-    answer = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer(question, rank, supported=True)
-    assert answer.citations[0].quote == sentences[1]
+    kakao = Group("Kakao", "name", ("카카오",))
+    groups = (kakao, Group("costs", "found", ("비용",), 1))
+    assert quote(sentences, terms, (0.80, 0.795, 0.70), "What will Kakao's costs be?", groups) == sentences[1]
+    # A word no sentence holds still counts in the whole: the subject alone found does not earn the
+    # full bonus over a more similar sentence ("… about dividends for shareholders?").
+    sentences = ["서비스를 새로 출시했다.", "카카오는 AI 모델을 공개한다.", "카카오 대표가 말했다."]
+    terms = (("서비스", "새로", "출시"), ("카카오", "ai", "모델", "공개"), ("카카오", "대표", "말"))
+    groups = (kakao, Group("dividends", "found", ("배당",), 1), Group("shareholders", "found", ("주주",), 1))
+    assert quote(sentences, terms, (0.80, 0.78, 0.70), "What did Kakao say about dividends for shareholders?",
+                 groups) == sentences[0]
