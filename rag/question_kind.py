@@ -328,11 +328,10 @@ def periods(q_tokens: Sequence) -> tuple[str, ...]:
 
 
 NAMED_PERIODS = {"주말": ("주말", "토요일", "일요일", "휴일"), "평일": ("평일", "주중"), "상반기": ("상반기", "전반기"),
-                 "하반기": ("하반기", "후반기"), "월간": ("월간", "매월", "매달", "한달")}
+                 "하반기": ("하반기", "후반기")}
 """Periods a question names by a word, with the other words news writes them with ("주말 방문자는?"
-over an article that counts weekday visitors is about another period, "월간 활성 이용자" over one
-that counts daily users another measure); not 올해, 작년 or 연말, which it also writes as 2023년,
-지난해 or 올해 말. Not English "monthly": news writes a monthly fee as "월 59만원"."""
+over an article that counts weekday visitors is about another period); not 올해, 작년 or 연말, which
+it also writes as 2023년, 지난해 or 올해 말."""
 
 
 _WEEK_PARTS = {"weekend": "주말", "weekends": "주말", "weekday": "평일", "weekdays": "평일"}

@@ -158,8 +158,6 @@ def test_a_named_period_is_named_by_any_of_its_words():
     from rag.answerability import _names_period
     assert _names_period("주말", "토요일과일요일에는") and _names_period("평일", "주중에는")
     assert not _names_period("주말", "평일기준1200만명")
-    # monthly users are another measure than daily ones (MAU, DAU)
-    assert _names_period("월간", "매달1억명이") and not _names_period("월간", "일간활성이용자수는3000만명")
 
 
 def test_supported_evidence():
