@@ -63,8 +63,8 @@ class ExtractiveAnswerer:
         else:
             head_nouns, bonus = _measured_translations(ranking), self.policy.head_bonus_translated
         # A translated question's terms weigh by their rarity among these sentences: its translations
-        # are too loose for every word to count alike (measured on the train sets: one more English
-        # answer on the fresh set, none lost; for Korean ones, idf weights lost train dialogues).
+        # are too loose for every word to count alike (measured on the train sets: three more English
+        # answers on the fresh sets, none lost; for Korean ones, idf weights lost train dialogues).
         sets = list(dict.fromkeys(tuple(s) for s in ranking.term_sets))
         weights = _rarity(sets, candidates) if ranking.translated else [1.0] * len(sets)
         picks = [(self._pick_sentences(h, sets, weights, headline, typed, head_nouns, bonus, previous_quote), h)
