@@ -504,6 +504,9 @@ def without_written(tokens: Sequence, candidate: Span, written: frozenset[str], 
     return span(tokens, kept[0], kept[-1])
 
 
+_COUNTRY_HEADS = frozenset({"나라", "국가"})
+
+
 def country_part(tokens: Sequence, candidate: Span, head_noun: str | None) -> Span:
     """For a question that asks for a country (나라, 국가), the first of the places written in a row
     from the wider to the narrower ("말레이시아 세팡" -> 말레이시아, "독일 라이프치히" -> 독일). The
@@ -515,9 +518,6 @@ def country_part(tokens: Sequence, candidate: Span, head_noun: str | None) -> Sp
     if len(words) < 2 or not all(tokens[k].tag == "NNP" for w in words for k in w):
         return candidate
     return span(tokens, words[0][0], words[0][-1])
-
-
-_COUNTRY_HEADS = frozenset({"나라", "국가"})
 
 
 def proper(candidate: Span, tokens: Sequence) -> bool:

@@ -206,10 +206,11 @@ class FollowUps:
                                                            _english(context.question)))
         lead = _LEAD_EN.match(question) if english else None
         opens = bool(lead) or bool(tokens and tokens[0].tag == "MAJ")
-        points = (bool(_POINTER_EN.search(question) or _PERSON_EN.search(question)) if english
-                  else any(_points_back(tokens, i) for i in range(len(tokens))))
+        pointer = (bool(_POINTER_EN.search(question)) if english
+                   else any(_points_back(tokens, i) for i in range(len(tokens))))
+        to_person = bool(_PERSON_EN.search(question)) if english else _points_to_person(tokens)
         asked = _words(question, tokens, english)
-        if not (opens or points or len(asked) <= 2):
+        if not (opens or pointer or (english and to_person) or len(asked) <= 2):
             return alone
         said = {k for w in asked for k in w.keys}
         # An aim is the aim of the figure asked before: "연말 목표는?" after the users of a tab asks for
@@ -219,9 +220,7 @@ class FollowUps:
         # and times of the question before; an elliptic one ("게임은?") keeps its topic too, and so
         # does one that points at a thing said before ("거기서 돈은 어떻게 벌어?", "Who gets to see
         # those posts?").
-        to_person = bool(_PERSON_EN.search(question) if english else _points_to_person(tokens))
-        to_thing = (bool(_POINTER_EN.search(question)) if english
-                    else any(_points_back(tokens, i) for i in range(len(tokens))) and not to_person)
+        to_thing = pointer and (english or not to_person)
         own_topic = sum(not w.anchor for w in asked) >= 2 and not to_thing
         # A question for a time asks for the one the last question named: "그럼 AI 투자 피크는 언제래?"
         # after a question about Q2 costs is not about Q2.
