@@ -27,7 +27,8 @@ DAY_HALVES = {"오전": "a.m.", "새벽": "a.m.", "아침": "a.m.", "오후": "p
 _PERIOD_PART = re.compile(rf"(.+?)\s*({'|'.join(sorted(PERIOD_PARTS, key=len, reverse=True))})")
 _CLOCK = re.compile(rf"(?:({'|'.join(DAY_HALVES)})\s*)?(\d{{1,2}})시(?:\s*(\d{{1,2}})분)?")
 _COUNTERS = {"명": "people", "개": "", "건": "cases", "곳": "places", "배": "times", "시간": "hours",
-             "년": "years", "개월": "months", "일": "days", "분": "minutes", "회": "times"}
+             "년": "years", "개월": "months", "일": "days", "분": "minutes", "초": "seconds", "회": "times"}
+_DURATION_PART = re.compile(r"(\d+)\s*(시간|개월|년|일|분|초)\s*")
 
 
 def parse_number(text: str) -> float | None:
@@ -102,8 +103,15 @@ def to_english(text: str) -> str | None:
     money = re.fullmatch(r"(.+?)\s*원", bare)
     if money and (value := parse_number(money.group(1))) is not None:
         return f"KRW {_scale(value)} ({bare})"
+    parts = _DURATION_PART.findall(bare)
+    if len(parts) > 1 and "".join(_DURATION_PART.sub(lambda m: m.group(1) + m.group(2), bare).split()) == "".join(
+            digits + unit for digits, unit in parts):  # "2분50초", "1시간 30분": each part in English
+        return " ".join(f"{int(digits)} {_COUNTERS[unit][:-1] if int(digits) == 1 else _COUNTERS[unit]}"
+                        for digits, unit in parts) + f" ({bare})"
     for counter, noun in sorted(_COUNTERS.items(), key=lambda kv: -len(kv[0])):
         counted = re.fullmatch(rf"(.+?)\s*{counter}", bare)
         if counted and (value := parse_number(counted.group(1))) is not None:
-            return f"{_scale(value)}{' ' + noun if noun else ''} ({bare})".replace(" (", " (", 1)
+            if value == 1 and noun:
+                noun = "person" if noun == "people" else noun[:-1]
+            return f"{_scale(value)}{' ' + noun if noun else ''} ({bare})"
     return None

@@ -13,6 +13,8 @@ from rag.figures import parse_number, to_english
     ("10월 말", "the end of October (10월 말)"), ("1950년대 후반", "the late 1950s (1950년대 후반)"),
     ("지난해 4월", "April last year (지난해 4월)"), ("오전 6시 12분", "6:12 a.m. (오전 6시 12분)"),
     ("오후 2시", "2 p.m. (오후 2시)"), ("10월 중순", "mid-October (10월 중순)"),
+    ("2분50초", "2 minutes 50 seconds (2분50초)"), ("1시간 30분", "1 hour 30 minutes (1시간 30분)"),
+    ("1명", "1 person (1명)"), ("1시간", "1 hour (1시간)"),
 ])
 def test_to_english(korean, english):
     assert to_english(korean) == english
