@@ -196,22 +196,53 @@ def quoted(tokens: Sequence, quote: str) -> list[Span]:
     return out
 
 
-_SAID = re.compile(r"(?:뭐|무엇|무어)(?:이)?라고\s*(?:말|했|밝|강조|설명|주장|언급|전망|예상|답|내다)"
+_SAID = re.compile(r"(?:뭐|무엇|무어)(?:이)?라고\s*(?:말|했|밝|강조|설명|주장|언급|전망|예상|답|내다|공시|발표)"
                    r"|\bwhat did\b.+\bsay\b", re.I)
 _SPEECH = re.compile(r'"([^"\n]{2,400})"|“([^”\n]{2,400})”')
 
 
+def speeches(quote: str) -> tuple[tuple[int, int], ...]:
+    """Where the quote's direct speech ("…") lies, as offsets."""
+    return tuple(m.span(m.lastindex) for m in _SPEECH.finditer(quote))
+
+
 def speech(question: str, tokens: Sequence, quote: str) -> Span | None:
     """"그 사람은 로컬 서비스에 대해선 뭐라고 했어?" asks for what was said: the quote's first words
-    in double quotation marks ("지리적으로 가까운 단골 매장을 중심으로 …")."""
+    in double quotation marks ("지리적으로 가까운 단골 매장을 중심으로 …"), else the first clause it
+    reports ("… 오픈채팅방 활용도를 높이겠다는 계획을 밝혔다")."""
     if not _SAID.search(question):
         return None
     match = _SPEECH.search(quote)
     if match is None:
-        return None
+        return reported(tokens, quote)
     start, end = match.span(match.lastindex)
     inside = [i for i, t in enumerate(tokens) if t.start >= start and t.start + t.len <= end]
     return Span(start, end, tuple(tokens[i].form for i in inside), inside[0]) if inside else None
+
+
+_REPORTING = frozenset({"다는", "라는", "자는", "냐는", "다고", "라고", "자고", "냐고"})
+_SAYING = ("말하", "밝히", "설명", "강조", "전망", "예상", "공시", "덧붙이", "주장", "언급", "전하", "발표", "약속",
+           "지적", "답하")
+
+
+def reported(tokens: Sequence, quote: str) -> Span | None:
+    """The clause that indirect speech reports, from after the sentence's topic to its 다: "카카오는
+    … 오픈채팅방 활용도를 높이겠다는 계획을 밝혔다" -> "… 오픈채팅방 활용도를 높이겠다". Only where a
+    verb of saying follows within a noun and its particle ("…다고 밝혔다", "…다는 계획을 밝혔다")."""
+    for j, tok in enumerate(tokens):
+        if tok.form not in _REPORTING or tok.tag not in ("ETM", "EC") or not j:
+            continue
+        if not any(t.form.startswith(_SAYING) for t in tokens[j + 1:j + 4]):
+            continue
+        first = max((k + 1 for k in range(j) if tokens[k].tag == "SF"), default=0)
+        topic = next((k for k in range(first, j) if tokens[k].tag == "JX"), None)
+        if topic is not None:
+            first = topic + 1
+        if first >= j:
+            return None
+        end = tok.start + len(tok.form) - 1
+        return Span(tokens[first].start, end, tuple(t.form for t in tokens[first:j + 1]), first)
+    return None
 
 
 def definition(q_tokens: Sequence, tokens: Sequence) -> Span | None:
@@ -637,10 +668,17 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
             j = unit
             if j + 1 < len(tokens) and tokens[j + 1].form == "째" and _gap(tokens, j) == 0:  # 2번째
                 j += 1
+            # A duration in two units is one amount: "4분10초", "1시간 30분", "3년 6개월".
+            while (j + 2 < len(tokens) and tokens[j + 1].tag == "SN" and _gap(tokens, j) <= 1
+                   and _gap(tokens, j + 1) == 0 and tokens[j + 2].form == _SMALLER_UNIT.get(tokens[j].form)):
+                j += 2
         # An ordinal's prefix belongs to it: 제64대, not 64대.
         ordinal = i > 0 and tokens[i - 1].tag == "XPN" and tokens[i - 1].form == "제" and _gap(tokens, i - 1) == 0
         yield span(tokens, i - 1 if ordinal else i, j)
         i = j + 1
+
+
+_SMALLER_UNIT = {"시간": "분", "분": "초", "년": "개월", "개월": "일", "일": "시간"}
 
 
 def ordinal_in_words(forms: Sequence[str]) -> bool:

@@ -181,28 +181,28 @@ class SpanWeights:
     multiplies one feature of ``rag.span_features`` and the candidate with the highest sum answers.
     Negative weights are allowed: a feature may speak against a candidate. Fitted by
     ``python -m benchmarks.fit_spans`` on train questions only (KorQuAD's read quarter, the golden
-    train splits and train dialogues), which prints these values (to within 0.01 since two later
-    question-kind rules changed a few candidates)."""
+    train splits and train dialogues), which prints these values."""
 
-    titled: float = 1.317
-    named: float = 1.289
-    next_to: float = 1.677
-    in_clause: float = 0.12
-    closeness: float = 0.937
-    subject: float = 0.181
-    object: float = 0.239
-    same_role: float = 0.805
-    predicate: float = 1.597
-    quoted: float = 0.61
-    glossed: float = -1.523
-    tokens: float = 0.052
-    proper: float = 0.418
-    one_letter: float = -0.634
-    position: float = -0.031
-    copula: float = 0.705
-    holds_head: float = 1.072
-    said: float = -0.664
-    person: float = -0.782
+    titled: float = 1.483
+    named: float = 1.912
+    next_to: float = 2.315
+    in_clause: float = 0.177
+    closeness: float = 1.475
+    subject: float = 0.195
+    object: float = 0.218
+    same_role: float = 0.82
+    predicate: float = 1.858
+    quoted: float = 0.968
+    glossed: float = -2.294
+    tokens: float = 0.015
+    proper: float = 0.63
+    one_letter: float = -0.662
+    position: float = -0.201
+    copula: float = 0.937
+    holds_head: float = 1.218
+    said: float = -1.224
+    person: float = -1.071
+    framing: float = -0.549
 
     def __post_init__(self) -> None:
         _check_weights(self, signed=True)

@@ -17,7 +17,7 @@ from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, candidates, chosen_option, coordinated,
                               country_part, definition, described, described_in_english, ordinal_in_words, quoted,
-                              respective, span, speech, text_tokens, through_head, unsaid, without_written,
+                              respective, span, speech, speeches, text_tokens, through_head, unsaid, without_written,
                               written_words)
 from rag.config import SpanWeights
 from rag.figures import to_english
@@ -128,7 +128,8 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     named = bool(WHERE.search(question)) or head_noun in NAMED_HEADS
     titled = head_noun is None or head_noun in NAMED_HEADS or head_noun in TITLE_HEADS
     return _Reading(wanted, None, spans,
-                    context(q_tokens, tokens, sets, asked, head_noun, focus, titles, named, titled))
+                    context(q_tokens, tokens, sets, asked, head_noun, focus, titles, named, titled,
+                            speeches(quote) if wanted == "thing" else ()))
 
 
 _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|\b(?:grow|grew|rise|rose|fall|fell|increase|decrease|drop|"
@@ -174,9 +175,12 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
         # researchers …?" had quoted 3000억원 of research spending (a bare 1억 may count users).
         spans = [s for s in spans if not _in_currency(tokens, s)]
     if wanted == "amount":
-        rate = bool(_CHANGE.search(question))
-        keep = [s for s in spans if ("%" in s.forms) == (rate or bool(_PERCENT.search(question)))]
         unit = counter(q_tokens)
+        percent = bool(_PERCENT.search(question))
+        # A change asked for in a unit of its own counts where it ends: "몇 명으로 늘린대" is 4000만명,
+        # not the 36% it grows by.
+        rate = bool(_CHANGE.search(question)) and (unit is None or percent)
+        keep = [s for s in spans if ("%" in s.forms) == (rate or percent)]
         if unit:  # "몇 개" asks for a count of 개, "몇 위" for a rank
             keep = [s for s in keep if unit in s.forms] or keep
         if rate:  # the rate that a change word follows ("34% 감소"), not a level ("영업이익률은 5.6%")

@@ -15,6 +15,11 @@ def test_amounts_keep_their_myriads_and_unit_but_not_their_particle_or_a_date():
     assert _texts(quote, "amount") == ["12%", "2조425억원", "100만 명"]
 
 
+def test_a_duration_in_two_units_is_one_amount_but_two_figures_side_by_side_are_two():
+    quote = "배차 시간이 4분10초에서 2분50초로 줄었고 1시간 30분 만에 5분 10명이 왔다."
+    assert _texts(quote, "amount") == ["4분10초", "2분50초", "1시간 30분", "5분", "10명"]
+
+
 def test_numbers_in_words_with_their_counter_are_amounts_but_a_determiner_alone_is_not():
     assert _texts("관객 만오천명이 모였고 함정 한 척이 반파되었다.", "amount") == ["만오천명", "한 척"]
     assert _texts("한 회사가 두 가지 방법을 썼다.", "amount") == ["두 가지"]

@@ -28,7 +28,7 @@ NOT_YET = {
     ("target", "en", "mrr"): 0.9643,
     ("target", "en", "answer_accuracy"): 0.8929,
     ("target", "ko", "short_answer_accuracy"): 0.6571,
-    ("target", "en", "short_answer_accuracy"): 0.6071,
+    ("target", "en", "short_answer_accuracy"): 0.7143,
 }
 """Measured with the lexicon bridge (issue 12), all 84 questions on the seed article: the value each
 unmet bound stands at (English refusal met its target, 0.90, once English counts and amounts were

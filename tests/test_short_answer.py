@@ -125,6 +125,11 @@ def test_a_change_answers_with_where_the_figure_stands_unless_its_start_is_asked
     bare = "친구탭 이용자 2200만명에서 3000만명으로 증가했다."
     assert find("이용자는 몇 명이야?", [("이용자",)], bare, 0, "ko").text == "3000만명"
     assert find("친구탭 이용자 수 작년엔 얼마였어?", [*sets, ("작년",)], quote, 0, "ko").text == "2200만명"
+    # A change asked for in a unit of its own counts where it ends, not by how much it grows.
+    plan = quote.replace("성장했다.", "성장했다. 연말까지 4000만명의 일간 활성 이용자를 확보할 계획이다.")
+    assert find("친구탭 일간 활성 이용자 수를 연말까지 몇 명으로 늘린대?", [*sets, ("연말",)], plan, 0,
+                "ko").text == "4000만명"
+    assert find("친구탭 일간 활성 이용자 수는 몇 퍼센트 늘었어?", sets, plan, 0, "ko").text == "36%"
     price = "가격은 1만원에서 1만2000원으로 인상됐다."
     assert find("What was the previous price?", [("가격",)], price, 0, "en").text == "1만원"
 
@@ -304,6 +309,11 @@ def test_what_someone_said_is_the_speech_in_quotation_marks():
     quote = '홍 대표는 "단골 매장을 중심으로 다양한 혜택을 제공하는 로컬 서비스 공간을 마련할 계획"이라고 말했다.'
     short = find("홍 대표는 로컬 서비스에 대해 뭐라고 말했어?", [("홍",), ("대표",), ("로컬",), ("서비스",)], quote, 0, "ko")
     assert short and short.text.startswith("단골 매장") and short.text.endswith("계획")
+    # Without quotation marks, the clause that indirect speech reports, up to its 다.
+    plan = ("'2분기 실적 콘퍼런스콜'에서 카카오는 향후 카카오톡 내 인터렉티브를 강화하는 서비스를 내놓고, "
+            "오픈채팅방 활용도를 높이겠다는 계획을 밝혔다.")
+    said = find("What did Kakao say it would do with open chat rooms?", [("카카오",), ("오픈채팅방",)], plan, 0, "en")
+    assert said and said.text.startswith("향후 카카오톡") and said.text.endswith("활용도를 높이겠다")
     # "무엇이라고 하는가" asks what something is called, not what someone said.
     assert speech("가을의 금강산은 무엇이라고 하는가?", text_tokens(quote), quote) is None
 

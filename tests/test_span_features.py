@@ -46,6 +46,18 @@ def test_a_speaker_with_a_title_is_not_what_a_thing_question_asks_for():
     assert short and "혜택" in short.text
 
 
+def test_outside_direct_speech_stands_the_speaker_and_the_venue_not_what_was_said():
+    quote = '홍 대표는 컨퍼런스콜에서 "매일 방문하는 탭이 3개(친구·채팅·오픈채팅)가 됐다"고 말했다.'
+    tokens = text_tokens(quote)
+    at = {t.form: i for i, t in enumerate(tokens)}
+    c = context(question_tokens("매일 방문하는 탭은?"), tokens, [frozenset({"탭"})], frozenset({"탭"}), None,
+                frozenset(), [], False, False, speech=((quote.index('"') + 1, quote.rindex('"')),))
+    assert features(span(tokens, at["컨퍼런스"], at["콜"]), c)["framing"] == 1.0
+    assert features(span(tokens, at["채팅"], at["채팅"]), c)["framing"] == 0.0
+    short = find("Which tabs get daily visitors?", [("탭",), ("방문",), ("매일",)], quote, 0, "en")
+    assert short and short.text in ("친구", "친구·채팅·오픈채팅", "채팅")
+
+
 def test_weighed_lists_the_candidates_with_their_features_unless_the_structure_answers():
     listed = weighed("정부의 책임론을 주장한 당은?", [("정부",), ("책임론",), ("주장",), ("당",)],
                      "여당인 한빛당은 정부의 책임론을 주장했다.")
