@@ -41,7 +41,7 @@ def candidates(pipeline: RagPipeline, question: str, expected: list[str], exact:
     if not answer.answerable or not answer.citations or not expected:
         return None, answer.text
     asked = pipeline.retriever.terms(answer.searched_for).asked
-    weighed = short_answer.weighed(answer.searched_for, asked, answer.citations[0].quote)
+    weighed = short_answer.weighed(answer.searched_for, asked, answer.citations[0].quote, answer.citations[0].text)
     if not weighed:
         return None, answer.text
     if exact:

@@ -73,7 +73,8 @@ class ExtractiveAnswerer:
         # penalty per rank: passages rank by more than their best sentence.
         rank, ((spans, best), top) = max(enumerate(picks), key=lambda x: x[1][0][1] - self.policy.rank_penalty * x[0])
         citation = Citation.of(top.passage, round(top.score, 4), (spans[0][0], spans[-1][1]))
-        short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang, self.span_weights)
+        short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang, self.span_weights,
+                                  top.passage.text)
         # Not for follow-ups: their passage is found by the carried topic, so a neighbour's figure
         # is no evidence that it answers what they ask; nor for a sum of money that the quote lacks
         # (it gives a rate): the neighbour's sum is another figure's ("뮤직 매출액은 몇 억원이야?"
@@ -108,7 +109,7 @@ class ExtractiveAnswerer:
                 joined = (min(span[0], sentences[j][0]), max(span[1], sentences[j][1]))
                 citation = Citation.of(hit.passage, round(hit.score, 4), joined)
                 short = short_answer.find(question, asked, citation.quote, citation.quote_start, lang,
-                                          self.span_weights)
+                                          self.span_weights, hit.passage.text)
                 if short is not None and not span[0] <= short.start < span[1]:
                     found.append((hit.sentence_scores[j], citation, short))
         if not found:

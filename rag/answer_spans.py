@@ -73,10 +73,12 @@ def span(tokens: Sequence, i: int, j: int) -> Span:
 _DURATION_UNITS = frozenset({"년", "일", "주"})
 
 
-def candidates(tokens: Sequence, kind: Kind, duration: bool = False) -> list[Span]:
+def candidates(tokens: Sequence, kind: Kind, duration: bool = False, someone: frozenset[str] = frozenset()
+               ) -> list[Span]:
     """Every span of ``kind`` in the quote's tokens; for an amount of time asked for (``duration``:
     "얼마 동안", "how long") also those counted in years, days or weeks ("3-4천년", "2년"), which are
-    otherwise dates (hours are amounts already: "24시간")."""
+    otherwise dates (hours are amounts already: "24시간"); for a person also a common noun that
+    names someone (``someone``, from :func:`animate`: "소상공인", "원하는 사람에게만")."""
     if kind == "cause":
         return _causes(tokens)
     if kind == "time":
@@ -100,11 +102,42 @@ def candidates(tokens: Sequence, kind: Kind, duration: bool = False) -> list[Spa
         # An acronym alone (AI, CIO) names a thing or a title, not a person.
         names = _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
         return [_titled(tokens, _regnal(tokens, _first_name(tokens, _whole_word(tokens, s)))) for s in names
-                if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)]
+                if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)] + [
+            _noun_ending(tokens, i) for i, t in enumerate(tokens) if t.tag == "NNG" and t.form in someone]
     # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
     return [_with_counter(tokens, s) for s in _runs(tokens, lambda t: t.tag in _NOUN and t.form not in _RELATIONAL)
             if not _predicate(tokens, s) and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
+
+
+_TO_SOMEONE = frozenset({"에게", "한테", "께", "에게서", "한테서", "에게로"})
+"""Particles Korean keeps for the animate: what they follow is someone (a person or a group)."""
+
+
+@lru_cache(maxsize=1024)
+def animate(text: str) -> frozenset[str]:
+    """The common nouns that a text marks as someone by 에게, 한테 or 께 ("방장에게", "소상공인들에게",
+    "원하는 사람에게만"): a "누가" question whose answer is no name may be answered by one of them,
+    wherever in the passage the quote writes it ("소상공인 매출 향상에도 도움을 줄 것")."""
+    tokens = text_tokens(text)
+    found = set()
+    for i, tok in enumerate(tokens):
+        if tok.tag != "JKB" or tok.form not in _TO_SOMEONE or not i:
+            continue
+        k = i - 2 if tokens[i - 1].tag == "XSN" and i > 1 else i - 1  # 소상공인들에게, 선생님께
+        # A title stands after the name that answers ("박정희 대통령에게"), not for it.
+        if tokens[k].tag == "NNG" and len(tokens[k].form) > 1 and tokens[k].form not in PERSON_TITLES:
+            found.add(tokens[k].form)
+    return frozenset(found)
+
+
+def _noun_ending(tokens: Sequence, i: int) -> Span:
+    """The compound noun that ends at token ``i``, with its prefix: "소상공인" (소 + 상공인), "비즈니스 파트너"."""
+    first = i
+    while first and tokens[first - 1].tag in ("NNG", "XPN") and _gap(tokens, first - 1) <= (
+            0 if tokens[first - 1].tag == "XPN" else 1):
+        first -= 1
+    return span(tokens, first, i)
 
 
 def _with_counter(tokens: Sequence, run: Span) -> Span:

@@ -15,10 +15,10 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, candidates, chosen_option, coordinated,
-                              country_part, definition, described, described_in_english, ordinal_in_words, quoted,
-                              respective, span, speech, speeches, text_tokens, through_head, unsaid, without_written,
-                              written_words)
+from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, animate, candidates, chosen_option,
+                              coordinated, country_part, definition, described, described_in_english, ordinal_in_words,
+                              proper, quoted, respective, span, speech, speeches, text_tokens, through_head, unsaid,
+                              without_written, written_words)
 from rag.config import SpanWeights
 from rag.figures import to_english
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head,
@@ -41,10 +41,11 @@ class ShortAnswer:
 
 
 def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_start: int, lang: str,
-         weights: SpanWeights | None = None) -> ShortAnswer | None:
+         weights: SpanWeights | None = None, passage: str = "") -> ShortAnswer | None:
     """The span of ``quote`` (at document offset ``quote_start``) that answers ``question``, or None.
-    ``term_sets`` are the question's terms, each a set of alternatives (an English word's translations)."""
-    reading = _read(question, term_sets, quote)
+    ``term_sets`` are the question's terms, each a set of alternatives (an English word's translations);
+    ``passage``, the text the quote comes from, tells which common nouns name someone."""
+    reading = _read(question, term_sets, quote, passage)
     if reading is None:
         return None
     best = reading.answer
@@ -55,14 +56,17 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     if best is None:
         return None
     text = quote[best.start:best.end]
-    return ShortAnswer(text, display(text, reading.kind, lang), quote_start + best.start, quote_start + best.end)
+    name = reading.kind != "person" or proper(best, reading.tokens)
+    return ShortAnswer(text, display(text, reading.kind, lang, name), quote_start + best.start,
+                       quote_start + best.end)
 
 
-def weighed(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> list[tuple[str, dict[str, float]]]:
+def weighed(question: str, term_sets: Sequence[Sequence[str]], quote: str, passage: str = ""
+            ) -> list[tuple[str, dict[str, float]]]:
     """The candidates that :class:`SpanWeights` choose among (those no other outranks), as texts
     with their features, for fitting the weights (``benchmarks/fit_spans.py``); empty where the
     quote's structure answers."""
-    reading = _read(question, term_sets, quote)
+    reading = _read(question, term_sets, quote, passage)
     if reading is None or reading.answer is not None or not reading.spans:
         return []
     ranks = [outranks(s, reading.context) for s in reading.spans]
@@ -73,6 +77,7 @@ def weighed(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> li
 @dataclass(frozen=True)
 class _Reading:
     kind: Kind
+    tokens: Sequence
     answer: Span | None
     """The span a structural reader found, if one did."""
     spans: Sequence[Span] = ()
@@ -80,7 +85,7 @@ class _Reading:
     context: Context | None = None
 
 
-def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Reading | None:
+def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str, passage: str) -> _Reading | None:
     sets = term_sets_of(question, term_sets)
     # Numbers the question writes are said, also inside a serial ("19-20세기에 …", one token there).
     asked = frozenset().union(*sets, _DIGITS.findall(question))
@@ -90,7 +95,8 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     if wanted is None:
         return None
     tokens = text_tokens(quote)
-    found = candidates(tokens, wanted, asks_duration(question))
+    someone = animate(passage or quote) if wanted == "person" else frozenset()
+    found = candidates(tokens, wanted, asks_duration(question), someone)
     # Questions built so that the quote's structure answers them, before the general choice.
     structural = ((chosen_option(q_tokens, tokens) if wanted != "amount" else None)
                   or (speech(question, tokens, quote) or definition(q_tokens, tokens) if wanted == "thing" else None)
@@ -99,7 +105,7 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
                   or (coordinated(q_tokens, tokens) if wanted in ("thing", "person") else None)
                   or respective(tokens, found, asked))
     if structural is not None:
-        return _Reading(wanted, structural)
+        return _Reading(wanted, tokens, structural)
     # The unit a count is asked in says nothing of which figure answers: "몇 위" leaves 5위 unsaid though
     # "9월 5일" writes its 5; a figure the question writes whole is said ("총 9명 중 몇 명").
     said = asked - {counter(q_tokens)} if wanted == "amount" else asked
@@ -116,7 +122,7 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
               if wanted == "thing" else [])
     spans += titles
     if not spans:
-        return _Reading(wanted, None)
+        return _Reading(wanted, tokens, None)
     spans = _narrow(question, q_tokens, wanted, spans, tokens)
     if wanted == "amount" and not _asks_start(question, q_tokens):
         spans = _ends_of_changes(tokens, spans, asked)
@@ -127,8 +133,8 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str) -> _Rea
     focus = FIGURE_NOUNS | said_times if wanted == "amount" else frozenset()
     named = bool(WHERE.search(question)) or head_noun in NAMED_HEADS
     titled = head_noun is None or head_noun in NAMED_HEADS or head_noun in TITLE_HEADS
-    return _Reading(wanted, None, spans,
-                    context(q_tokens, tokens, sets, asked, head_noun, focus, titles, named, titled,
+    return _Reading(wanted, tokens, None, spans,
+                    context(q_tokens, tokens, sets, asked, head_noun, focus, titles, named, titled, someone,
                             speeches(quote) if wanted == "thing" else ()))
 
 
@@ -328,15 +334,16 @@ def _changes(tokens: Sequence, candidate: Span) -> bool:
     return after < len(tokens) and bool(_CHANGE.match(tokens[after].form))
 
 
-def display(text: str, wanted: Kind, lang: str) -> str:
+def display(text: str, wanted: Kind, lang: str, name: bool = True) -> str:
     """What the asker sees first: the span itself for Korean questions; for English ones figures
-    and dates in English with the Korean after them, names romanised with the Korean after them."""
+    and dates in English with the Korean after them, names romanised with the Korean after them (a
+    person named by a common noun, ``name`` False, is no name: "소상공인" stays as it is)."""
     if lang == "ko":
         return text
     english = to_english(text)
     if english:
         return english
-    if wanted == "person" and FULL_NAME.fullmatch(text) and text[0] in SURNAMES:
+    if wanted == "person" and name and FULL_NAME.fullmatch(text) and text[0] in SURNAMES:
         # Romanised as a personal name only when it starts with a surname: not "Ka Ka-o-tok".
         return f"{person_name(text)} ({text})"
     return text

@@ -141,6 +141,9 @@ class Context:
     """The question's verbs ("주장한" -> 주장)."""
     role: str | None
     """The role of the question word ("무엇을" -> object)."""
+    someone: frozenset[str]
+    """For a question about a person, the common nouns the passage names someone by ("소상공인"):
+    candidates that are no name, weighed apart from names."""
     speech: tuple[tuple[int, int], ...]
     """The quote's direct speech, for a question about a thing: it says the answer, while the speaker
     and the venue stand outside it ("홍 대표는 컨퍼런스콜에서 \"… 탭이 3개(친구·채팅·오픈채팅)가 됐고\")."""
@@ -148,10 +151,10 @@ class Context:
 
 def context(q_tokens: Sequence, tokens: Sequence, sets: Sequence[frozenset[str]], asked: frozenset[str],
             head_noun: str | None, focus: frozenset[str], titles: Sequence[Span], named: bool, titled: bool,
-            speech: tuple[tuple[int, int], ...] = ()) -> Context:
+            someone: frozenset[str] = frozenset(), speech: tuple[tuple[int, int], ...] = ()) -> Context:
     """The question's particle of 어디, verbs and question-word role, read once per quote."""
     return Context(tokens, sets, asked, head_noun, focus, titles, named, titled, _where_particle(q_tokens),
-                   _predicates(q_tokens), _asked_role(q_tokens), speech)
+                   _predicates(q_tokens), _asked_role(q_tokens), someone, speech)
 
 
 def outranks(s: Span, c: Context) -> tuple[bool, bool]:
@@ -188,6 +191,7 @@ def features(s: Span, c: Context) -> dict[str, float]:
         "said": sum(f.lower() in c.asked for f in s.forms) / len(s.forms),
         "person": float(s.forms[-1] in PERSON_TITLES or (following is None and after < len(tokens)
                                                           and tokens[after].form in PERSON_TITLES)),
+        "someone": float(s.forms[-1] in c.someone and not proper(s, tokens)),
         "framing": float(bool(c.speech) and not any(a <= s.start and s.end <= b for a, b in c.speech)),
     }
 

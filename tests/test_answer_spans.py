@@ -1,6 +1,6 @@
 """Candidate answer spans of each kind, cut along Kiwi's tokens as exact slices of the quote."""
 
-from rag.answer_spans import (candidates, coordinated, definition, quoted, text_tokens, unsaid, without_written,
+from rag.answer_spans import (animate, candidates, coordinated, definition, quoted, text_tokens, unsaid, without_written,
                               written_words)
 from rag.kiwi import kiwi
 from rag.question_kind import question_tokens
@@ -46,6 +46,16 @@ def test_a_person_is_a_run_of_proper_nouns_not_an_acronym():
     # Kiwi splits an unknown name (김유 + 찬); the name is the whole word, not a longer noun glued on.
     assert _texts("김유찬은 기자회견을 열었다.", "person") == ["김유찬"]
     assert "자유당소속" not in _texts("자유당소속 수상인 알렉산더 매캔지는 말했다.", "person")
+
+
+def test_someone_is_a_common_noun_the_text_marks_by_a_particle_kept_for_the_animate():
+    passage = "소상공인 매출 향상에도 도움을 줄 것이다. 소상공인들에게 기회를 넓히고 박정희 대통령에게 편지를 썼다."
+    assert animate(passage) == frozenset({"상공인"})  # 소 is Kiwi's prefix; a title stands for no one
+    assert animate("원하는 사람에게만 공유하고 정부에 책임을 물었다.") == frozenset({"사람"})
+    tokens = kiwi().tokenize(passage)
+    texts = [passage[s.start:s.end] for s in candidates(tokens, "person", someone=animate(passage))]
+    assert "소상공인" in texts and "박정희" in texts and "대통령" not in texts
+    assert "소상공인" not in _texts(passage, "person")  # only where the passage says so
 
 
 def test_a_cause_ends_in_its_cause_noun():

@@ -27,7 +27,7 @@ NOT_YET = {
     ("target", "en", "hit@1"): 0.9286,
     ("target", "en", "mrr"): 0.9643,
     ("target", "en", "answer_accuracy"): 0.8929,
-    ("target", "ko", "short_answer_accuracy"): 0.6571,
+    ("target", "ko", "short_answer_accuracy"): 0.6857,
     ("target", "en", "short_answer_accuracy"): 0.7143,
 }
 """Measured with the lexicon bridge (issue 12), all 84 questions on the seed article: the value each

@@ -360,6 +360,16 @@ def test_only_a_name_that_starts_with_a_surname_is_romanised_as_a_person():
     from rag.short_answer import display
     assert display("배재현", "person", "en") == "Bae Jae-hyeon (배재현)"
     assert display("카카오톡", "person", "en") == "카카오톡"
+    assert display("소상공인", "person", "en", name=False) == "소상공인"  # someone, but no name
+
+
+def test_who_is_answered_by_the_common_noun_the_passage_names_someone_by_when_no_name_answers():
+    quote = "로컬 서비스 출시로 카카오톡을 공간으로 만든다. 이를 통해 소상공인 매출 향상에도 도움을 줄 것으로 보고 있다."
+    passage = quote + ' 홍 대표는 "소상공인들에게 발견의 기회를 넓히겠다"고 말했다.'
+    sets = [("로컬",), ("서비스",), ("도움",)]
+    short = find("로컬 서비스 나오면 누가 도움 받아?", sets, quote, 0, "ko", passage=passage)
+    assert short and short.text == "소상공인"
+    assert find("Who gets help from the local service?", sets, quote, 0, "en", passage=passage).display == "소상공인"
 
 
 def test_an_amount_of_time_asked_for_is_counted_in_years_or_days_but_is_no_year_of_the_calendar():
