@@ -110,7 +110,7 @@ def candidates(tokens: Sequence, kind: Kind, duration: bool = False, someone: fr
             if not _predicate(tokens, s) and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
 
 
-_TO_SOMEONE = frozenset({"에게", "한테", "께", "에게서", "한테서", "에게로"})
+_TO_SOMEONE = frozenset({"에게", "한테", "께", "에게서", "한테서"})
 """Particles Korean keeps for the animate: what they follow is someone (a person or a group)."""
 
 
@@ -132,10 +132,15 @@ def animate(text: str) -> frozenset[str]:
 
 
 def _noun_ending(tokens: Sequence, i: int) -> Span:
-    """The compound noun that ends at token ``i``, with its prefix: "소상공인" (소 + 상공인), "비즈니스 파트너"."""
-    first = i
-    while first and tokens[first - 1].tag in ("NNG", "XPN") and _gap(tokens, first - 1) <= (
-            0 if tokens[first - 1].tag == "XPN" else 1):
+    """The compound noun that ends at token ``i``, with its prefix and at most one noun written
+    apart: "소상공인" (소 + 상공인), "비즈니스 파트너". It may modify the noun after it: "소상공인
+    매출 향상" names 소상공인 as whose sales they are."""
+    first, apart = i, 0
+    while first and tokens[first - 1].tag in ("NNG", "XPN"):
+        gap = _gap(tokens, first - 1)
+        if gap > 1 or (gap and (apart or tokens[first - 1].tag == "XPN")):
+            break
+        apart += gap
         first -= 1
     return span(tokens, first, i)
 
@@ -253,28 +258,40 @@ def speech(question: str, tokens: Sequence, quote: str) -> Span | None:
     return Span(start, end, tuple(tokens[i].form for i in inside), inside[0]) if inside else None
 
 
-_REPORTING = frozenset({"다는", "라는", "자는", "냐는", "다고", "라고", "자고", "냐고"})
-_SAYING = ("말하", "밝히", "설명", "강조", "전망", "예상", "공시", "덧붙이", "주장", "언급", "전하", "발표", "약속",
-           "지적", "답하")
+_REPORTING = frozenset({"다는", "라는", "자는", "냐는", "다고", "라고", "자고", "냐고", "ᆫ다는", "는다는", "ᆫ다고",
+                        "는다고"})
+_SAYING = ("밝히", "설명", "강조", "전망", "예상", "공시", "덧붙이", "주장", "언급", "전하", "발표", "약속", "지적")
+_SAYING_NOUNS = frozenset({"말", "답"})
+"""Nouns that 하다 makes verbs of saying (말했다 is 말 + 하 to Kiwi)."""
+_ENDING_SOUNDS = ("다", "라", "자", "냐")
+
+
+def _says(tokens: Sequence, k: int) -> bool:
+    tok = tokens[k]
+    return tok.form.startswith(_SAYING) or (tok.form in _SAYING_NOUNS and k + 1 < len(tokens)
+                                             and tokens[k + 1].tag == "XSV")
 
 
 def reported(tokens: Sequence, quote: str) -> Span | None:
-    """The clause that indirect speech reports, from after the sentence's topic to its 다: "카카오는
-    … 오픈채팅방 활용도를 높이겠다는 계획을 밝혔다" -> "… 오픈채팅방 활용도를 높이겠다". Only where a
-    verb of saying follows within a noun and its particle ("…다고 밝혔다", "…다는 계획을 밝혔다")."""
+    """The clause that indirect speech reports, from after the sentence's topic or subject to its 다
+    (or 라): "카카오는 … 오픈채팅방 활용도를 높이겠다는 계획을 밝혔다" -> "… 오픈채팅방 활용도를
+    높이겠다". Only where a verb of saying follows within a noun and its particle ("…다고 말했다",
+    "…한다고 밝혔다", "…다는 계획을 밝혔다"); the first such clause of the quote."""
     for j, tok in enumerate(tokens):
         if tok.form not in _REPORTING or tok.tag not in ("ETM", "EC") or not j:
             continue
-        if not any(t.form.startswith(_SAYING) for t in tokens[j + 1:j + 4]):
+        if not any(_says(tokens, k) for k in range(j + 1, min(j + 4, len(tokens)))):
             continue
         first = max((k + 1 for k in range(j) if tokens[k].tag == "SF"), default=0)
-        topic = next((k for k in range(first, j) if tokens[k].tag == "JX"), None)
+        topic = next((k for k in range(first, j) if tokens[k].tag == "JKS"
+                      or (tokens[k].tag == "JX" and tokens[k].form in ("은", "는"))), None)
         if topic is not None:
             first = topic + 1
-        if first >= j:
-            return None
-        end = tok.start + len(tok.form) - 1
-        return Span(tokens[first].start, end, tuple(t.form for t in tokens[first:j + 1]), first)
+        written = quote[tok.start:tok.start + tok.len]
+        cut = min((written.find(s) for s in _ENDING_SOUNDS if s in written), default=-1)
+        if first >= j or cut < 0:
+            continue
+        return Span(tokens[first].start, tok.start + cut + 1, tuple(t.form for t in tokens[first:j + 1]), first)
     return None
 
 
@@ -701,9 +718,11 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
             j = unit
             if j + 1 < len(tokens) and tokens[j + 1].form == "째" and _gap(tokens, j) == 0:  # 2번째
                 j += 1
-            # A duration in two units is one amount: "4분10초", "1시간 30분", "3년 6개월".
+            # A duration in two units is one amount: "4분10초", "1시간 30분", "3년 6개월" (not a
+            # calendar year before a duration: "2023년 3개월간").
             while (j + 2 < len(tokens) and tokens[j + 1].tag == "SN" and _gap(tokens, j) <= 1
-                   and _gap(tokens, j + 1) == 0 and tokens[j + 2].form == _SMALLER_UNIT.get(tokens[j].form)):
+                   and _gap(tokens, j + 1) == 0 and tokens[j + 2].form == _SMALLER_UNIT.get(tokens[j].form)
+                   and len(tokens[j - 1].form) <= 2):
                 j += 2
         # An ordinal's prefix belongs to it: 제64대, not 64대.
         ordinal = i > 0 and tokens[i - 1].tag == "XPN" and tokens[i - 1].form == "제" and _gap(tokens, i - 1) == 0
@@ -711,7 +730,8 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
         i = j + 1
 
 
-_SMALLER_UNIT = {"시간": "분", "분": "초", "년": "개월", "개월": "일", "일": "시간"}
+_SMALLER_UNIT = {"시간": "분", "분": "초", "년": "개월"}
+"""The unit a duration goes on in; a day is left out, being also a date ("지난 5일 3시간 동안")."""
 
 
 def ordinal_in_words(forms: Sequence[str]) -> bool:

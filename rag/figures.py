@@ -111,7 +111,7 @@ def to_english(text: str) -> str | None:
     for counter, noun in sorted(_COUNTERS.items(), key=lambda kv: -len(kv[0])):
         counted = re.fullmatch(rf"(.+?)\s*{counter}", bare)
         if counted and (value := parse_number(counted.group(1))) is not None:
-            if value == 1 and noun:
+            if value == 1 and noun and noun != "times":
                 noun = "person" if noun == "people" else noun[:-1]
             return f"{_scale(value)}{' ' + noun if noun else ''} ({bare})"
     return None

@@ -56,7 +56,8 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
     if best is None:
         return None
     text = quote[best.start:best.end]
-    name = reading.kind != "person" or proper(best, reading.tokens)
+    # Someone named by a common noun ("소상공인") is shown as written, not romanised as a name.
+    name = reading.context is None or best.forms[-1] not in reading.context.someone or proper(best, reading.tokens)
     return ShortAnswer(text, display(text, reading.kind, lang, name), quote_start + best.start,
                        quote_start + best.end)
 
@@ -95,7 +96,7 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str, passage
     if wanted is None:
         return None
     tokens = text_tokens(quote)
-    someone = animate(passage or quote) if wanted == "person" else frozenset()
+    someone = animate(passage or quote) if wanted == "person" and not _SAYS.search(question) else frozenset()
     found = candidates(tokens, wanted, asks_duration(question), someone)
     # Questions built so that the quote's structure answers them, before the general choice.
     structural = ((chosen_option(q_tokens, tokens) if wanted != "amount" else None)
@@ -183,9 +184,9 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
     if wanted == "amount":
         unit = counter(q_tokens)
         percent = bool(_PERCENT.search(question))
-        # A change asked for in a unit of its own counts where it ends: "몇 명으로 늘린대" is 4000만명,
-        # not the 36% it grows by.
-        rate = bool(_CHANGE.search(question)) and (unit is None or percent)
+        # A change to a figure asked for in its unit is where it ends: "몇 명으로 늘린대" is 4000만명,
+        # not the 36% it grows by ("몇 명 늘었어" still asks by how much).
+        rate = bool(_CHANGE.search(question)) and (percent or not _counted_end(q_tokens))
         keep = [s for s in spans if ("%" in s.forms) == (rate or percent)]
         if unit:  # "몇 개" asks for a count of 개, "몇 위" for a rank
             keep = [s for s in keep if unit in s.forms] or keep
@@ -203,6 +204,18 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
                     keep = [s for s in keep if len(s.forms[0]) >= 3] or keep
                 break
     return keep or spans
+
+
+def _counted_end(q_tokens: Sequence) -> bool:
+    """Whether the question counts where a change ends, with 으로 after its counter ("몇 명으로")."""
+    return any(tok.form == "몇" and unit.tag in ("NNB", "NNG") and after.tag == "JKB" and after.form in ("으로", "로")
+               for tok, unit, after in zip(q_tokens, q_tokens[1:], q_tokens[2:]))
+
+
+_SAYS = re.compile(r"말했|말하|밝혔|밝히|설명|강조|언급|주장|덧붙|전망했|예상했|내다봤|\b(?:say|says|said|tell|told|"
+                   r"explain(?:s|ed)?|announce[sd]?|claim(?:s|ed)?)\b", re.I)
+"""A question for who said something ("누가 말했어?", "Who said …?"): news names its speakers, so the
+someone a passage marks by 에게 is the one spoken to, never the answer."""
 
 
 _DURATION = re.compile(r"얼마\s*(?:만에|동안|간(?!의)|나\s*걸)|\bhow long\b(?!\s+(?:ago|is|are)\b)", re.I)

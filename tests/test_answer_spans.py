@@ -18,6 +18,8 @@ def test_amounts_keep_their_myriads_and_unit_but_not_their_particle_or_a_date():
 def test_a_duration_in_two_units_is_one_amount_but_two_figures_side_by_side_are_two():
     quote = "배차 시간이 4분10초에서 2분50초로 줄었고 1시간 30분 만에 5분 10명이 왔다."
     assert _texts(quote, "amount") == ["4분10초", "2분50초", "1시간 30분", "5분", "10명"]
+    # A day may be a date, and a year of the calendar is one: neither goes on into a duration.
+    assert _texts("지난 5일 3시간 동안 회의했고 2023년 3개월간 조사했다.", "amount") == ["3시간", "3개월"]
 
 
 def test_numbers_in_words_with_their_counter_are_amounts_but_a_determiner_alone_is_not():

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.answer_spans import speech, text_tokens
+from rag.answer_spans import reported, speech, text_tokens
 from rag.question_kind import asks_for
 from rag.short_answer import asks_count, asks_sum, find
 
@@ -130,6 +130,7 @@ def test_a_change_answers_with_where_the_figure_stands_unless_its_start_is_asked
     assert find("친구탭 일간 활성 이용자 수를 연말까지 몇 명으로 늘린대?", [*sets, ("연말",)], plan, 0,
                 "ko").text == "4000만명"
     assert find("친구탭 일간 활성 이용자 수는 몇 퍼센트 늘었어?", sets, plan, 0, "ko").text == "36%"
+    assert find("친구탭 일간 활성 이용자 수는 몇 명 늘었어?", sets, plan, 0, "ko").text == "36%"  # by how much
     price = "가격은 1만원에서 1만2000원으로 인상됐다."
     assert find("What was the previous price?", [("가격",)], price, 0, "en").text == "1만원"
 
@@ -314,6 +315,13 @@ def test_what_someone_said_is_the_speech_in_quotation_marks():
             "오픈채팅방 활용도를 높이겠다는 계획을 밝혔다.")
     said = find("What did Kakao say it would do with open chat rooms?", [("카카오",), ("오픈채팅방",)], plan, 0, "en")
     assert said and said.text.startswith("향후 카카오톡") and said.text.endswith("활용도를 높이겠다")
+    # 말했다 is 말 + 하 to Kiwi; a present tense reports too; the first reported clause ends the span.
+    for quote, clause in (("카카오는 새 서비스를 내놓겠다고 말했고, 네이버도 투자를 늘리겠다고 밝혔다.", "새 서비스를 내놓겠다"),
+                          ("카카오는 새 서비스를 출시한다고 밝혔다.", "새 서비스를 출시한다"),
+                          ("카카오가 매출은 늘 것이라고 밝혔다.", "매출은 늘 것이라")):
+        assert reported(text_tokens(quote), quote) is not None
+        got = reported(text_tokens(quote), quote)
+        assert quote[got.start:got.end] == clause
     # "무엇이라고 하는가" asks what something is called, not what someone said.
     assert speech("가을의 금강산은 무엇이라고 하는가?", text_tokens(quote), quote) is None
 
@@ -370,6 +378,10 @@ def test_who_is_answered_by_the_common_noun_the_passage_names_someone_by_when_no
     short = find("로컬 서비스 나오면 누가 도움 받아?", sets, quote, 0, "ko", passage=passage)
     assert short and short.text == "소상공인"
     assert find("Who gets help from the local service?", sets, quote, 0, "en", passage=passage).display == "소상공인"
+    # Who said something is the named speaker, not the someone spoken to.
+    said = "홍은택 대표는 소상공인들에게 기회를 넓히겠다고 말했다."
+    assert find("누가 말했어?", [("기회",)], said, 0, "ko", passage=said).text == "홍은택"
+    assert find("Who said that?", [("기회",)], said, 0, "en", passage=said).text == "홍은택"
 
 
 def test_an_amount_of_time_asked_for_is_counted_in_years_or_days_but_is_no_year_of_the_calendar():

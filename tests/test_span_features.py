@@ -4,7 +4,7 @@ import math
 
 import pytest
 
-from rag.answer_spans import span, text_tokens
+from rag.answer_spans import span, speeches, text_tokens
 from rag.config import SpanWeights
 from rag.question_kind import question_tokens
 from rag.short_answer import find, weighed
@@ -51,7 +51,7 @@ def test_outside_direct_speech_stands_the_speaker_and_the_venue_not_what_was_sai
     tokens = text_tokens(quote)
     at = {t.form: i for i, t in enumerate(tokens)}
     c = context(question_tokens("매일 방문하는 탭은?"), tokens, [frozenset({"탭"})], frozenset({"탭"}), None,
-                frozenset(), [], False, False, speech=((quote.index('"') + 1, quote.rindex('"')),))
+                frozenset(), [], False, False, speech=speeches(quote))
     assert features(span(tokens, at["컨퍼런스"], at["콜"]), c)["framing"] == 1.0
     assert features(span(tokens, at["채팅"], at["채팅"]), c)["framing"] == 0.0
     short = find("Which tabs get daily visitors?", [("탭",), ("방문",), ("매일",)], quote, 0, "en")
