@@ -791,19 +791,61 @@ def _followed_by_unit(tokens: Sequence, candidate: Span) -> bool:
 
 
 def _causes(tokens: Sequence) -> list[Span]:
-    """The clause that ends in a cause noun ("AI 관련 인프라 투자, … 등의 영향"), else a noun phrase
-    marked as a means ("경영효율화로"); each starts after the nearest topic, subject or clause end."""
+    """The clause that ends in a cause noun ("AI 관련 인프라 투자, … 등의 영향"), else the clauses
+    that a connective of consequence follows ("… 구축이 확대될 것\"이라면서 \"이에 따라 …") and the
+    noun phrases marked as a means ("경영효율화로"), for the weights to choose among; each starts
+    after the nearest topic, subject or clause end, the one before a connective after the sentence's
+    or the speech's start."""
     marked = _marked_causes(tokens)
     if marked:
         return marked
-    return [_clause(tokens, i - 1) for i, t in enumerate(tokens)
-            if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP", "XSN")]
+    before = [s for c in range(1, len(tokens)) if _consequence_at(tokens, c)
+              and (s := _clause_before(tokens, c)) is not None]
+    return before + [_clause(tokens, i - 1) for i, t in enumerate(tokens)
+                     if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP", "XSN")]
 
 
 def _marked_causes(tokens: Sequence) -> list[Span]:
     """The clauses that end in a cause noun: what a sentence that gives a reason holds (a noun
-    marked by 로 is as often a means or a result: "처음으로")."""
-    return [_clause(tokens, i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")]
+    marked by 로 is as often a means or a result: "처음으로"; "그 결과" points back, below)."""
+    return [_clause(tokens, i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")
+            and not (i and tokens[i - 1].form in _POINTING)]
+
+
+_POINTING = frozenset({"이", "그"})
+_FOLLOWS_FROM = frozenset({"따르", "인하", "인", "때문"})
+_THEREFORE = frozenset({"따라서", "그래서", "그러므로"})
+
+
+def _consequence_at(tokens: Sequence, i: int) -> bool:
+    """A connective that makes what comes before it a cause: 이에 따라, 이로 인해, 이 때문에, 그 결과,
+    따라서, 그래서."""
+    tok = tokens[i]
+    if tok.form in _THEREFORE and tok.tag == "MAJ":
+        return True
+    if tok.form not in _POINTING or tok.tag not in ("NP", "MM") or i + 1 >= len(tokens):
+        return False
+    after = tokens[i + 1]
+    return (after.form == "결과" and after.tag == "NNG") or (
+        after.tag == "JKB" and i + 2 < len(tokens) and tokens[i + 2].form in _FOLLOWS_FROM) or (
+        after.form == "때문" and after.tag == "NNB")
+
+
+_CLOSING = frozenset({"EC", "EF", "EP", "VCP", "JKQ", "ETM"}) | _PUNCTUATION
+
+
+def _clause_before(tokens: Sequence, c: int) -> Span | None:
+    """The clause before token ``c``, without its ending and the marks after it: from the start of
+    its sentence or of the speech it is in to its last content word."""
+    end = c - 1
+    while end >= 0 and tokens[end].tag in _CLOSING:
+        end -= 1
+    if end < 0:
+        return None
+    begin = end
+    while begin > 0 and tokens[begin - 1].tag not in ("SF", "SSO"):
+        begin -= 1
+    return span(tokens, begin, end)
 
 
 def _clause(tokens: Sequence, end: int) -> Span:

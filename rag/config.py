@@ -183,27 +183,27 @@ class SpanWeights:
     ``python -m benchmarks.fit_spans`` on train questions only (KorQuAD's read quarter, the golden
     train splits and train dialogues), which prints these values."""
 
-    titled: float = 1.476
-    named: float = 1.917
-    next_to: float = 2.315
-    in_clause: float = 0.176
-    closeness: float = 1.46
-    subject: float = 0.191
-    object: float = 0.191
-    same_role: float = 0.829
-    predicate: float = 1.86
-    quoted: float = 0.958
-    glossed: float = -2.291
-    tokens: float = 0.017
-    proper: float = 0.605
-    one_letter: float = -0.66
-    position: float = -0.18
-    copula: float = 0.924
-    holds_head: float = 1.208
-    said: float = -1.218
-    person: float = -1.056
-    framing: float = -0.541
-    someone: float = 3.96
+    titled: float = 1.607
+    named: float = 1.913
+    next_to: float = 2.304
+    in_clause: float = 0.177
+    closeness: float = 1.475
+    subject: float = 0.174
+    object: float = 0.19
+    same_role: float = 0.82
+    predicate: float = 1.855
+    quoted: float = 1.074
+    glossed: float = -2.188
+    tokens: float = -0.056
+    proper: float = 0.596
+    one_letter: float = -0.719
+    position: float = -0.167
+    copula: float = 0.903
+    holds_head: float = 1.237
+    said: float = -1.117
+    person: float = -1.019
+    framing: float = -0.518
+    someone: float = 3.994
 
     def __post_init__(self) -> None:
         _check_weights(self, signed=True)

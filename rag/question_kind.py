@@ -181,6 +181,8 @@ def head(q_tokens: Sequence) -> str | None:
             if j + 1 < len(q_tokens) and q_tokens[j].tag == "ETM" and q_tokens[j + 1].tag in ("NNG", "NNP"):
                 return q_tokens[j + 1].form
     tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
+    if len(tail) >= 2 and tail[-1].form == "요" and tail[-1].tag == "JX" and tail[-2].tag == "EF":
+        tail = tail[:-1]  # the polite 요 of "이유는 뭔가요?", which Kiwi reads as a particle
     noun = _last_noun(tail)
     if noun is None or tail[noun].tag not in ("NNG", "NNB", "NNP"):
         return None

@@ -67,6 +67,9 @@ def test_the_head_noun_and_the_counter_of_a_question():
     assert head(question_tokens("수단의 대통령 이름은 무엇인가?")) == "대통령"
     assert head(question_tokens("조선 3대 폭포 중 하나는?")) == "폭포"
     assert head(question_tokens("국제공항이 위치한 나라를 적으시오")) == "나라"
+    # Asked politely: Kiwi reads the 요 of "뭔가요" as a particle after the ending.
+    assert head(question_tokens("손실이 더 커지는 이유는 뭔가요?")) == "이유"
+    assert asks_for("손실이 더 커지는 이유는 뭔가요?", []) == "cause"
     assert head(question_tokens("모션 그래픽 아티스트는 어떠한 분야에 속해있는가?")) == "분야"
     assert kind_of("어떠한 분야에 속해있는가?") == "thing" and kind_of("요즘 어떠한가?") is None
     assert counter(question_tokens("서명운동은 몇 명을 돌파했나?")) == "명"
