@@ -809,7 +809,7 @@ def _marked_causes(tokens: Sequence) -> list[Span]:
     """The clauses that end in a cause noun: what a sentence that gives a reason holds (a noun
     marked by 로 is as often a means or a result: "처음으로"; "그 결과" points back, below)."""
     return [_clause(tokens, i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")
-            and not (i and tokens[i - 1].form in _POINTING)]
+            and not (i and tokens[i - 1].form in _POINTING and tokens[i - 1].tag in ("NP", "MM"))]
 
 
 _POINTING = frozenset({"이", "그"})

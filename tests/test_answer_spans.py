@@ -68,8 +68,9 @@ def test_a_connective_of_consequence_makes_the_clause_before_it_a_cause_beside_a
     quote = '그는 "인프라 구축이 확대될 것"이라면서 "이에 따라 손실은 커질 것"이라며 "경영효율화로 줄어들 것"이라고 했다.'
     assert _texts(quote, "cause") == ["인프라 구축이 확대될 것", "경영효율화"]
     assert _texts("비용이 늘었다. 이로 인해 이익이 줄었다.", "cause") == ["비용이 늘"]
-    # "그 결과" points back; its 결과 is no cause noun.
+    # "그 결과" points back; its 결과 is no cause noun, though a subject's 이 before one is no pointer.
     assert _texts("수요가 줄었다. 그 결과 손실이 났다.", "cause") == ["수요가 줄"]
+    assert _texts("환율 변동이 영향을 줬다.", "cause") == ["영향"]
 
 
 def test_the_words_the_question_says_are_dropped_from_a_name():
