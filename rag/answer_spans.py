@@ -1,9 +1,11 @@
 """Candidate answer spans of one kind in a quoted sentence, cut along Kiwi's tokens.
 
 A time is a number with its date units or a time word (2018년 1월, 하반기); an amount a number with
-its myriads and unit (2조425억원, 100만 명); a person a run of proper nouns (존 F. 케네디); a cause the
-clause that ends in a cause noun (… 등의 영향); a thing a noun phrase, or a title in quotation
-marks kept whole. Each span is an exact slice of the quote, without its particles.
+its myriads and unit (2조425억원, 100만 명); a person a run of proper nouns (존 F. 케네디), or a common
+noun the passage names someone by (소상공인들에게); a cause the clause that ends in a cause noun (… 등의
+영향), else the clause a connective of consequence follows (…. 이에 따라) or a means (경영효율화로); a
+thing a noun phrase, or a title in quotation marks kept whole. Each span is an exact slice of the
+quote, without its particles.
 """
 
 from __future__ import annotations
@@ -190,6 +192,8 @@ def holds(sentence: str, kind: Kind, asked: frozenset[str], duration: bool = Fal
     """Whether a sentence holds a candidate of ``kind`` that the question does not already say:
     a sentence that can answer "언제" holds a time."""
     tokens = text_tokens(sentence)
+    if kind == "cause" and any(_points_to_cause(tokens, i) for i in range(len(tokens))):
+        return True  # "이 때문에", "그 결과": the sentence gives a reason, though the cause is before it
     spans = _marked_causes(tokens) if kind == "cause" else candidates(tokens, kind, duration)
     return any(unsaid(tokens, s, asked, False) for s in spans)
 
@@ -801,50 +805,76 @@ def _causes(tokens: Sequence) -> list[Span]:
         return marked
     before = [s for c in range(1, len(tokens)) if _consequence_at(tokens, c)
               and (s := _clause_before(tokens, c)) is not None]
+    # Not a pointer's noun ("그 영향으로"): it stands for the clause before.
     return before + [_clause(tokens, i - 1) for i, t in enumerate(tokens)
-                     if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP", "XSN")]
+                     if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP", "XSN")
+                     and not _points_to_cause(tokens, i - 2)]
 
 
 def _marked_causes(tokens: Sequence) -> list[Span]:
     """The clauses that end in a cause noun: what a sentence that gives a reason holds (a noun
     marked by 로 is as often a means or a result: "처음으로"; "그 결과" points back, below)."""
     return [_clause(tokens, i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")
-            and not (i and tokens[i - 1].form in _POINTING and tokens[i - 1].tag in ("NP", "MM"))]
+            and not _points_to_cause(tokens, i - 1)]
 
 
 _POINTING = frozenset({"이", "그"})
-_FOLLOWS_FROM = frozenset({"따르", "인하", "인", "때문"})
+_FOLLOWS_FROM = frozenset({"따르", "인하", "인"})
 _THEREFORE = frozenset({"따라서", "그래서", "그러므로"})
+_QUOTATION = frozenset("\"“”'‘’「」『』")
+_NOUN_CASES = frozenset({"JKS", "JKO", "JKG", "JKC", "JX"})
+
+
+def _points_to_cause(tokens: Sequence, i: int) -> bool:
+    """이 or 그 before a cause noun used as an adverb: "이 때문에", "그 결과", "그 영향으로" point back to
+    the cause ("그 결과가 발표됐다", a noun with its case, does not)."""
+    if i < 0 or i + 1 >= len(tokens) or tokens[i].form not in _POINTING or tokens[i].tag not in ("NP", "MM"):
+        return False
+    noun = tokens[i + 1]
+    return (noun.form in _CAUSES and noun.tag.startswith("NN")
+            and not (i + 2 < len(tokens) and tokens[i + 2].tag in _NOUN_CASES))
 
 
 def _consequence_at(tokens: Sequence, i: int) -> bool:
-    """A connective that makes what comes before it a cause: 이에 따라, 이로 인해, 이 때문에, 그 결과,
-    따라서, 그래서."""
+    """A connective that makes what comes before it a cause: 따라서, 그래서, 그러므로; 이에 따라 and
+    이로 인해 (not "이에 따르면", according to it); and 이 or 그 before a cause noun (이 때문에, 그 결과,
+    그 영향으로)."""
     tok = tokens[i]
     if tok.form in _THEREFORE and tok.tag == "MAJ":
         return True
-    if tok.form not in _POINTING or tok.tag not in ("NP", "MM") or i + 1 >= len(tokens):
+    if _points_to_cause(tokens, i):
+        return True
+    if tok.form not in _POINTING or tok.tag != "NP" or i + 2 >= len(tokens) or tokens[i + 1].tag != "JKB":
         return False
-    after = tokens[i + 1]
-    return (after.form == "결과" and after.tag == "NNG") or (
-        after.tag == "JKB" and i + 2 < len(tokens) and tokens[i + 2].form in _FOLLOWS_FROM) or (
-        after.form == "때문" and after.tag == "NNB")
+    verb = tokens[i + 2]
+    conditional = i + 3 < len(tokens) and tokens[i + 3].form in ("면", "으면")
+    return verb.form in _FOLLOWS_FROM and not conditional
 
 
-_CLOSING = frozenset({"EC", "EF", "EP", "VCP", "JKQ", "ETM"}) | _PUNCTUATION
+_CLOSING = frozenset({"EC", "EF", "EP", "VCP", "JKQ", "ETM", "SF", "SP", "SSC", "SSO", "SE"})
+_ENDED = frozenset({"EC", "EF", "JKQ", "SF"})
 
 
 def _clause_before(tokens: Sequence, c: int) -> Span | None:
-    """The clause before token ``c``, without its ending and the marks after it: from the start of
-    its sentence or of the speech it is in to its last content word."""
-    end = c - 1
+    """The clause before token ``c``, without its ending and the marks after it, from the start of
+    its sentence or of the speech it is in; None unless a clause ends there (not "정부는 이에 따라"
+    or '김 대표는 "따라서 …', whose topic and speaker are no cause), nor one that holds a
+    quotation mark (it would reach into or out of a speech)."""
+    end, ended = c - 1, False
     while end >= 0 and tokens[end].tag in _CLOSING:
+        ended = ended or tokens[end].tag in _ENDED
+        if tokens[end].form in (")", "]"):  # a bracketed aside after the clause: "늘었다(전년 대비 10%)."
+            while end >= 0 and tokens[end].form not in ("(", "["):
+                end -= 1
         end -= 1
-    if end < 0:
+    if end < 0 or not ended:
         return None
     begin = end
-    while begin > 0 and tokens[begin - 1].tag not in ("SF", "SSO"):
+    while begin > 0 and tokens[begin - 1].tag != "SF" and not (
+            tokens[begin - 1].tag == "SSO" and tokens[begin - 1].form in _QUOTATION):
         begin -= 1
+    if any(t.form in _QUOTATION for t in tokens[begin:end + 1]):
+        return None
     return span(tokens, begin, end)
 
 

@@ -71,6 +71,15 @@ def test_a_connective_of_consequence_makes_the_clause_before_it_a_cause_beside_a
     # "그 결과" points back; its 결과 is no cause noun, though a subject's 이 before one is no pointer.
     assert _texts("수요가 줄었다. 그 결과 손실이 났다.", "cause") == ["수요가 줄"]
     assert _texts("환율 변동이 영향을 줬다.", "cause") == ["영향"]
+    assert _texts("비용이 늘었다. 그 영향으로 이익이 줄었다.", "cause") == ["비용이 늘"]  # not "그 영향"
+    # Only where a clause ends before it: not a topic, a speaker or a dateline; not "이에 따르면"
+    # (according to it); not across a quotation mark; a unit stays, an aside in brackets goes.
+    for quote in ("비용이 늘었다. 정부는 이에 따라 지원을 늘렸다.", '김 대표는 "따라서 비용을 줄일 것"이라고 밝혔다.',
+                  "[서울=뉴시스] 이에 따라 손실이 커졌다.", "연구팀은 보고서를 냈다. 이에 따르면 비용이 늘었다.",
+                  '그는 "비용이 늘었다"고 말했다. 이에 따라 이익이 줄었다.'):
+        assert _texts(quote, "cause") == [], quote
+    assert _texts("매출은 10%였다. 따라서 이익이 늘었다.", "cause") == ["매출은 10%"]
+    assert _texts("비용이 늘었다(전년 대비 10%). 이에 따라 이익이 줄었다.", "cause") == ["비용이 늘"]
 
 
 def test_the_words_the_question_says_are_dropped_from_a_name():
