@@ -28,7 +28,8 @@ _PERIOD_PART = re.compile(rf"(.+?)\s*({'|'.join(sorted(PERIOD_PARTS, key=len, re
 _CLOCK = re.compile(rf"(?:({'|'.join(DAY_HALVES)})\s*)?(\d{{1,2}})시(?:\s*(\d{{1,2}})분)?")
 _COUNTERS = {"명": "people", "개": "", "건": "cases", "곳": "places", "배": "times", "시간": "hours",
              "년": "years", "개월": "months", "일": "days", "분": "minutes", "초": "seconds", "회": "times"}
-_DURATION_PART = re.compile(r"(\d+)\s*(시간|개월|년|일|분|초)\s*")
+_DURATION_UNIT = "(시간|개월|년|일|분|초)"
+_DURATION = re.compile(rf"(?:\d+{_DURATION_UNIT}){{2,}}")
 
 
 def parse_number(text: str) -> float | None:
@@ -103,9 +104,9 @@ def to_english(text: str) -> str | None:
     money = re.fullmatch(r"(.+?)\s*원", bare)
     if money and (value := parse_number(money.group(1))) is not None:
         return f"KRW {_scale(value)} ({bare})"
-    parts = _DURATION_PART.findall(bare)
-    if len(parts) > 1 and "".join(_DURATION_PART.sub(lambda m: m.group(1) + m.group(2), bare).split()) == "".join(
-            digits + unit for digits, unit in parts):  # "2분50초", "1시간 30분": each part in English
+    compact = "".join(bare.split())
+    if _DURATION.fullmatch(compact):  # "2분50초", "1시간 30분": each part in English
+        parts = re.findall(rf"(\d+){_DURATION_UNIT}", compact)
         return " ".join(f"{int(digits)} {_COUNTERS[unit][:-1] if int(digits) == 1 else _COUNTERS[unit]}"
                         for digits, unit in parts) + f" ({bare})"
     for counter, noun in sorted(_COUNTERS.items(), key=lambda kv: -len(kv[0])):

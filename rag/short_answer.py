@@ -17,14 +17,14 @@ from typing import Sequence
 
 from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, animate, candidates, chosen_option,
                               coordinated, country_part, definition, described, described_in_english, ordinal_in_words,
-                              proper, quoted, respective, span, speech, speeches, text_tokens, through_head, unsaid,
+                              quoted, respective, span, speech, speeches, text_tokens, through_head, unsaid,
                               without_written, written_words)
 from rag.config import SpanWeights
 from rag.figures import to_english
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head,
                                kind, question_tokens, term_sets_of)
 from rag.romanize import person_name
-from rag.span_features import Context, context, features, outranks
+from rag.span_features import Context, context, features, outranks, someone_named
 
 
 @dataclass(frozen=True)
@@ -57,7 +57,7 @@ def find(question: str, term_sets: Sequence[Sequence[str]], quote: str, quote_st
         return None
     text = quote[best.start:best.end]
     # Someone named by a common noun ("소상공인") is shown as written, not romanised as a name.
-    name = reading.context is None or best.forms[-1] not in reading.context.someone or proper(best, reading.tokens)
+    name = reading.context is None or not someone_named(best, reading.context)
     return ShortAnswer(text, display(text, reading.kind, lang, name), quote_start + best.start,
                        quote_start + best.end)
 
@@ -78,7 +78,6 @@ def weighed(question: str, term_sets: Sequence[Sequence[str]], quote: str, passa
 @dataclass(frozen=True)
 class _Reading:
     kind: Kind
-    tokens: Sequence
     answer: Span | None
     """The span a structural reader found, if one did."""
     spans: Sequence[Span] = ()
@@ -106,7 +105,7 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str, passage
                   or (coordinated(q_tokens, tokens) if wanted in ("thing", "person") else None)
                   or respective(tokens, found, asked))
     if structural is not None:
-        return _Reading(wanted, tokens, structural)
+        return _Reading(wanted, structural)
     # The unit a count is asked in says nothing of which figure answers: "몇 위" leaves 5위 unsaid though
     # "9월 5일" writes its 5; a figure the question writes whole is said ("총 9명 중 몇 명").
     said = asked - {counter(q_tokens)} if wanted == "amount" else asked
@@ -123,7 +122,7 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str, passage
               if wanted == "thing" else [])
     spans += titles
     if not spans:
-        return _Reading(wanted, tokens, None)
+        return _Reading(wanted, None)
     spans = _narrow(question, q_tokens, wanted, spans, tokens)
     if wanted == "amount" and not _asks_start(question, q_tokens):
         spans = _ends_of_changes(tokens, spans, asked)
@@ -134,7 +133,7 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str, passage
     focus = FIGURE_NOUNS | said_times if wanted == "amount" else frozenset()
     named = bool(WHERE.search(question)) or head_noun in NAMED_HEADS
     titled = head_noun is None or head_noun in NAMED_HEADS or head_noun in TITLE_HEADS
-    return _Reading(wanted, tokens, None, spans,
+    return _Reading(wanted, None, spans,
                     context(q_tokens, tokens, sets, asked, head_noun, focus, titles, named, titled, someone,
                             speeches(quote) if wanted == "thing" else ()))
 

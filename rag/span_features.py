@@ -191,9 +191,14 @@ def features(s: Span, c: Context) -> dict[str, float]:
         "said": sum(f.lower() in c.asked for f in s.forms) / len(s.forms),
         "person": float(s.forms[-1] in PERSON_TITLES or (following is None and after < len(tokens)
                                                           and tokens[after].form in PERSON_TITLES)),
-        "someone": float(s.forms[-1] in c.someone and not proper(s, tokens)),
+        "someone": float(someone_named(s, c)),
         "framing": float(bool(c.speech) and not any(a <= s.start and s.end <= b for a, b in c.speech)),
     }
+
+
+def someone_named(s: Span, c: Context) -> bool:
+    """Whether a candidate is someone named by a common noun ("소상공인"), not a name."""
+    return s.forms[-1] in c.someone and not proper(s, c.tokens)
 
 
 _ASKING_WORDS = frozenset({"무엇", "뭐", "누구", "무얼", "뭘"})
