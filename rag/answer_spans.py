@@ -105,11 +105,19 @@ def candidates(tokens: Sequence, kind: Kind, duration: bool = False, someone: fr
         names = _runs(tokens, lambda t: t.tag == "NNP" or (t.tag == "SL" and t.form[:1].isupper()))
         return [_titled(tokens, _regnal(tokens, _first_name(tokens, _whole_word(tokens, s)))) for s in names
                 if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)] + [
-            _noun_ending(tokens, i) for i, t in enumerate(tokens) if t.tag == "NNG" and t.form in someone]
+            _noun_ending(tokens, i) for i, t in enumerate(tokens) if t.tag == "NNG" and t.form in someone] + [
+            span(tokens, i, i + 1) for i in range(len(tokens) - 1) if _surname_titled(tokens, i)]
     # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
     return [_with_counter(tokens, s) for s in _runs(tokens, lambda t: t.tag in _NOUN and t.form not in _RELATIONAL)
             if not _predicate(tokens, s) and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
+
+
+def _surname_titled(tokens: Sequence, i: int) -> bool:
+    """A surname and a title, as news names someone after the first mention: "홍 대표", "배 CIO"."""
+    tok, title = tokens[i], tokens[i + 1]
+    return (tok.tag == "NNP" and len(tok.form) == 1 and tok.form in SURNAMES and title.form in PERSON_TITLES
+            and _gap(tokens, i) == 1 and (i == 0 or _gap(tokens, i - 1) > 0))
 
 
 _TO_SOMEONE = frozenset({"에게", "한테", "께", "에게서", "한테서"})

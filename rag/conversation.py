@@ -7,7 +7,8 @@ and the corpus vocabulary decide instead:
 * a question is a follow-up when it opens with a conjunction (그럼, And, What about), points back
   (그, 그거, 거기, it, they, he) or says too little to stand alone (two nouns or fewer);
 * it gets back the words of the last answered question that it does not say itself: subject, time
-  and topic. A figure it names (영업이익, margin) replaces the figure asked before (매출, profit);
+  and topic. A figure it names (영업이익, margin) replaces the figure asked before (매출, profit),
+  and so does a time it names ("3분기는?", "by year-end"), unless relative to it ("a year earlier");
 * a person it points to (그 사람, he, she) is the person the last answer quoted;
 * a question that names a subject the corpus never mentions ("네이버는?", "What about Naver?") is
   about that subject: it is left alone, so it is refused rather than answered about Kakao.
@@ -28,7 +29,7 @@ from rag.bridge import STOP_LEMMAS, Bridge
 from rag.config import MAX_QUESTION_CHARS
 from rag.errors import QuestionError
 from rag.kiwi import kiwi
-from rag.lexical import CONTENT_TAGS
+from rag.lexical import CONTENT_TAGS, quoted_alone
 from rag.lexicon import lemma
 from rag.names import verb_stem
 from rag.question_kind import AIM_WORDS, FIGURE_NOUNS, PERSON_TITLES, TIME_UNITS, TIME_WORDS, kind_of
@@ -55,6 +56,10 @@ _ONE_EN = re.compile(r"\b(?:the|a|an|this|that|which)\s+(?!number\b)(?:[A-Za-z][
 """"the lightweight one": "one" stands for the noun the question before asked about."""
 _TIME_EN = frozenset("year month week day quarter half end start beginning today yesterday tomorrow earlier later "
                      "january february march april may june july august september october november december".split())
+_BEFORE_TIME_EN = frozenset({"first", "second", "third", "fourth", "last", "next", "previous", "past", "coming"})
+_RELATIVE_EN = re.compile(r"\b(?:earlier|later|ago|before|after|prior|previous(?:ly)?)\b", re.I)
+_RELATIVE = frozenset({"전", "후", "이전", "이후", "뒤", "전년", "대비"})
+_TIME_PARTS = frozenset({"말", "초", "중순", "초순", "하순"})
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
 _WORD_EN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 _PERIOD_EN = re.compile(r"[QH][1-4]|[1-4][QH]", re.I)
@@ -223,13 +228,16 @@ class FollowUps:
         to_thing = pointer and (english or not to_person)
         own_topic = sum(not w.anchor for w in asked) >= 2 and not to_thing
         # A question for a time asks for the one the last question named: "그럼 AI 투자 피크는 언제래?"
-        # after a question about Q2 costs is not about Q2.
-        when = kind_of(question) == "time"
+        # after a question about Q2 costs is not about Q2; and a time the follow-up names replaces the
+        # one before ("연말 목표는?" after "지난해 말엔?", "What about Q3?" after a Q2 figure), unless it
+        # is relative to it ("a year earlier", "1년 전엔?").
+        own_time = any(w.time for w in asked) and not _relative(question, tokens, english)
+        new_time = own_time or kind_of(question) == "time"
         carried = []
         before = _words(context.question, kiwi().tokenize(context.question), _english(context.question))
         replaced = _figure_phrases(before, context.question) if figure else set()
         for i, word in enumerate(before):
-            if word.keys & said or i in replaced or (own_topic and not word.anchor) or (when and word.time):
+            if word.keys & said or i in replaced or (own_topic and not word.anchor) or (new_time and word.time):
                 continue
             carried.append(word.surface)
         person = _person(context.answer) if to_person and context.answer else None
@@ -359,14 +367,22 @@ class _Word:
 def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
     """The question's content words as written; question words and function words left out."""
     if english:
+        found = [w for w in _WORD_EN.findall(question) if lemma(w) not in STOP_LEMMAS and w.lower() not in STOP_LEMMAS]
+        times = [_time_en(w) for w in found]
+        # "second half", "last year", "next quarter": the word before a time is part of it.
+        times = [t or (lemma(w) in _BEFORE_TIME_EN and k + 1 < len(found) and times[k + 1])
+                 for k, (w, t) in enumerate(zip(found, times))]
         return [_Word(w, frozenset({w.lower(), lemma(w)}),
-                      w[:1].isupper() or any(c.isdigit() for c in w) or lemma(w) in _TIME_EN,
-                      lemma(w) in _TIME_EN or bool(_PERIOD_EN.fullmatch(w)))
-                for w in _WORD_EN.findall(question)
-                if lemma(w) not in STOP_LEMMAS and w.lower() not in STOP_LEMMAS]
+                      w[:1].isupper() or any(c.isdigit() for c in w) or _time_en(w), t)
+                for w, t in zip(found, times)]
     result = []
     run: list = []
-    for tok in [*tokens, None]:
+    for i, tok in enumerate([*tokens, None]):
+        if tok is not None and quoted_alone(tokens, i):
+            # '펑', a topic whatever Kiwi tags it, carried with its quotation marks so that it is
+            # searched as one (rag.lexical keeps a word alone in quotation marks).
+            result.append(_Word(question[tokens[i - 1].start:tok.start + tok.len + 1], frozenset({tok.form}), False))
+            continue
         if tok is not None and tok.tag in _WORD_TAGS and (not run or tok.start == run[-1].start + run[-1].len):
             run.append(tok)
             continue
@@ -376,7 +392,9 @@ def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
                          and (t.tag != "SL" or lemma(t.form) not in STOP_LEMMAS))
         if keys:
             anchor = any(t.tag in ("NNP", "SN") or t.form in TIME_WORDS or t.form[:1].isupper() for t in run)
-            time = any(t.form in TIME_WORDS or t.form in TIME_UNITS for t in run)
+            # 말 and 초 after a time are its end and start: "지난해 말".
+            time = any(t.form in TIME_WORDS or t.form in TIME_UNITS for t in run) or bool(
+                result and result[-1].time and keys <= _TIME_PARTS)
             result.append(_Word(question[run[0].start:run[-1].start + run[-1].len], keys, anchor, time))
         run = [tok] if tok is not None and tok.tag in _WORD_TAGS else []
     return result
@@ -392,3 +410,15 @@ def _person(answer: str) -> str | None:
         if tok.tag == "NNP" and title:
             return tok.form if len(tok.form) > 1 else f"{tok.form} {title}"  # 배재현; 홍 대표
     return None
+
+
+def _time_en(word: str) -> bool:
+    """A time written in English: "year", "December", "Q2", and "year-end" by its parts."""
+    return bool(_PERIOD_EN.fullmatch(word)) or any(lemma(part) in _TIME_EN for part in word.split("-"))
+
+
+def _relative(question: str, tokens: Sequence, english: bool) -> bool:
+    """Whether a question says a time relative to another ("a year earlier", "1년 전엔?")."""
+    if english:
+        return bool(_RELATIVE_EN.search(question))
+    return any(t.form in _RELATIVE and t.tag in ("NNG", "NNB", "NNP") for t in tokens)

@@ -89,10 +89,10 @@ def _keeps(tok) -> bool:
 
 
 def _content(tokens: Sequence) -> list[str]:
-    return [tok.form.lower() for i, tok in enumerate(tokens) if _keeps(tok) or _quoted_alone(tokens, i)]
+    return [tok.form.lower() for i, tok in enumerate(tokens) if _keeps(tok) or quoted_alone(tokens, i)]
 
 
-def _quoted_alone(tokens: Sequence, i: int) -> bool:
+def quoted_alone(tokens: Sequence, i: int) -> bool:
     """A Hangul word alone in quotation marks names something, whatever Kiwi tags it: news quotes
     product names, and Kiwi reads the feature '펑' as an adverb (MAG), which no question could find."""
     return (0 < i < len(tokens) - 1 and tokens[i - 1].form in _OPENING_QUOTES and tokens[i + 1].form in _CLOSING_QUOTES

@@ -21,7 +21,7 @@ from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, animate, ca
                               without_written, written_words)
 from rag.config import SpanWeights
 from rag.figures import to_english
-from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head,
+from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, PERSON_TITLES, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head,
                                kind, question_tokens, term_sets_of)
 from rag.romanize import person_name
 from rag.span_features import Context, context, features, outranks, someone_named
@@ -358,4 +358,7 @@ def display(text: str, wanted: Kind, lang: str, name: bool = True) -> str:
     if wanted == "person" and name and FULL_NAME.fullmatch(text) and text[0] in SURNAMES:
         # Romanised as a personal name only when it starts with a surname: not "Ka Ka-o-tok".
         return f"{person_name(text)} ({text})"
+    surname, _, title = text.partition(" ")
+    if wanted == "person" and surname in SURNAMES and title in PERSON_TITLES:  # "Hong (홍 대표)"
+        return f"{person_name(surname).strip()} ({text})"
     return text

@@ -117,6 +117,26 @@ def test_a_question_for_a_time_does_not_take_the_time_of_the_one_before(follow_u
     assert follow_ups.complete("And when did it report that?", history).searched == "Kakao's revenue when did it report that?"
 
 
+def test_a_time_the_follow_up_names_replaces_the_one_before_unless_it_is_relative(follow_ups):
+    history = _history(("카카오 2분기 매출은 얼마였어?", "… 2조425억원을 기록했다. [1]"))
+    assert follow_ups.complete("그럼 3분기는?", history).searched == "카카오 매출 3분기는?"
+    history = _history(("친구탭 이용자 수는 지난해 말 몇 명이었어?", "… 친구탭 이용자 수는 3000만명이다. [1]"))
+    assert follow_ups.complete("그럼 연말 목표는?", history).searched == "친구탭 이용자 수 연말 목표는?"
+    history = _history(("How many users did the Friends tab have at the end of last year?", "… 3000만명이다. [1]"))
+    searched = follow_ups.complete("And the target for year-end?", history).searched
+    assert "last" not in searched and "users" in searched and "Friends" in searched
+    history = _history(("What was Kakao's operating profit in the second quarter?", "… 1135억원이다. [1]"))
+    assert "second quarter" in follow_ups.complete("How did it compare with a year earlier?", history).searched
+    assert "second" not in follow_ups.complete("And in the first half?", history).searched
+
+
+def test_a_word_in_quotation_marks_is_carried_with_them(follow_ups):
+    history = _history(("카카오톡에 새로 생긴다는 '펑'이 뭐야?", "… '펑' 기능을 도입해 … [1]"))
+    assert follow_ups.complete("누가 그렇게 설명했어?", history).searched == "카카오톡 '펑' 누가 그렇게 설명했어?"
+    # A topic, not a subject: a follow-up with a topic of its own does not keep it.
+    assert "펑" not in follow_ups.complete("그럼 로컬 서비스 출시 계획은?", history).searched
+
+
 def test_english_function_words_of_a_mixed_question_are_not_carried(follow_ups):
     history = _history(("카카오 2분기 영업비용 얼마야?", "… 1조9290억원을 기록했다. [1]"),
                        ("How much of that went to AI?", "… 1조9290억원을 기록했다. [1]"))

@@ -58,7 +58,7 @@ TARGETS = {"answer_accuracy": 0.90, "refusal_rate": 0.90}
 CEILING = 0.05  # false refusal
 MEASURED = {
     ("ko", "answer_accuracy"): 0.7826, ("ko", "refusal_rate"): 0.8667, ("ko", "false_refusal_rate"): 0.1739,
-    ("en", "answer_accuracy"): 0.4737, ("en", "refusal_rate"): 0.6429, ("en", "false_refusal_rate"): 0.2105,
+    ("en", "answer_accuracy"): 0.4737, ("en", "refusal_rate"): 0.6429, ("en", "false_refusal_rate"): 0.1579,
 }
 """All 71 follow-up turns of the 34 golden dialogues, asked with their history (issue 16). Not met
 yet: each target is a strict expected failure, and the measured value, less one question, a floor.
@@ -66,7 +66,9 @@ English false refusal rose from 0.2105 to 0.2632 when "chat rooms" found the art
 session): a first turn about them is answered since, and its follow-up, answered before from an
 unrelated sentence, is refused. It fell back to 0.2105, and English answer accuracy rose 0.4211 ->
 0.4737, when someone named by a common noun answered "who" (thirteenth session: "Who gets to see
-those posts?" -> 원하는 사람에게만)."""
+those posts?" -> 원하는 사람에게만), and to 0.1579 with the fourteenth session's follow-up rules (a time
+the follow-up names replaces the one before, a word in quotation marks is carried with them, and a
+surname with a title, "홍 대표", answers "who")."""
 ROUNDING = 1e-4  # the report's four places, as in test_golden
 ONE = {("ko", True): 1 / 23, ("ko", False): 1 / 15, ("en", True): 1 / 19, ("en", False): 1 / 14}
 

@@ -408,3 +408,12 @@ def test_a_country_asked_for_is_the_first_of_the_places_written_in_a_row():
     short = find("2013년 국제기능올림픽대회가 열린 도시는?", [("2013",), ("국제",), ("기능",), ("올림픽",), ("대회",)], quote, 0,
                  "ko")
     assert short and short.text == "독일 라이프치히"
+
+
+def test_someone_named_by_surname_and_title_after_the_first_mention_answers_who():
+    quote = "홍 대표는 \"24시간 이후 사라지는 '펑' 기능을 도입할 계획\"이라고 말했다."
+    short = find("'펑'은 누가 말했어?", [("펑",)], quote, 0, "ko")
+    assert short is not None and short.text == "홍 대표"
+    assert find("Who talked about Pung?", [("펑",)], quote, 0, "en").display == "Hong (홍 대표)"
+    # Not a word glued to what comes before it, nor one before a common noun.
+    assert find("누가 말했어?", [("기능",)], "김 과장의 기능은 없다고 했다.", 0, "ko") is None
