@@ -27,6 +27,7 @@ _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
 TIME_UNITS = frozenset({"년", "월", "일", "분기", "시", "주"})
 TIME_WORDS = frozenset({"상반기", "하반기", "연말", "연초", "내년", "올해", "작년", "지난해", "오늘", "내일", "어제"})
 _LATIN = re.compile(r"[A-Za-z]+")
+_HANGUL = re.compile(r"[\uac00-\ud7a3]")
 WHERE = re.compile(r"어디|\bwhere\b", re.I)
 NAMED_HEADS = frozenset({"이름", "명칭", "곳", "장소", "나라", "국가", "도시", "지역", "단체", "기관", "회사", "팀",
                          "인물", "사람", "출판사", "정당", "대학", "대학교", "학교", "국적"})
@@ -134,8 +135,10 @@ def term_sets_of(question: str, term_sets: Sequence[Sequence[str]]) -> list[froz
 
 def kind(question: str, head_noun: str | None, sets: Sequence[frozenset[str]]) -> Kind | None:
     """The kind of answer wanted, given the question's head noun and its term sets (``asks_for``
-    reads both from the question)."""
+    reads both from the question). A yes/no question wants none, though it names a figure."""
     found = kind_of(question)
+    if found is None and polar(question):
+        return None
     if found is None:
         found = _kind_of_head(head_noun)
     elif found == "thing" and head_noun in _CAUSE_HEADS:
@@ -147,6 +150,40 @@ def kind(question: str, head_noun: str | None, sets: Sequence[frozenset[str]]) -
             and _names_figure(question, sets):
         found = "amount"  # "What was Kakao's revenue?", "플랫폼 부문 매출": a figure is asked for
     return found
+
+
+_AUXILIARY_FIRST = re.compile(r"^\s*(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had|should|shall|"
+                              r"may|might|must)\b", re.I)
+_OR = re.compile(r"\bor\b|아니면|또는", re.I)
+
+
+def polar(question: str) -> bool:
+    """Whether a question asks yes or no: no question word, and it opens with an auxiliary ("Will
+    Kakao Brain lose more money?") or ends in a predicate and a question mark ("이번이 처음이야?",
+    "구독제도 생겨?"); not a request ("알려주세요?") nor a choice of two ("늘었어, 줄었어?", "up or
+    down?"), which the quote's words answer."""
+    if kind_of(question) is not None or _OR.search(question):
+        return False
+    if not _HANGUL.search(question):
+        return bool(_AUXILIARY_FIRST.match(question))
+    if not question.rstrip().endswith("?"):
+        return False
+    tokens = question_tokens(question)
+    if head(tokens) is not None or any(t.form in _QUESTION_STEMS for t in tokens):
+        return False  # "… 곳은 어딘가?", "어떻게 될 거래?"
+    tail = [t for t in tokens if t.tag not in ("SF", "SW")]
+    # Two clauses that end, with a comma between them or not, are two options: "늘었어, 줄었어?".
+    endings = [i for i, t in enumerate(tail) if t.tag == "EF" or (
+        t.tag == "EC" and i + 1 < len(tail) and tail[i + 1].tag == "SP")]
+    return (len(endings) == 1 and endings[0] >= len(tail) - 2 and endings[0] > 0
+            and tail[endings[0] - 1].tag in _PREDICATES
+            and not any(t.form == "주" and t.tag == "VX" for t in tail))
+
+
+_QUESTION_STEMS = frozenset({"어떻", "어떠", "어찌", "어디", "무엇", "뭐", "누구", "언제", "얼마", "몇", "왜"})
+"""Question words as Kiwi's stems, some of which the question-word patterns leave to a head noun
+("어떻게", "어딘가")."""
+_PREDICATES = frozenset({"VV", "VA", "VX", "VCP", "VCN", "EP", "XSV", "XSA", "VV-I", "VA-I", "VV-R", "VA-R"})
 
 
 def _figures_only_in_clauses(question: str) -> bool:

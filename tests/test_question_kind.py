@@ -141,3 +141,29 @@ def test_periods_named_in_english_are_written_as_a_korean_document_writes_them()
 def test_a_question_asks_what_something_is_called(question, named):
     from rag.question_kind import asks_name
     assert asks_name(question) is named
+
+
+@pytest.mark.parametrize("question,expected", [
+    ("카카오가 분기 매출 2조원을 넘긴 게 이번이 처음이야?", True),
+    ("오픈채팅방 구독제도 생겨?", True),
+    ("영업이익 줄었나요?", True),
+    ("Will Kakao Brain lose more money?", True),
+    ("Is Kakao going to pay a dividend this year?", True),
+    ("포털비즈 매출은 늘었어, 줄었어?", False),  # two options: the quote's words answer
+    ("포털 쪽 매출은 늘었어 줄었어?", False),
+    ("Did game revenue go up or down?", False),
+    ("2분기 플랫폼 부문 매출 규모를 알려주세요?", False),  # a request
+    ("카카오 2분기 매출은?", False),
+    ("매출 얼마야?", False),
+    ("Who said it?", False),
+    ("카카오가 매출 2조원을 넘겼다", False),  # no question mark: not asked as yes or no
+])
+def test_a_yes_no_question_is_told_from_one_that_asks_for_something(question, expected):
+    from rag.question_kind import polar
+    assert polar(question) is expected
+
+
+def test_a_yes_no_question_asks_for_no_kind_of_answer_though_it_names_a_figure():
+    sets = [frozenset({"매출"}), frozenset({"2", "조", "원"})]
+    assert asks_for("카카오 분기 매출이 2조원 넘은 거 이번이 처음이야?", sets) is None
+    assert asks_for("카카오 분기 매출은?", sets) == "amount"
