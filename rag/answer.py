@@ -11,10 +11,10 @@ import math
 from typing import Callable, Sequence
 
 from rag import short_answer
-from rag.answer_spans import holds, names_other, part_of_figure
+from rag.answer_spans import holds, names_other
 from rag.config import QuotePolicy, SpanWeights
 from rag.lexical import title_terms
-from rag.question_kind import FIGURE_NOUNS, asked_by_words, asks_for, asks_name, head, question_tokens, said_terms
+from rag.question_kind import asked_by_words, asks_for, asks_name, head, question_tokens, said_terms
 from rag.retrieval import Hit, Ranking
 from rag.types import Answer, Citation
 
@@ -58,7 +58,6 @@ class ExtractiveAnswerer:
         # Not for follow-ups either: a carried topic's passage holds figures of other things, and
         # the quote must show that it lacks what they ask.
         typed = None if need_span else self._answer_type(question, asked)
-        part = self._part_of_figure(question, asked, ranking) if typed is not None else None
         if lang == "ko":
             head_nouns, bonus = frozenset({head(question_tokens(question))} - {None}), self.policy.head_bonus
         else:
@@ -68,7 +67,7 @@ class ExtractiveAnswerer:
         # answers on the fresh sets, none lost; for Korean ones, idf weights lost train dialogues).
         sets = list(dict.fromkeys(tuple(s) for s in ranking.term_sets))
         weights = _rarity(sets, candidates) if ranking.translated else [1.0] * len(sets)
-        picks = [(self._pick_sentences(h, sets, weights, headline, typed, head_nouns, bonus, previous_quote, part), h)
+        picks = [(self._pick_sentences(h, sets, weights, headline, typed, head_nouns, bonus, previous_quote), h)
                  for h in candidates]
         # The quote may come from a lower passage whose sentence fits clearly better, less a
         # penalty per rank: passages rank by more than their best sentence.
@@ -128,17 +127,6 @@ class ExtractiveAnswerer:
         duration = short_answer.asks_duration(question)
         return lambda sentence: holds(sentence, kind, said, duration)
 
-    def _part_of_figure(self, question: str, asked: Sequence[Sequence[str]], ranking: Ranking
-                        ) -> Callable[[str], bool] | None:
-        """For a Korean question that asks for an amount of a figure it names ("2분기 매출은 얼마야?"):
-        whether a sentence gives only a part of that figure ("2분기 플랫폼 부문 매출은 …"). Not for
-        English ones: a word the lexicon lacks ("active" of 일간 활성 이용자) would seem to narrow it."""
-        if ranking.translated or asks_for(question, asked) != "amount" or not self.policy.part_penalty:
-            return None
-        figures = frozenset(t.form for t in question_tokens(question) if t.form in FIGURE_NOUNS)
-        said = frozenset(t.lower() for terms in asked for t in terms)
-        return (lambda sentence: part_of_figure(sentence, figures, said)) if figures else None
-
     @staticmethod
     def _refusal(question: str, ranking: Ranking, lang: str) -> Answer:
         related = [Citation.of(h.passage, round(h.score, 4)) for h in ranking.hits]
@@ -147,8 +135,7 @@ class ExtractiveAnswerer:
     def _pick_sentences(self, hit: Hit, sets: Sequence[tuple[str, ...]], weights: Sequence[float],
                         headline_bonus: float, typed: Callable[[str], bool] | None = None,
                         head_nouns: frozenset[str] = frozenset(), head_bonus: float = 0.0,
-                        previous_quote: str | None = None, part: Callable[[str], bool] | None = None
-                        ) -> tuple[list[tuple[int, int]], float]:
+                        previous_quote: str | None = None) -> tuple[list[tuple[int, int]], float]:
         """Best sentence by similarity plus bonuses: for the weighted share of the question's terms
         (or their translations) it holds, and for echoing the headline (news states its main facts
         there); a second sentence only when it is next to the first and nearly as good."""
@@ -157,7 +144,7 @@ class ExtractiveAnswerer:
         headline = set(title_terms(hit.passage.title)) if headline_bonus else set()
         p = self.policy
         scores = []
-        texts = hit.passage.sentence_texts() if typed or previous_quote or part else [""] * len(spans)
+        texts = hit.passage.sentence_texts() if typed or previous_quote else [""] * len(spans)
         for similarity, terms, text in zip(hit.sentence_scores, hit.sentence_terms, texts):
             present = set(terms)
             overlap = sum(w for s, w in zip(sets, weights) if present.intersection(s)) / total if total else 0.0
@@ -165,9 +152,7 @@ class ExtractiveAnswerer:
             typed_bonus = p.answer_type_bonus if typed and typed(text) else 0.0
             held = head_bonus if head_nouns & present else 0.0
             again = p.follow_up_bonus if previous_quote and text.strip() and text.strip() in previous_quote else 0.0
-            narrowed = p.part_penalty if part and part(text) else 0.0
-            scores.append(similarity + p.lexical_bonus * overlap + headline_bonus * echo + typed_bonus + held + again
-                          - narrowed)
+            scores.append(similarity + p.lexical_bonus * overlap + headline_bonus * echo + typed_bonus + held + again)
         best = max(range(len(spans)), key=scores.__getitem__)
         chosen = [best]
         if p.max_sentences == 2 and len(spans) > 1:

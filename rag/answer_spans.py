@@ -206,25 +206,6 @@ def holds(sentence: str, kind: Kind, asked: frozenset[str], duration: bool = Fal
     return any(unsaid(tokens, s, asked, False) for s in spans)
 
 
-def part_of_figure(sentence: str, figures: frozenset[str], said: frozenset[str]) -> bool:
-    """Whether every mention of the figure a question names is narrowed by a common noun it does
-    not say: "플랫폼 부문 매출", "뮤직 매출" give a part of the 매출 that "2분기 매출은 얼마야?" asks
-    for. A time ("2분기 매출") or a name ("카카오 매출") narrows nothing away."""
-    tokens = text_tokens(sentence)
-    mentions = [i for i, t in enumerate(tokens) if t.form in figures and t.tag in ("NNG", "NNP")]
-    return bool(mentions) and all(_narrowed(tokens, i, said) for i in mentions)
-
-
-def _narrowed(tokens: Sequence, i: int, said: frozenset[str]) -> bool:
-    j = i - 1
-    while j >= 0 and tokens[j].tag in ("NNG", "NNP", "SL", "SN") and _gap(tokens, j) <= 1:
-        tok = tokens[j]
-        if tok.tag in ("NNG", "SL") and tok.form.lower() not in said and tok.form not in TIME_UNITS | TIME_WORDS:
-            return True
-        j -= 1
-    return False
-
-
 @lru_cache(maxsize=8192)
 def text_tokens(text: str) -> tuple:
     """Kiwi tokens of corpus text (a sentence or a quote), analysed once: the same passages answer

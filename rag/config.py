@@ -164,9 +164,6 @@ class QuotePolicy:
     answer_type_bonus: float = 0.04
     """Added to a sentence that holds an answer of the kind a question asks for (a time for 언제, an
     amount for 얼마, a clause ending in a cause noun for 왜), which the question does not already say."""
-    part_penalty: float = 0.04
-    """Subtracted from a sentence that gives only a part of the figure a question asks the amount of
-    ("플랫폼 부문 매출" for "2분기 매출은 얼마야?")."""
     follow_up_bonus: float = 0.05
     """Added to a sentence that the last answer quoted, for a follow-up that names no topic of its
     own ("By how much?", "왜?"): it asks about the same fact. Fitted on the train dialogues (grid

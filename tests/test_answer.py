@@ -204,28 +204,3 @@ def test_an_english_questions_rarer_words_choose_its_sentence_over_its_subject()
     groups = (kakao, Group("dividends", "found", ("배당",), 1), Group("shareholders", "found", ("주주",), 1))
     assert quote(sentences, terms, (0.80, 0.78, 0.70), "What did Kakao say about dividends for shareholders?",
                  groups) == sentences[0]
-
-
-def test_a_sentence_giving_only_a_part_of_the_figure_asked_for_yields_to_the_whole():
-    """"2분기 매출은 얼마야?" asks for the whole 매출, not the 플랫폼 부문's, though that sentence is
-    slightly more similar; a time or the question's own words narrow nothing away."""
-    sentences = ["2분기 플랫폼 부문 매출은 9887억원이다.", "2분기 매출은 2조425억원이다."]
-    text = " ".join(sentences)
-    spans = tuple((text.index(s), text.index(s) + len(s)) for s in sentences)
-    passage = Passage(text, "a.txt", "T", 0, len(text), spans)
-    terms = (("2", "분기", "플랫폼", "부문", "매출", "9887", "억", "원"), ("2", "분기", "매출", "2", "조", "425", "억", "원"))
-    hit = Hit(0, passage, 1.0, 0.82, 0.82, 1.0, (0.82, 0.80), terms)
-
-    def asked(*query):
-        return Ranking(QueryTerms(query, query, ()), 1.0, [hit], np.array([0.82, 0.80], np.float32))
-
-    rank = asked("2", "분기", "매출")
-    whole = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer("2분기 매출은 얼마야?", rank, supported=True)
-    assert whole.short is not None and whole.short.text == "2조425억원"
-    plain = ExtractiveAnswerer(QuotePolicy(max_sentences=1, part_penalty=0.0)).answer(
-        "2분기 매출은 얼마야?", rank, supported=True)
-    assert plain.short is not None and plain.short.text == "9887억원"
-    # Asked for the part by name, the part is the answer.
-    part = ExtractiveAnswerer(QuotePolicy(max_sentences=1)).answer(
-        "플랫폼 부문 매출은 얼마야?", asked("플랫폼", "부문", "매출"), supported=True)
-    assert part.short is not None and part.short.text == "9887억원"
