@@ -56,10 +56,12 @@ _ONE_EN = re.compile(r"\b(?:the|a|an|this|that|which)\s+(?!number\b)(?:[A-Za-z][
 """"the lightweight one": "one" stands for the noun the question before asked about."""
 _TIME_EN = frozenset("year month week day quarter half end start beginning today yesterday tomorrow earlier later "
                      "january february march april may june july august september october november december".split())
-_BEFORE_TIME_EN = frozenset({"first", "second", "third", "fourth", "last", "next", "previous", "past", "coming"})
-_RELATIVE_EN = re.compile(r"\b(?:earlier|later|ago|before|after|prior|previous(?:ly)?)\b", re.I)
-_RELATIVE = frozenset({"전", "후", "이전", "이후", "뒤", "전년", "대비"})
-_TIME_PARTS = frozenset({"말", "초", "중순", "초순", "하순"})
+_BEFORE_TIME_EN = frozenset({"first", "second", "third", "fourth", "last", "next", "previous", "past", "coming", "this"})
+_MONTHS_EN = frozenset("january february march april may june july august september october november december".split())
+_PERIODS_EN = frozenset({"year", "quarter", "half", "month", "week"})
+_RELATIVE_EN = re.compile(r"\b(?:earlier|later|ago|before|after|prior|previous(?:ly)?|than|compar\w*|versus|vs|"
+                          r"year-on-year|yoy|from|same period)\b", re.I)
+_RELATIVE = frozenset({"전", "후", "이전", "이후", "뒤", "전년", "대비", "보다", "비교", "동기", "기간"})
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
 _WORD_EN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 _PERIOD_EN = re.compile(r"[QH][1-4]|[1-4][QH]", re.I)
@@ -231,7 +233,7 @@ class FollowUps:
         # after a question about Q2 costs is not about Q2; and a time the follow-up names replaces the
         # one before ("연말 목표는?" after "지난해 말엔?", "What about Q3?" after a Q2 figure), unless it
         # is relative to it ("a year earlier", "1년 전엔?").
-        own_time = any(w.time for w in asked) and not _relative(question, tokens, english)
+        own_time = _names_a_time(question, tokens, english) and not _relative(question, tokens, english)
         new_time = own_time or kind_of(question) == "time"
         carried = []
         before = _words(context.question, kiwi().tokenize(context.question), _english(context.question))
@@ -381,7 +383,8 @@ def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
         if tok is not None and quoted_alone(tokens, i):
             # '펑', a topic whatever Kiwi tags it, carried with its quotation marks so that it is
             # searched as one (rag.lexical keeps a word alone in quotation marks).
-            result.append(_Word(question[tokens[i - 1].start:tok.start + tok.len + 1], frozenset({tok.form}), False))
+            close = tokens[i + 1]
+            result.append(_Word(question[tokens[i - 1].start:close.start + close.len], frozenset({tok.form}), False))
             continue
         if tok is not None and tok.tag in _WORD_TAGS and (not run or tok.start == run[-1].start + run[-1].len):
             run.append(tok)
@@ -392,9 +395,7 @@ def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
                          and (t.tag != "SL" or lemma(t.form) not in STOP_LEMMAS))
         if keys:
             anchor = any(t.tag in ("NNP", "SN") or t.form in TIME_WORDS or t.form[:1].isupper() for t in run)
-            # 말 and 초 after a time are its end and start: "지난해 말".
-            time = any(t.form in TIME_WORDS or t.form in TIME_UNITS for t in run) or bool(
-                result and result[-1].time and keys <= _TIME_PARTS)
+            time = any(t.form in TIME_WORDS or t.form in TIME_UNITS for t in run)
             result.append(_Word(question[run[0].start:run[-1].start + run[-1].len], keys, anchor, time))
         run = [tok] if tok is not None and tok.tag in _WORD_TAGS else []
     return result
@@ -413,12 +414,33 @@ def _person(answer: str) -> str | None:
 
 
 def _time_en(word: str) -> bool:
-    """A time written in English: "year", "December", "Q2", and "year-end" by its parts."""
-    return bool(_PERIOD_EN.fullmatch(word)) or any(lemma(part) in _TIME_EN for part in word.split("-"))
+    """A time written in English: "year", "December", "Q2", and "year-end", "mid-year" by their
+    parts (not "start-ups" or "end-user")."""
+    parts = [lemma(part) for part in word.split("-")]
+    return bool(_PERIOD_EN.fullmatch(word)) or (
+        any(p in _TIME_EN for p in parts) and all(p in _TIME_EN or p in _BEFORE_TIME_EN or p == "mid" for p in parts))
+
+
+def _names_a_time(question: str, tokens: Sequence, english: bool) -> bool:
+    """Whether a follow-up names a time of its own, one that replaces the time before: a month, a
+    quarter or a half by its number ("3분기", "10월", "Q3", "the first half"), a named time (연말, 내년,
+    "year-end", "next year"); not a bare unit ("1주당", "per day", "the end-user price")."""
+    if english:
+        words = [lemma(w) for w in _WORD_EN.findall(question)]
+        return any(w in _MONTHS_EN or bool(_PERIOD_EN.fullmatch(w)) or (
+            "-" in w and _time_en(w)) or (w in _PERIODS_EN and k and words[k - 1] in _BEFORE_TIME_EN)
+            for k, w in enumerate(words))
+    return any(t.form in TIME_WORDS or (t.form in _NUMBERED_TIMES and k and tokens[k - 1].tag == "SN")
+               for k, t in enumerate(tokens))
+
+
+_NUMBERED_TIMES = TIME_UNITS - {"주"}
+"""Units that make a time of a number: not 주, also a share ("1주당")."""
 
 
 def _relative(question: str, tokens: Sequence, english: bool) -> bool:
-    """Whether a question says a time relative to another ("a year earlier", "1년 전엔?")."""
+    """Whether a question says a time relative to another, or compares with one ("a year earlier",
+    "than last year", "1년 전엔?", "지난해보다", "작년과 비교하면", "같은 기간")."""
     if english:
         return bool(_RELATIVE_EN.search(question))
-    return any(t.form in _RELATIVE and t.tag in ("NNG", "NNB", "NNP") for t in tokens)
+    return any(t.form in _RELATIVE for t in tokens)

@@ -128,11 +128,22 @@ def test_a_time_the_follow_up_names_replaces_the_one_before_unless_it_is_relativ
     history = _history(("What was Kakao's operating profit in the second quarter?", "… 1135억원이다. [1]"))
     assert "second quarter" in follow_ups.complete("How did it compare with a year earlier?", history).searched
     assert "second" not in follow_ups.complete("And in the first half?", history).searched
+    # A comparison with another time keeps the one before, and so does a word that is no time.
+    for follow_up in ("How does that compare to last year?", "How much higher than last year was it?",
+                      "How much of it came from start-ups?", "How much did it make per day?"):
+        assert "second quarter" in follow_ups.complete(follow_up, history).searched, follow_up
+    assert "quarter" in follow_ups.complete("And the end-user price?", history).searched  # a topic of its own
+    history = _history(("카카오 2분기 매출은 얼마였어?", "… 2조425억원을 기록했다. [1]"))
+    for follow_up in ("지난해보다 얼마나 늘었어?", "그럼 작년과 비교하면?", "그럼 지난해 같은 기간엔?", "그럼 1주당 배당금은?",
+                      "그럼 그 일은 누가 맡아?"):
+        assert "2분기" in follow_ups.complete(follow_up, history).searched, follow_up
 
 
 def test_a_word_in_quotation_marks_is_carried_with_them(follow_ups):
     history = _history(("카카오톡에 새로 생긴다는 '펑'이 뭐야?", "… '펑' 기능을 도입해 … [1]"))
     assert follow_ups.complete("누가 그렇게 설명했어?", history).searched == "카카오톡 '펑' 누가 그렇게 설명했어?"
+    spaced = _history(("카카오톡 ' 펑 ' 기능이 뭐야?", "… '펑' 기능을 도입해 … [1]"))
+    assert "' 펑 '" in follow_ups.complete("누가 말했어?", spaced).searched
     # A topic, not a subject: a follow-up with a topic of its own does not keep it.
     assert "펑" not in follow_ups.complete("그럼 로컬 서비스 출시 계획은?", history).searched
 

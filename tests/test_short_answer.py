@@ -415,5 +415,6 @@ def test_someone_named_by_surname_and_title_after_the_first_mention_answers_who(
     short = find("'펑'은 누가 말했어?", [("펑",)], quote, 0, "ko")
     assert short is not None and short.text == "홍 대표"
     assert find("Who talked about Pung?", [("펑",)], quote, 0, "en").display == "Hong (홍 대표)"
-    # Not a word glued to what comes before it, nor one before a common noun.
+    # Not a syllable glued to the word before it ("대표이사인홍"), nor one before a word that is no title.
+    assert find("누가 말했어?", [("말",)], "대표이사인홍 대표가 말했다.", 0, "ko") is None
     assert find("누가 말했어?", [("기능",)], "김 과장의 기능은 없다고 했다.", 0, "ko") is None
