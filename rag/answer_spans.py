@@ -32,7 +32,7 @@ three-syllable word that starts with one may be a Korean name (배재현), one t
 _NO_SERIALS = Match.ALL & ~Match.SERIAL
 _DASHES = ("-", "~", "/", "∼", "～", "–")
 _RANGE = re.compile(r"[1-9]\d{0,3}[%s][1-9]\d{0,3}" % re.escape("".join(_DASHES)))
-_NOUN = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
+NOUN_TAGS = frozenset({"NNG", "NNP", "SL", "SH", "XR", "NR", "SN"})
 _CAUSES = frozenset({"영향", "효과", "때문", "덕분", "여파", "결과", "탓"})
 """Nouns that end a cause: "… 등의 영향으로", "… 편입 효과로", "… 때문에"."""
 _RELATIONAL = frozenset({"경우", "결과", "도중", "당시", "직후", "직전", "이후", "이전", "관련", "출신", "안", "동안",
@@ -41,8 +41,8 @@ _RELATIONAL = frozenset({"경우", "결과", "도중", "당시", "직후", "직�
 """Nouns that place or relate what they follow rather than name a thing ("분석한 결과 RDX가", "할 경우",
 "한국전쟁 도중"): a noun phrase ends before them."""
 _CLAUSE_EDGE = frozenset({"JX", "JKS", "EC", "EF", "SF", "ETM"})
-_PUNCTUATION = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"})
-_NAMING = frozenset({"NNG", "NNP", "NNB", "SL", "SN", "SH", "MAG", "SSO", "SSC", "SS"})
+PUNCTUATION_TAGS = frozenset({"SF", "SP", "SS", "SSO", "SSC", "SE", "SO", "SW"})
+NAMING_TAGS = frozenset({"NNG", "NNP", "NNB", "SL", "SN", "SH", "MAG", "SSO", "SSC", "SS"})
 """Tags of a bare noun phrase such as "카톡 '펑' 기능" (a quoted name may be tagged as an adverb)."""
 _QUOTE_PAIRS = (*QUOTATION_MARKS, "《》", "〈〉", "<>")
 _QUOTE_MARKS = re.escape("".join(_QUOTE_PAIRS))
@@ -109,7 +109,7 @@ def candidates(tokens: Sequence, kind: Kind, duration: bool = False, someone: fr
             span(tokens, i, i + 1) for i in range(len(tokens) - 1) if _surname_titled(tokens, i)]
     # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
-    return [_with_counter(tokens, s) for s in _runs(tokens, lambda t: t.tag in _NOUN and t.form not in _RELATIONAL)
+    return [_with_counter(tokens, s) for s in _runs(tokens, lambda t: t.tag in NOUN_TAGS and t.form not in _RELATIONAL)
             if not _predicate(tokens, s) and not all(t.tag in ("SN", "NR", "SH") for t in tokens[s.first:s.after])]
 
 
@@ -117,7 +117,7 @@ def _surname_titled(tokens: Sequence, i: int) -> bool:
     """A surname and a title, as news names someone after the first mention: "홍 대표", "배 CIO"."""
     tok, title = tokens[i], tokens[i + 1]
     return (tok.tag == "NNP" and len(tok.form) == 1 and tok.form in SURNAMES and title.form in PERSON_TITLES
-            and _gap(tokens, i) == 1 and (i == 0 or _gap(tokens, i - 1) > 0))
+            and token_gap(tokens, i) == 1 and (i == 0 or token_gap(tokens, i - 1) > 0))
 
 
 _TO_SOMEONE = frozenset({"에게", "한테", "께", "에게서", "한테서"})
@@ -147,7 +147,7 @@ def _noun_ending(tokens: Sequence, i: int) -> Span:
     매출 향상" names 소상공인 as whose sales they are."""
     first, apart = i, 0
     while first and tokens[first - 1].tag in ("NNG", "XPN"):
-        gap = _gap(tokens, first - 1)
+        gap = token_gap(tokens, first - 1)
         if gap > 1 or (gap and (apart or tokens[first - 1].tag == "XPN")):
             break
         apart += gap
@@ -159,7 +159,7 @@ def _with_counter(tokens: Sequence, run: Span) -> Span:
     """A noun phrase that ends in a number with the counter glued to it: "배수량 2000톤", not "배수량 2000"
     (Kiwi tags 톤 and 년 as bound nouns, which no noun phrase holds otherwise)."""
     last = run.after
-    if last < len(tokens) and tokens[last - 1].tag == "SN" and tokens[last].tag == "NNB" and _gap(tokens, last - 1) == 0:
+    if last < len(tokens) and tokens[last - 1].tag == "SN" and tokens[last].tag == "NNB" and token_gap(tokens, last - 1) == 0:
         return span(tokens, run.first, last)
     return run
 
@@ -167,12 +167,12 @@ def _with_counter(tokens: Sequence, run: Span) -> Span:
 def _eras(tokens: Sequence) -> Iterable[Span]:
     """Periods named by what happened in them: "신생대 초기", "계몽주의 시대", "초등학교 3학년 때" (not
     "그 때", whose 그 is no noun)."""
-    ends = [i for i, tok in enumerate(tokens) if tok.form in _ERAS and tok.tag == "NNG" and i and _gap(tokens, i - 1) <= 1]
+    ends = [i for i, tok in enumerate(tokens) if tok.form in _ERAS and tok.tag == "NNG" and i and token_gap(tokens, i - 1) <= 1]
     for i in ends:
-        if i + 1 in ends and _gap(tokens, i) <= 1:
+        if i + 1 in ends and token_gap(tokens, i) <= 1:
             continue  # "조선 시대 중기" is one period, not also "조선 시대"
         first = i
-        while first and tokens[first - 1].tag in ("NNG", "NNP", "SN", "NNB") and _gap(tokens, first - 1) <= 1:
+        while first and tokens[first - 1].tag in ("NNG", "NNP", "SN", "NNB") and token_gap(tokens, first - 1) <= 1:
             first -= 1
         if first < i:
             yield span(tokens, first, i)
@@ -189,9 +189,9 @@ _BEFORE_TIME = TIME_WORDS | DAY_HALVES.keys()
 def _dated(tokens: Sequence, i: int, j: int) -> Span:
     """Tokens ``i..j`` of a time with the word before it that it narrows ("지난해 4월", "오전 6시")
     and the part of the period after it ("10월 말", "1950년대 후반")."""
-    if i and tokens[i - 1].form in _BEFORE_TIME and _gap(tokens, i - 1) <= 1:
+    if i and tokens[i - 1].form in _BEFORE_TIME and token_gap(tokens, i - 1) <= 1:
         i -= 1
-    if j + 1 < len(tokens) and tokens[j + 1].form in PERIOD_PARTS and _gap(tokens, j) <= 1:
+    if j + 1 < len(tokens) and tokens[j + 1].form in PERIOD_PARTS and token_gap(tokens, j) <= 1:
         j += 1
     return span(tokens, i, j)
 
@@ -221,7 +221,7 @@ def text_tokens(text: str) -> tuple:
 def _ranged(tokens: Sequence, i: int) -> bool:
     """Whether serial ``i`` is two numbers of one to four digits joined by a dash, tilde or slash
     and followed at once by a unit, a myriad or a particle, not by 분기."""
-    if not _RANGE.fullmatch(tokens[i].form) or i + 1 == len(tokens) or _gap(tokens, i):
+    if not _RANGE.fullmatch(tokens[i].form) or i + 1 == len(tokens) or token_gap(tokens, i):
         return False
     after = tokens[i + 1]
     return after.form != "분기" and (after.tag in ("NNB", "NNG", "NR", "JKO", "JX", "JKS") or after.form == "%")
@@ -244,251 +244,6 @@ def quoted(tokens: Sequence, quote: str) -> list[Span]:
         if inside and quote[start:end].strip() == quote[start:end]:
             out.append(Span(start, end, tuple(tokens[i].form for i in inside), inside[0]))
     return out
-
-
-_SAID = re.compile(r"(?:뭐|무엇|무어)(?:이)?라고\s*(?:말|했|밝|강조|설명|주장|언급|전망|예상|답|내다|공시|발표)"
-                   r"|\bwhat did\b.+\bsay\b", re.I)
-_SPEECH = re.compile(r'"([^"\n]{2,400})"|“([^”\n]{2,400})”')
-
-
-def speeches(quote: str) -> tuple[tuple[int, int], ...]:
-    """Where the quote's direct speech ("…") lies, as offsets."""
-    return tuple(m.span(m.lastindex) for m in _SPEECH.finditer(quote))
-
-
-def speech(question: str, tokens: Sequence, quote: str) -> Span | None:
-    """"그 사람은 로컬 서비스에 대해선 뭐라고 했어?" asks for what was said: the quote's first words
-    in double quotation marks ("지리적으로 가까운 단골 매장을 중심으로 …"), else the first clause it
-    reports ("… 오픈채팅방 활용도를 높이겠다는 계획을 밝혔다")."""
-    if not _SAID.search(question):
-        return None
-    match = _SPEECH.search(quote)
-    if match is None:
-        return reported(tokens, quote)
-    start, end = match.span(match.lastindex)
-    inside = [i for i, t in enumerate(tokens) if t.start >= start and t.start + t.len <= end]
-    return Span(start, end, tuple(tokens[i].form for i in inside), inside[0]) if inside else None
-
-
-_REPORTING = frozenset({"다는", "라는", "자는", "냐는", "다고", "라고", "자고", "냐고", "ᆫ다는", "는다는", "ᆫ다고",
-                        "는다고"})
-_SAYING = ("밝히", "설명", "강조", "전망", "예상", "공시", "덧붙이", "주장", "언급", "전하", "발표", "약속", "지적")
-_SAYING_NOUNS = frozenset({"말", "답"})
-"""Nouns that 하다 makes verbs of saying (말했다 is 말 + 하 to Kiwi)."""
-_ENDING_SOUNDS = ("다", "라", "자", "냐")
-
-
-def _says(tokens: Sequence, k: int) -> bool:
-    tok = tokens[k]
-    return tok.form.startswith(_SAYING) or (tok.form in _SAYING_NOUNS and k + 1 < len(tokens)
-                                             and tokens[k + 1].tag == "XSV")
-
-
-def reported(tokens: Sequence, quote: str) -> Span | None:
-    """The clause that indirect speech reports, from after the sentence's topic or subject to its 다
-    (or 라): "카카오는 … 오픈채팅방 활용도를 높이겠다는 계획을 밝혔다" -> "… 오픈채팅방 활용도를
-    높이겠다". Only where a verb of saying follows within a noun and its particle ("…다고 말했다",
-    "…한다고 밝혔다", "…다는 계획을 밝혔다"); the first such clause of the quote."""
-    for j, tok in enumerate(tokens):
-        if tok.form not in _REPORTING or tok.tag not in ("ETM", "EC") or not j:
-            continue
-        if not any(_says(tokens, k) for k in range(j + 1, min(j + 4, len(tokens)))):
-            continue
-        first = max((k + 1 for k in range(j) if tokens[k].tag == "SF"), default=0)
-        topic = next((k for k in range(first, j) if tokens[k].tag == "JKS"
-                      or (tokens[k].tag == "JX" and tokens[k].form in ("은", "는"))), None)
-        if topic is not None:
-            first = topic + 1
-        written = quote[tok.start:tok.start + tok.len]
-        cut = min((written.find(s) for s in _ENDING_SOUNDS if s in written), default=-1)
-        if first >= j or cut < 0:
-            continue
-        return Span(tokens[first].start, tok.start + cut + 1, tuple(t.form for t in tokens[first:j + 1]), first)
-    return None
-
-
-def definition(q_tokens: Sequence, tokens: Sequence) -> Span | None:
-    """"'펑' 기능이 뭐야?" asks what a named thing is; a news sentence says it in the clause that
-    modifies the thing ("24시간 이후 사라지는 '펑' 기능"). Only for a question that is a bare noun
-    phrase, a subject particle and 뭐/무엇, and a quote that modifies its last noun, with one of the
-    phrase's other words when it has any (so "검색 기능" is not taken for "'펑' 기능")."""
-    tail = [t for t in q_tokens if t.tag not in ("SF", "SW")]
-    at = next((i for i, t in enumerate(tail) if t.form in ("뭐", "무엇") and t.tag == "NP"), None)
-    if at is None or at < 2 or tail[at - 1].tag != "JKS" or any(t.tag not in _NAMING for t in tail[:at - 1]):
-        return None
-    named = tail[at - 2].form
-    others = {t.form for t in tail[:at - 2] if t.tag not in _PUNCTUATION}
-    for i, tok in enumerate(tokens):
-        if tok.form != named or not tok.tag.startswith("NN"):
-            continue
-        end = i - 1
-        while end >= 0 and tokens[end].tag in _NAMING:
-            end -= 1
-        if end < 0 or tokens[end].tag != "ETM":
-            continue
-        if others and not others & {t.form for t in tokens[end + 1:i]}:
-            continue
-        return _clause(tokens, end)
-    return None
-
-
-def described(q_tokens: Sequence, tokens: Sequence) -> Span | None:
-    """"배재현은 누구야?" asks what the named person is: the title the quote writes after the name
-    ("배재현 카카오 투자총괄대표(CIO)는" -> "카카오 투자총괄대표(CIO)")."""
-    for i in range(1, len(q_tokens) - 1):
-        particle, asked = q_tokens[i], q_tokens[i + 1]
-        if particle.tag not in ("JX", "JKS") or asked.form != "누구":
-            continue
-        first = i  # the name before the particle, which Kiwi may split (배재 + 현)
-        while first and q_tokens[first - 1].tag in ("NNP", "NNG") and (
-                first == i or _gap(q_tokens, first - 1) == 0):
-            first -= 1
-        if first == i or not any(t.tag == "NNP" for t in q_tokens[first:i]):
-            return None
-        return _title_of(tokens, "".join(t.form for t in q_tokens[first:i]))
-    return None
-
-
-_WHO_IS = re.compile(r"^\s*(?i:who)\s+(?:is|was)\s+[A-Z][\w-]*(?:\s+[A-Z][\w-]*)*\s*\?*\s*$")
-""""Who is" and a capitalised name, nothing else ("Who is Hong Eun-taek?"; not "Who is Kakao's CEO?")."""
-
-
-def described_in_english(question: str, asked: frozenset[str], tokens: Sequence) -> Span | None:
-    """"Who is Hong Eun-taek?" asks what the person is, as "홍은택은 누구야?" does: the title the
-    quote writes after the name the question's words stand for (the lexicon bridge's 홍은택)."""
-    if not _WHO_IS.match(question):
-        return None
-    for name in sorted(t for t in asked if FULL_NAME.fullmatch(t)):
-        found = _title_of(tokens, name)
-        if found is not None:
-            return found
-    return None
-
-
-def _title_of(tokens: Sequence, name: str) -> Span | None:
-    """The title written after ``name``: "배재현 카카오 투자총괄대표(CIO)는" -> "카카오
-    투자총괄대표(CIO)"."""
-    at = _written(tokens, name)
-    if at is None:
-        return None
-    end, depth = at, 0  # nouns, and a gloss in brackets ("(CIO)"), up to the particle
-    while end + 1 < len(tokens) and _gap(tokens, end) <= 1 and (
-            tokens[end + 1].tag in ("NNP", "NNG", "SH") or (tokens[end + 1].tag == "SL" and depth)
-            or (tokens[end + 1].tag == "SSO" and not depth) or (tokens[end + 1].tag == "SSC" and depth)):
-        end += 1
-        depth += {"SSO": 1, "SSC": -1}.get(tokens[end].tag, 0)
-    if depth:  # a bracket left open: the title ends before it
-        end = max(k for k in range(at, end + 1) if tokens[k].tag == "SSO") - 1
-    return span(tokens, at + 1, end) if end > at else None
-
-
-def _written(tokens: Sequence, name: str) -> int | None:
-    """Index of the last token of ``name`` written as one word in ``tokens``, or None."""
-    for j in range(len(tokens)):
-        text, k = tokens[j].form, j
-        while len(text) < len(name) and k + 1 < len(tokens) and _gap(tokens, k) == 0:
-            k += 1
-            text += tokens[k].form
-        if text == name:
-            return k
-    return None
-
-
-def coordinated(q_tokens: Sequence, tokens: Sequence) -> Span | None:
-    """"고무탄과 무엇을 발포했는가?" asks for what the quote joins to 고무탄 ("고무탄과 실탄을"): the noun
-    phrase after the same noun and 과/와. Only for a question that joins a noun to its question word."""
-    for i in range(1, len(q_tokens) - 1):
-        if q_tokens[i].tag != "JC" or q_tokens[i - 1].tag not in ("NNG", "NNP"):
-            continue
-        after = q_tokens[i + 1 + (q_tokens[i + 1].tag == "MAG"):]  # "찰리 패튼과 또 누구"
-        if after and after[0].form in ("무엇", "누구", "어디", "어느"):
-            joined = q_tokens[i - 1].form
-            for j in range(len(tokens) - 2):
-                if tokens[j].form == joined and tokens[j + 1].tag == "JC" and tokens[j + 2].tag in _NOUN:
-                    end = j + 2
-                    while end + 1 < len(tokens) and tokens[end + 1].tag in _NOUN and _gap(tokens, end) <= 1:
-                        end += 1
-                    return span(tokens, j + 2, end)
-            return None
-    return None
-
-
-def chosen_option(q_tokens: Sequence, tokens: Sequence) -> Span | None:
-    """"상반기랑 하반기 중 언제 더 많아?" offers two options: the answer is the one the quote names,
-    and when it names both, the one it compares the other with in the question's direction
-    ("상반기보다 하반기에 더 늘어날": 하반기 has more, 상반기 less)."""
-    for i in range(1, len(q_tokens) - 2):
-        first, joint, second, among = q_tokens[i - 1], q_tokens[i], q_tokens[i + 1], q_tokens[i + 2]
-        if (joint.tag == "JC" and among.form == "중" and among.tag == "NNB"
-                and first.tag in _NOUN and second.tag in _NOUN):
-            named = [j for j, t in enumerate(tokens) if t.form in (first.form, second.form) and t.tag in _NOUN]
-            options = {tokens[j].form for j in named}
-            if len(options) == 1:
-                return span(tokens, named[0], named[0])
-            compared = {tokens[j].form for j in named if j + 1 < len(tokens) and tokens[j + 1].form == "보다"}
-            asked, said = _direction(q_tokens), _direction(tokens)
-            if len(compared) != 1 or not asked or not said:
-                return None
-            # "A보다 B에 더 많다" says B has more: a question for more gets B, one for less gets A.
-            pick = (lambda form: form not in compared) if asked == said else (lambda form: form in compared)
-            chosen = next(j for j in named if pick(tokens[j].form))
-            return span(tokens, chosen, chosen)
-    return None
-
-
-_MORE = ("많", "크", "높", "늘", "증가", "커지", "길")
-_LESS = ("적", "작", "낮", "줄", "감소", "짧")
-
-
-def respective(tokens: Sequence, spans: Sequence[Span], asked: frozenset[str]) -> Span | None:
-    """"미디어와 게임 매출은 각각 38%, 20% 감소했다": the answer about the item the question names
-    (미디어) is the candidate in the same place of the list after 각각 (38%)."""
-    for k, tok in enumerate(tokens):
-        if tok.form != "각각":
-            continue
-        items = _listed_before(tokens, k)
-        end = next((j for j in range(k + 1, len(tokens)) if tokens[j].tag[:1] in ("V", "E")
-                    or tokens[j].tag in ("XSV", "XSA")), len(tokens))
-        listed = sorted((s for s in spans if k < s.first and s.after <= end), key=lambda s: s.first)
-        named = [n for n, item in enumerate(items) if item in asked]
-        if len(items) >= 2 and len(listed) == len(items) and len(named) == 1:
-            return listed[named[0]]
-    return None
-
-
-def _listed_before(tokens: Sequence, k: int) -> list[str]:
-    """The noun that names each item of the list that ends before token ``k`` ("미디어와 게임 매출은":
-    미디어, 게임): the noun before each 와/과 or comma, and the first noun of the last item, whose
-    other nouns are the head the items share."""
-    j = k - 1
-    while j >= 0 and tokens[j].tag.startswith("J") and tokens[j].tag != "JC":
-        j -= 1
-    last = j
-    while last > 0 and tokens[last - 1].tag in _NOUN:
-        last -= 1
-    if j < 0 or tokens[j].tag not in _NOUN:
-        return []
-    items = [tokens[last].form.lower()]
-    j = last - 1
-    while j >= 1 and (tokens[j].tag == "JC" or tokens[j].form == ",") and tokens[j - 1].tag in _NOUN:
-        items.append(tokens[j - 1].form.lower())
-        j -= 2
-        while j >= 0 and tokens[j].tag in _NOUN:
-            j -= 1
-    return items[::-1]
-
-
-def _direction(tokens: Sequence) -> str | None:
-    """Which way a comparison with 더 goes: "더 많아" more, "더 적어" less; None without one."""
-    for i, tok in enumerate(tokens[:-1]):
-        if tok.form == "더" and tok.tag == "MAG":
-            word = tokens[i + 1].form
-            if word.startswith(_MORE):
-                return "more"
-            if word.startswith(_LESS):
-                return "less"
-            return None
-    return None
 
 
 def unsaid(tokens: Sequence, candidate: Span, asked: frozenset[str], trim: bool, trim_end: bool = False
@@ -528,7 +283,7 @@ def _korean_name(word: str) -> bool:
 
 def _title_at(tokens: Sequence, i: int) -> bool:
     """Whether the compound noun starting at token ``i`` ends in a title (투자 + 총괄 + 대표)."""
-    while i + 1 < len(tokens) and tokens[i + 1].tag == "NNG" and _gap(tokens, i) == 0:
+    while i + 1 < len(tokens) and tokens[i + 1].tag == "NNG" and token_gap(tokens, i) == 0:
         i += 1
     return tokens[i].form in PERSON_TITLES
 
@@ -559,7 +314,7 @@ def _word_groups(tokens: Sequence, first: int, after: int) -> list[list[int]]:
     """Indices of tokens ``first..after-1`` grouped into the words the text writes (by its spaces)."""
     words: list[list[int]] = []
     for k in range(first, after):
-        if not words or _gap(tokens, k - 1) > 0:
+        if not words or token_gap(tokens, k - 1) > 0:
             words.append([])
         words[-1].append(k)
     return words
@@ -572,7 +327,7 @@ def written_words(q_tokens: Sequence) -> frozenset[str]:
     for word in _word_groups(q_tokens, 0, len(q_tokens)):
         nouns = ""
         for k in word:
-            if q_tokens[k].tag not in _NOUN:
+            if q_tokens[k].tag not in NOUN_TAGS:
                 break
             nouns += q_tokens[k].form.lower()
         found.add(nouns)
@@ -625,9 +380,9 @@ def _whole_word(tokens: Sequence, name: Span) -> Span:
         return tokens[i].tag == "NNG" and len(tokens[i].form) == 1
 
     first, last = name.first, name.after - 1
-    while first > 0 and piece(first - 1) and _gap(tokens, first - 1) == 0:
+    while first > 0 and piece(first - 1) and token_gap(tokens, first - 1) == 0:
         first -= 1
-    while last + 1 < len(tokens) and piece(last + 1) and _gap(tokens, last) == 0:
+    while last + 1 < len(tokens) and piece(last + 1) and token_gap(tokens, last) == 0:
         last += 1
     return name if (first, last) == (name.first, name.after - 1) else span(tokens, first, last)
 
@@ -641,10 +396,10 @@ def _first_name(tokens: Sequence, name: Span) -> Span:
     """A name with the word before it when Kiwi split that word into one-syllable splinters: the
     unknown first name ("이반 서덜랜드", "마고 왓슨")."""
     i = name.first
-    if i < 2 or _gap(tokens, i - 1) != 1:
+    if i < 2 or token_gap(tokens, i - 1) != 1:
         return name
     first = i - 1
-    while first > 0 and _gap(tokens, first - 1) == 0:
+    while first > 0 and token_gap(tokens, first - 1) == 0:
         first -= 1
     word = tokens[first:i]
     if len(word) >= 2 and all(t.tag in _SPLINTERS and len(t.form) == 1 for t in word):
@@ -655,8 +410,8 @@ def _first_name(tokens: Sequence, name: Span) -> Span:
 def _regnal(tokens: Sequence, name: Span) -> Span:
     """A name with its ordinal: "루이 16세", "헤이그 2세"."""
     i = name.after
-    if (i + 1 < len(tokens) and tokens[i].tag == "SN" and _gap(tokens, i - 1) <= 1
-            and tokens[i + 1].form == "세" and _gap(tokens, i) == 0):
+    if (i + 1 < len(tokens) and tokens[i].tag == "SN" and token_gap(tokens, i - 1) <= 1
+            and tokens[i + 1].form == "세" and token_gap(tokens, i) == 0):
         return span(tokens, name.first, i + 1)
     return name
 
@@ -667,13 +422,13 @@ def _titled(tokens: Sequence, name: Span) -> Span:
     ("김재원 간사는": whether an answer keeps it varies) nor a noun that goes on without a particle
     ("닉슨 방중 이후")."""
     i = name.after
-    if (i >= len(tokens) or tokens[i].tag != "NNG" or _gap(tokens, i - 1) != 1
+    if (i >= len(tokens) or tokens[i].tag != "NNG" or token_gap(tokens, i - 1) != 1
             or tokens[i].form in PERSON_TITLES):
         return name
     j = i
-    while j + 1 < len(tokens) and tokens[j + 1].tag in ("NNG", "XSN") and _gap(tokens, j) == 0:
+    while j + 1 < len(tokens) and tokens[j + 1].tag in ("NNG", "XSN") and token_gap(tokens, j) == 0:
         j += 1
-    if j + 1 < len(tokens) and tokens[j + 1].tag.startswith("J") and _gap(tokens, j) == 0:
+    if j + 1 < len(tokens) and tokens[j + 1].tag.startswith("J") and token_gap(tokens, j) == 0:
         return span(tokens, name.first, j)
     return name
 
@@ -709,7 +464,7 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
             continue
         j = i
         while j + 1 < len(tokens):
-            if tokens[j + 1].tag in ("SN", "NR") and _gap(tokens, j) <= 1:
+            if tokens[j + 1].tag in ("SN", "NR") and token_gap(tokens, j) <= 1:
                 j += 1
             elif _joins_numbers(tokens, j):
                 j += 2
@@ -717,7 +472,7 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
                 break
         unit = j + 1
         # Latin units and counters may follow a space ("100 m", "100만 명"); other nouns must not.
-        has_unit = unit < len(tokens) and _is_unit(tokens[unit]) and _gap(tokens, j) <= (
+        has_unit = unit < len(tokens) and _is_unit(tokens[unit]) and token_gap(tokens, j) <= (
             1 if tokens[unit].tag in ("SL", "NNB") else 0)
         if words and j == i and tokens[i].tag == "NR" and ordinal_in_words((tokens[i].form,)) and not has_unit:
             yield span(tokens, i, i)  # an ordinal in words stands alone: "태조의 여덟째 아들"
@@ -728,16 +483,16 @@ def _amounts(tokens: Sequence) -> Iterable[Span]:
             continue
         if has_unit:
             j = unit
-            if j + 1 < len(tokens) and tokens[j + 1].form == "째" and _gap(tokens, j) == 0:  # 2번째
+            if j + 1 < len(tokens) and tokens[j + 1].form == "째" and token_gap(tokens, j) == 0:  # 2번째
                 j += 1
             # A duration in two units is one amount: "4분10초", "1시간 30분", "3년 6개월" (not a
             # calendar year before a duration: "2023년 3개월간").
-            while (j + 2 < len(tokens) and tokens[j + 1].tag == "SN" and _gap(tokens, j) <= 1
-                   and _gap(tokens, j + 1) == 0 and tokens[j + 2].form == _SMALLER_UNIT.get(tokens[j].form)
+            while (j + 2 < len(tokens) and tokens[j + 1].tag == "SN" and token_gap(tokens, j) <= 1
+                   and token_gap(tokens, j + 1) == 0 and tokens[j + 2].form == _SMALLER_UNIT.get(tokens[j].form)
                    and len(tokens[j - 1].form) <= 2):
                 j += 2
         # An ordinal's prefix belongs to it: 제64대, not 64대.
-        ordinal = i > 0 and tokens[i - 1].tag == "XPN" and tokens[i - 1].form == "제" and _gap(tokens, i - 1) == 0
+        ordinal = i > 0 and tokens[i - 1].tag == "XPN" and tokens[i - 1].form == "제" and token_gap(tokens, i - 1) == 0
         yield span(tokens, i - 1 if ordinal else i, j)
         i = j + 1
 
@@ -755,7 +510,7 @@ def _joins_numbers(tokens: Sequence, j: int) -> bool:
     """Whether number ``j`` and the one after a dash, tilde or slash with no space make one figure:
     a range ("3-4천년", "1~2%") or a fraction ("1/4")."""
     return (j + 2 < len(tokens) and tokens[j].tag == "SN" and tokens[j + 1].form in _DASHES
-            and tokens[j + 2].tag == "SN" and _gap(tokens, j) == 0 and _gap(tokens, j + 1) == 0)
+            and tokens[j + 2].tag == "SN" and token_gap(tokens, j) == 0 and token_gap(tokens, j + 1) == 0)
 
 
 _NATIVE_NUMBERS = frozenset({"한", "두", "세", "석", "네", "넉", "다섯", "여섯", "일곱", "여덟", "아홉", "열", "스무"})
@@ -772,7 +527,7 @@ def _predicate(tokens: Sequence, candidate: Span) -> bool:
     return after < len(tokens) and tokens[after].tag in ("XSV", "XSA") and tokens[after].start == candidate.end
 
 
-def _gap(tokens: Sequence, i: int) -> int:
+def token_gap(tokens: Sequence, i: int) -> int:
     """Characters between token ``i`` and the next."""
     return tokens[i + 1].start - (tokens[i].start + tokens[i].len)
 
@@ -783,14 +538,14 @@ def _lasts(tokens: Sequence, candidate: Span) -> bool:
     if candidate.forms[-1] not in _DURATION_UNITS or any(len(f) == 4 and f.isdigit() for f in candidate.forms):
         return False
     i = candidate.first
-    return not (candidate.forms[-1] == "일" and i and tokens[i - 1].form == "월" and _gap(tokens, i - 1) <= 1)
+    return not (candidate.forms[-1] == "일" and i and tokens[i - 1].form == "월" and token_gap(tokens, i - 1) <= 1)
 
 
 def _ends_latin_name(tokens: Sequence, candidate: Span) -> bool:
     """A bare number after a capitalised Latin word ends a name ("Hangyeol Cloud Summit 2023", "Xbox
     360"); it is no amount. Not after an acronym ("DAU 300으로") nor a plain word ("rose to 500")."""
     i = candidate.first
-    if len(candidate.forms) != 1 or not i or tokens[i - 1].tag != "SL" or _gap(tokens, i - 1) > 1:
+    if len(candidate.forms) != 1 or not i or tokens[i - 1].tag != "SL" or token_gap(tokens, i - 1) > 1:
         return False
     word = tokens[i - 1].form
     return word[:1].isupper() and not word.isupper()
@@ -814,7 +569,7 @@ def _causes(tokens: Sequence) -> list[Span]:
     before = [s for c in range(1, len(tokens)) if _consequence_at(tokens, c)
               and (s := _clause_before(tokens, c)) is not None]
     # Not a pointer's noun ("그 영향으로"): it stands for the clause before.
-    return before + [_clause(tokens, i - 1) for i, t in enumerate(tokens)
+    return before + [clause(tokens, i - 1) for i, t in enumerate(tokens)
                      if i and t.tag == "JKB" and t.form in ("로", "으로") and tokens[i - 1].tag in ("NNG", "NNP", "XSN")
                      and not _points_to_cause(tokens, i - 2)]
 
@@ -822,7 +577,7 @@ def _causes(tokens: Sequence) -> list[Span]:
 def _marked_causes(tokens: Sequence) -> list[Span]:
     """The clauses that end in a cause noun: what a sentence that gives a reason holds (a noun
     marked by 로 is as often a means or a result: "처음으로"; "그 결과" points back, below)."""
-    return [_clause(tokens, i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")
+    return [clause(tokens, i) for i, t in enumerate(tokens) if t.form in _CAUSES and t.tag.startswith("NN")
             and not _points_to_cause(tokens, i - 1)]
 
 
@@ -886,12 +641,12 @@ def _clause_before(tokens: Sequence, c: int) -> Span | None:
     return span(tokens, begin, end)
 
 
-def _clause(tokens: Sequence, end: int) -> Span:
+def clause(tokens: Sequence, end: int) -> Span:
     """The clause ending at token ``end``: back to the nearest topic, subject or clause end, without
     leading punctuation ('"경영효율화로' -> '경영효율화')."""
     begin = end
     while begin > 0 and tokens[begin - 1].tag not in _CLAUSE_EDGE:
         begin -= 1
-    while begin < end and tokens[begin].tag in _PUNCTUATION:
+    while begin < end and tokens[begin].tag in PUNCTUATION_TAGS:
         begin += 1
     return span(tokens, begin, end)

@@ -4,9 +4,10 @@ A reader who asks "When is the AI model coming?" wants "October" before the evid
 reading-comprehension model, the span is cut from the quote, so it stays grounded: the question
 says what kind of answer it wants (``question_kind``), the quote offers the candidate spans of that
 kind (``answer_spans``), and this module chooses among them: a reader of the quote's structure
-where the question is built for one (two options, a speech, a definition, a list with 각각), else
-the candidate whose features (``span_features``: next to the noun asked for, in the clause that says
-what the question says, before the question's own verb …) weigh most (``SpanWeights``).
+where the question is built for one (``quote_readers``: two options, a speech, a definition, a
+list with 각각), else the candidate whose features (``span_features``: next to the noun asked for,
+in the clause that says what the question says, before the question's own verb …) weigh most
+(``SpanWeights``).
 """
 
 from __future__ import annotations
@@ -15,14 +16,15 @@ import re
 from dataclasses import dataclass
 from typing import Sequence
 
-from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, animate, candidates, chosen_option,
-                              coordinated, country_part, definition, described, described_in_english, ordinal_in_words,
-                              quoted, respective, span, speech, speeches, text_tokens, through_head, unsaid,
-                              without_written, written_words)
+from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, animate, candidates, country_part,
+                              ordinal_in_words, quoted, span, text_tokens, through_head, unsaid, without_written,
+                              written_words)
 from rag.config import SpanWeights
 from rag.figures import to_english
-from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, PERSON_TITLES, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter, head,
-                               kind, question_tokens, term_sets_of)
+from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, PERSON_TITLES, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter,
+                               head, kind, question_tokens, term_sets_of)
+from rag.quote_readers import (chosen_option, coordinated, definition, described, described_in_english, respective,
+                               speech, speeches)
 from rag.romanize import person_name
 from rag.span_features import Context, context, features, outranks, someone_named
 

@@ -2,7 +2,6 @@
 
 import pytest
 
-from rag.answer_spans import reported, speech, text_tokens
 from rag.question_kind import asks_for
 from rag.short_answer import asks_count, asks_sum, find
 
@@ -315,15 +314,6 @@ def test_what_someone_said_is_the_speech_in_quotation_marks():
             "오픈채팅방 활용도를 높이겠다는 계획을 밝혔다.")
     said = find("What did Kakao say it would do with open chat rooms?", [("카카오",), ("오픈채팅방",)], plan, 0, "en")
     assert said and said.text.startswith("향후 카카오톡") and said.text.endswith("활용도를 높이겠다")
-    # 말했다 is 말 + 하 to Kiwi; a present tense reports too; the first reported clause ends the span.
-    for quote, clause in (("카카오는 새 서비스를 내놓겠다고 말했고, 네이버도 투자를 늘리겠다고 밝혔다.", "새 서비스를 내놓겠다"),
-                          ("카카오는 새 서비스를 출시한다고 밝혔다.", "새 서비스를 출시한다"),
-                          ("카카오가 매출은 늘 것이라고 밝혔다.", "매출은 늘 것이라")):
-        assert reported(text_tokens(quote), quote) is not None
-        got = reported(text_tokens(quote), quote)
-        assert quote[got.start:got.end] == clause
-    # "무엇이라고 하는가" asks what something is called, not what someone said.
-    assert speech("가을의 금강산은 무엇이라고 하는가?", text_tokens(quote), quote) is None
 
 
 def test_a_person_asked_for_by_title_is_the_name_without_it():

@@ -4,7 +4,8 @@ import math
 
 import pytest
 
-from rag.answer_spans import span, speeches, text_tokens
+from rag.answer_spans import span, text_tokens
+from rag.quote_readers import speeches
 from rag.config import SpanWeights
 from rag.question_kind import question_tokens
 from rag.short_answer import find, weighed
