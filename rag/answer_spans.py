@@ -106,7 +106,7 @@ def candidates(tokens: Sequence, kind: Kind, duration: bool = False, someone: fr
         return [_titled(tokens, _regnal(tokens, _first_name(tokens, _whole_word(tokens, s)))) for s in names
                 if len("".join(s.forms)) >= 2 and not all(f.isupper() for f in s.forms)] + [
             _noun_ending(tokens, i) for i, t in enumerate(tokens) if t.tag == "NNG" and t.form in someone] + [
-            span(tokens, i, i + 1) for i in range(len(tokens) - 1) if _surname_titled(tokens, i)]
+            _title_end(tokens, i) for i in range(len(tokens) - 1) if _surname_titled(tokens, i)]
     # A noun that a suffix makes a verb ("말했다", "공개한다") is the predicate, not a thing; a bare
     # number or a Hanja gloss (天文常數 after 천문상수) names nothing.
     return [_with_counter(tokens, s) for s in _runs(tokens, lambda t: t.tag in NOUN_TAGS and t.form not in _RELATIONAL)
@@ -114,10 +114,20 @@ def candidates(tokens: Sequence, kind: Kind, duration: bool = False, someone: fr
 
 
 def _surname_titled(tokens: Sequence, i: int) -> bool:
-    """A surname and a title, as news names someone after the first mention: "홍 대표", "배 CIO"."""
+    """A surname and a title, as news names someone after the first mention: "홍 대표", "배 CIO",
+    also after an opening mark ('"홍 대표는', "(홍 대표)"), not glued to the word before it."""
     tok, title = tokens[i], tokens[i + 1]
     return (tok.tag == "NNP" and len(tok.form) == 1 and tok.form in SURNAMES and title.form in PERSON_TITLES
-            and token_gap(tokens, i) == 1 and (i == 0 or token_gap(tokens, i - 1) > 0))
+            and token_gap(tokens, i) == 1 and (i == 0 or token_gap(tokens, i - 1) > 0
+                                               or tokens[i - 1].tag in ("SSO", "SS", "SP")))
+
+
+def _title_end(tokens: Sequence, i: int) -> Span:
+    """The surname at ``i`` with its whole title, which Kiwi may split ("홍 대표이사": 대표 + 이사)."""
+    j = i + 1
+    while j + 1 < len(tokens) and tokens[j + 1].tag == "NNG" and token_gap(tokens, j) == 0:
+        j += 1
+    return span(tokens, i, j)
 
 
 _TO_SOMEONE = frozenset({"에게", "한테", "께", "에게서", "한테서"})

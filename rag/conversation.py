@@ -61,7 +61,7 @@ _MONTHS_EN = frozenset("january february march april may june july august septem
 _PERIODS_EN = frozenset({"year", "quarter", "half", "month", "week"})
 _RELATIVE_EN = re.compile(r"\b(?:earlier|later|ago|before|after|prior|previous(?:ly)?|than|compar\w*|versus|vs|"
                           r"year-on-year|yoy|from|same period)\b", re.I)
-_RELATIVE = frozenset({"전", "후", "이전", "이후", "뒤", "전년", "대비", "보다", "비교", "동기", "기간"})
+_RELATIVE = frozenset({"전", "후", "이전", "이후", "뒤", "전년", "대비", "보다", "비교", "비하", "동기", "기간", "이맘때"})
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
 _WORD_EN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 _PERIOD_EN = re.compile(r"[QH][1-4]|[1-4][QH]", re.I)
@@ -288,7 +288,8 @@ def _figure_phrases(words: Sequence[_Word], question: str) -> set[int]:
         if word.keys & FIGURE_NOUNS:
             replaced.add(i)
             j = i - 1
-            while j >= 0 and not words[j].anchor and f"{words[j].surface} {words[j + 1].surface}" in question:
+            while j >= 0 and not words[j].anchor and not words[j].quoted \
+                    and f"{words[j].surface} {words[j + 1].surface}" in question:
                 replaced.add(j)
                 j -= 1
     return replaced
@@ -364,6 +365,8 @@ class _Word:
     still shares with the question before it."""
     time: bool = False
     """A time (2분기, 하반기, Q2, year): what a question for a time does not take from the one before."""
+    quoted: bool = False
+    """Written alone in quotation marks ('톡딜'): a name, never part of the figure it stands before."""
 
 
 def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
@@ -380,11 +383,13 @@ def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
     result = []
     run: list = []
     for i, tok in enumerate([*tokens, None]):
-        if tok is not None and quoted_alone(tokens, i):
+        if tok is not None and quoted_alone(tokens, i) and tok.tag[:1] not in ("J", "E", "X"):
             # '펑', a topic whatever Kiwi tags it, carried with its quotation marks so that it is
-            # searched as one (rag.lexical keeps a word alone in quotation marks).
+            # searched as one (rag.lexical keeps a word alone in quotation marks); not the particle
+            # between two quoted names ("'선물하기'와 '톡딜'").
             close = tokens[i + 1]
-            result.append(_Word(question[tokens[i - 1].start:close.start + close.len], frozenset({tok.form}), False))
+            result.append(_Word(question[tokens[i - 1].start:close.start + close.len], frozenset({tok.form}), False,
+                                quoted=True))
             continue
         if tok is not None and tok.tag in _WORD_TAGS and (not run or tok.start == run[-1].start + run[-1].len):
             run.append(tok)
@@ -426,16 +431,19 @@ def _names_a_time(question: str, tokens: Sequence, english: bool) -> bool:
     quarter or a half by its number ("3분기", "10월", "Q3", "the first half"), a named time (연말, 내년,
     "year-end", "next year"); not a bare unit ("1주당", "per day", "the end-user price")."""
     if english:
-        words = [lemma(w) for w in _WORD_EN.findall(question)]
-        return any(w in _MONTHS_EN or bool(_PERIOD_EN.fullmatch(w)) or (
+        written = _WORD_EN.findall(question)
+        words = [lemma(w) for w in written]
+        # A month is capitalised: "May", not the "may" of "How much may it grow?".
+        return any((w in _MONTHS_EN and written[k][:1].isupper()) or bool(_PERIOD_EN.fullmatch(w)) or (
             "-" in w and _time_en(w)) or (w in _PERIODS_EN and k and words[k - 1] in _BEFORE_TIME_EN)
             for k, w in enumerate(words))
     return any(t.form in TIME_WORDS or (t.form in _NUMBERED_TIMES and k and tokens[k - 1].tag == "SN")
                for k, t in enumerate(tokens))
 
 
-_NUMBERED_TIMES = TIME_UNITS - {"주"}
-"""Units that make a time of a number: not 주, also a share ("1주당")."""
+_NUMBERED_TIMES = frozenset({"월", "분기"})
+"""Units that make a month or a quarter of a number (10월, 3분기); not 년, 일 or 시, which also
+count a duration ("3일 동안", "5년간"), nor 주, also a share ("1주당")."""
 
 
 def _relative(question: str, tokens: Sequence, english: bool) -> bool:

@@ -135,10 +135,10 @@ def term_sets_of(question: str, term_sets: Sequence[Sequence[str]]) -> list[froz
 
 def kind(question: str, head_noun: str | None, sets: Sequence[frozenset[str]]) -> Kind | None:
     """The kind of answer wanted, given the question's head noun and its term sets (``asks_for``
-    reads both from the question). A yes/no question wants none, though it names a figure."""
+    reads both from the question). A yes/no question that states its figure wants none."""
     found = kind_of(question)
-    if found is None and polar(question):
-        return None
+    if found is None and _DIGIT.search(question) and polar(question):
+        return None  # "매출이 2조원 넘은 거 이번이 처음이야?" states its figure: no other answers it
     if found is None:
         found = _kind_of_head(head_noun)
     elif found == "thing" and head_noun in _CAUSE_HEADS:
@@ -154,23 +154,28 @@ def kind(question: str, head_noun: str | None, sets: Sequence[frozenset[str]]) -
 
 _AUXILIARY_FIRST = re.compile(r"^\s*(?:is|are|was|were|do|does|did|will|would|can|could|has|have|had|should|shall|"
                               r"may|might|must)\b", re.I)
+_DIGIT = re.compile(r"\d")
 _OR = re.compile(r"\bor\b|아니면|또는", re.I)
 
 
 def polar(question: str) -> bool:
     """Whether a question asks yes or no: no question word, and it opens with an auxiliary ("Will
     Kakao Brain lose more money?") or ends in a predicate and a question mark ("이번이 처음이야?",
-    "구독제도 생겨?"); not a request ("알려주세요?") nor a choice of two ("늘었어, 줄었어?", "up or
+    "구독제도 생겨?"); not a request or a question for what someone knows ("알려주세요?", "말해봐?",
+    "Could you give me …?", "Did they mention …?") nor a choice of two ("늘었어, 줄었어?", "up or
     down?"), which the quote's words answer."""
     if kind_of(question) is not None or _OR.search(question):
         return False
     if not _HANGUL.search(question):
-        return bool(_AUXILIARY_FIRST.match(question))
+        return bool(_AUXILIARY_FIRST.match(question)) and not _ASKING_YOU.match(question)
     if not question.rstrip().endswith("?"):
         return False
     tokens = question_tokens(question)
     if head(tokens) is not None or any(t.form in _QUESTION_STEMS for t in tokens):
         return False  # "… 곳은 어딘가?", "어떻게 될 거래?"
+    if any(t.form in _ASKING_VERBS or (t.tag == "VX" and t.form in ("보", "싶")) or (t.form == "수" and t.tag == "NNB")
+           for t in tokens):
+        return False  # "매출 말해봐?", "알고 싶어?", "알 수 있을까?", "궁금해?"
     tail = [t for t in tokens if t.tag not in ("SF", "SW")]
     # Two clauses that end, with a comma between them or not, are two options: "늘었어, 줄었어?".
     endings = [i for i, t in enumerate(tail) if t.tag == "EF" or (
@@ -180,6 +185,13 @@ def polar(question: str) -> bool:
             and not any(t.form == "주" and t.tag == "VX" for t in tail))
 
 
+_ASKING_YOU = re.compile(r"^\s*(?:can|could|would|will|do|did)\s+(?:you|they|it|he|she)\s+(?:tell|give|show|say|"
+                         r"explain|share|list|provide|know|have|mention|report|disclose|reveal|name)\b|"
+                         r"^\s*(?:can|could|would|will|do)\s+you\b", re.I)
+"""A request or a question for what someone knows or said, with an auxiliary first ("Could you give
+me …?", "Do you have …?", "Did they mention …?"): it asks for something, not yes or no."""
+_ASKING_VERBS = frozenset({"말", "말하", "얘기", "이야기", "알", "알리", "궁금", "설명", "가르치"})
+"""Korean verbs and nouns of telling and knowing: "매출 말해봐?", "영업이익 알아?", "궁금해?" ask for it."""
 _QUESTION_STEMS = frozenset({"어떻", "어떠", "어찌", "어디", "무엇", "뭐", "누구", "언제", "얼마", "몇", "왜"})
 """Question words as Kiwi's stems, some of which the question-word patterns leave to a head noun
 ("어떻게", "어딘가")."""

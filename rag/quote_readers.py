@@ -1,6 +1,7 @@
 """Answers that a quote's structure gives, for questions built for them: the option a quote
 chooses ("상반기랑 하반기 중 언제 더 많아?"), what someone said (the speech in quotation marks, or the
-clause reported before 라고/다고), a definition ("X는 …이다"), who someone named is (the title after
+clause reported before 라고/다고), a definition (the clause that modifies the name asked about:
+"24시간 이후 사라지는 '펑' 기능"), who someone named is (the title after
 the name), the other of two coordinated things, and each of a list that 각각 pairs with its figures.
 :mod:`rag.short_answer` asks these readers first and weighs the candidate spans of
 :mod:`rag.answer_spans` only when none answers.

@@ -361,6 +361,6 @@ def display(text: str, wanted: Kind, lang: str, name: bool = True) -> str:
         # Romanised as a personal name only when it starts with a surname: not "Ka Ka-o-tok".
         return f"{person_name(text)} ({text})"
     surname, _, title = text.partition(" ")
-    if wanted == "person" and name and surname in SURNAMES and title in PERSON_TITLES:  # "Hong (홍 대표)"
+    if wanted == "person" and name and surname in SURNAMES and title.startswith(tuple(PERSON_TITLES)):  # Hong (홍 대표)
         return f"{person_name(surname).strip()} ({text})"
     return text

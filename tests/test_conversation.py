@@ -135,8 +135,13 @@ def test_a_time_the_follow_up_names_replaces_the_one_before_unless_it_is_relativ
     assert "quarter" in follow_ups.complete("And the end-user price?", history).searched  # a topic of its own
     history = _history(("카카오 2분기 매출은 얼마였어?", "… 2조425억원을 기록했다. [1]"))
     for follow_up in ("지난해보다 얼마나 늘었어?", "그럼 작년과 비교하면?", "그럼 지난해 같은 기간엔?", "그럼 1주당 배당금은?",
-                      "그럼 그 일은 누가 맡아?"):
+                      "그럼 그 일은 누가 맡아?", "그럼 작년에 비해 얼마나 늘었어?", "그럼 작년 이맘때는?", "그럼 3일 동안은?",
+                      "그럼 2022년엔?"):
         assert "2분기" in follow_ups.complete(follow_up, history).searched, follow_up
+    assert follow_ups.complete("그럼 10월엔?", history).searched == "카카오 매출 10월엔?"
+    history = _history(("What was Kakao's revenue in the second quarter?", "… 2조425억원을 기록했다. [1]"))
+    assert "second quarter" in follow_ups.complete("How much may it grow?", history).searched  # not the month
+    assert "second" not in follow_ups.complete("What about May?", history).searched
 
 
 def test_a_word_in_quotation_marks_is_carried_with_them(follow_ups):
@@ -144,6 +149,11 @@ def test_a_word_in_quotation_marks_is_carried_with_them(follow_ups):
     assert follow_ups.complete("누가 그렇게 설명했어?", history).searched == "카카오톡 '펑' 누가 그렇게 설명했어?"
     spaced = _history(("카카오톡 ' 펑 ' 기능이 뭐야?", "… '펑' 기능을 도입해 … [1]"))
     assert "' 펑 '" in follow_ups.complete("누가 말했어?", spaced).searched
+    # Not the particle between two quoted names; and a quoted name is no part of the figure after it.
+    two = _history(("'선물하기'와 '톡딜' 매출은 얼마야?", "… [1]"))
+    assert "와" not in follow_ups.complete("그럼 영업이익은?", two).searched
+    named = _history(("카카오 '톡딜' 매출은 얼마야?", "… [1]"))
+    assert follow_ups.complete("그럼 영업이익은?", named).searched == "카카오 '톡딜' 영업이익은?"
     # A topic, not a subject: a follow-up with a topic of its own does not keep it.
     assert "펑" not in follow_ups.complete("그럼 로컬 서비스 출시 계획은?", history).searched
 

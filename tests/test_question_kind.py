@@ -157,13 +157,22 @@ def test_a_question_asks_what_something_is_called(question, named):
     ("매출 얼마야?", False),
     ("Who said it?", False),
     ("카카오가 매출 2조원을 넘겼다", False),  # no question mark: not asked as yes or no
+    # Requests and questions for what someone knows or said ask for something.
+    ("Could you give me Kakao's operating profit?", False),
+    ("Do you have Kakao's operating profit?", False),
+    ("카카오 2분기 매출 말해봐?", False),
+    ("카카오 2분기 영업이익 알고 싶어?", False),
+    ("카카오 2분기 매출 알 수 있을까?", False),
+    ("매출 궁금해?", False),
 ])
 def test_a_yes_no_question_is_told_from_one_that_asks_for_something(question, expected):
     from rag.question_kind import polar
     assert polar(question) is expected
 
 
-def test_a_yes_no_question_asks_for_no_kind_of_answer_though_it_names_a_figure():
+def test_a_yes_no_question_that_states_its_figure_asks_for_no_kind_of_answer():
     sets = [frozenset({"매출"}), frozenset({"2", "조", "원"})]
     assert asks_for("카카오 분기 매출이 2조원 넘은 거 이번이 처음이야?", sets) is None
     assert asks_for("카카오 분기 매출은?", sets) == "amount"
+    # One that names a figure without its value still asks for it ("the figure they gave before").
+    assert asks_for("Will Kakao Brain's losses still hit the figure they gave before?", [frozenset({"손실"})]) == "amount"

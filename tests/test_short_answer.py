@@ -405,6 +405,11 @@ def test_someone_named_by_surname_and_title_after_the_first_mention_answers_who(
     short = find("'펑'은 누가 말했어?", [("펑",)], quote, 0, "ko")
     assert short is not None and short.text == "홍 대표"
     assert find("Who talked about Pung?", [("펑",)], quote, 0, "en").display == "Hong (홍 대표)"
+    # The whole title, which Kiwi splits (대표 + 이사), and after an opening mark.
+    board = "홍 대표이사는 \"24시간 이후 사라지는 '펑' 기능을 도입할 계획\"이라고 말했다."
+    assert find("'펑'은 누가 말했어?", [("펑",)], board, 0, "ko").text == "홍 대표이사"
+    assert find("Who talked about Pung?", [("펑",)], board, 0, "en").display == "Hong (홍 대표이사)"
+    assert find("누가 말했어?", [("펑",)], '"홍 대표는 \'펑\'이 좋다"고 했다.', 0, "ko").text == "홍 대표"
     # Not a syllable glued to the word before it ("대표이사인홍"), nor one before a word that is no title.
     assert find("누가 말했어?", [("말",)], "대표이사인홍 대표가 말했다.", 0, "ko") is None
     assert find("누가 말했어?", [("기능",)], "김 과장의 기능은 없다고 했다.", 0, "ko") is None
