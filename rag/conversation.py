@@ -54,10 +54,10 @@ _PERSON_EN = re.compile(r"\b(?:he|she|him|her|his|hers)\b", re.I)
 _ONE_EN = re.compile(r"\b(?:the|a|an|this|that|which)\s+(?!number\b)(?:[A-Za-z][A-Za-z-]*\s+)?(ones?)\b(?![-\w'’])(?!\s+of\b)",
                      re.I)
 """"the lightweight one": "one" stands for the noun the question before asked about."""
-_TIME_EN = frozenset("year month week day quarter half end start beginning today yesterday tomorrow earlier later "
-                     "january february march april may june july august september october november december".split())
-_BEFORE_TIME_EN = frozenset({"first", "second", "third", "fourth", "last", "next", "previous", "past", "coming", "this"})
 _MONTHS_EN = frozenset("january february march april may june july august september october november december".split())
+_TIME_EN = frozenset("year month week day quarter half end start beginning today yesterday tomorrow earlier later"
+                     .split()) | _MONTHS_EN
+_BEFORE_TIME_EN = frozenset({"first", "second", "third", "fourth", "last", "next", "previous", "past", "coming", "this"})
 _PERIODS_EN = frozenset({"year", "quarter", "half", "month", "week"})
 _RELATIVE_EN = re.compile(r"\b(?:earlier|later|ago|before|after|prior|previous(?:ly)?|than|compar\w*|versus|vs|"
                           r"year-on-year|yoy|from|same period)\b", re.I)

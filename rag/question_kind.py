@@ -173,16 +173,15 @@ def polar(question: str) -> bool:
     tokens = question_tokens(question)
     if head(tokens) is not None or any(t.form in _QUESTION_STEMS for t in tokens):
         return False  # "… 곳은 어딘가?", "어떻게 될 거래?"
-    if any(t.form in _ASKING_VERBS or (t.tag == "VX" and t.form in ("보", "싶")) or (t.form == "수" and t.tag == "NNB")
-           for t in tokens):
-        return False  # "매출 말해봐?", "알고 싶어?", "알 수 있을까?", "궁금해?"
+    if any(t.form in _ASKING_VERBS or (t.tag == "VX" and t.form in ("보", "싶", "주"))
+           or (t.form == "수" and t.tag == "NNB") for t in tokens):
+        return False  # "매출 말해봐?", "알고 싶어?", "알 수 있을까?", "궁금해?", "알려주세요?"
     tail = [t for t in tokens if t.tag not in ("SF", "SW")]
     # Two clauses that end, with a comma between them or not, are two options: "늘었어, 줄었어?".
     endings = [i for i, t in enumerate(tail) if t.tag == "EF" or (
         t.tag == "EC" and i + 1 < len(tail) and tail[i + 1].tag == "SP")]
     return (len(endings) == 1 and endings[0] >= len(tail) - 2 and endings[0] > 0
-            and tail[endings[0] - 1].tag in _PREDICATES
-            and not any(t.form == "주" and t.tag == "VX" for t in tail))
+            and tail[endings[0] - 1].tag in _PREDICATES)
 
 
 _ASKING_YOU = re.compile(r"^\s*(?:can|could|would|will|do|did)\s+(?:you|they|it|he|she)\s+(?:tell|give|show|say|"
@@ -192,7 +191,7 @@ _ASKING_YOU = re.compile(r"^\s*(?:can|could|would|will|do|did)\s+(?:you|they|it|
 me …?", "Do you have …?", "Did they mention …?"): it asks for something, not yes or no."""
 _ASKING_VERBS = frozenset({"말", "말하", "얘기", "이야기", "알", "알리", "궁금", "설명", "가르치"})
 """Korean verbs and nouns of telling and knowing: "매출 말해봐?", "영업이익 알아?", "궁금해?" ask for it."""
-_QUESTION_STEMS = frozenset({"어떻", "어떠", "어찌", "어디", "무엇", "뭐", "누구", "언제", "얼마", "몇", "왜"})
+_QUESTION_STEMS = _ASKING | {"어떻", "어떠", "어찌", "언제", "얼마", "몇", "왜"}
 """Question words as Kiwi's stems, some of which the question-word patterns leave to a head noun
 ("어떻게", "어딘가")."""
 _PREDICATES = frozenset({"VV", "VA", "VX", "VCP", "VCN", "EP", "XSV", "XSA", "VV-I", "VA-I", "VV-R", "VA-R"})
