@@ -62,6 +62,8 @@ _PERIODS_EN = frozenset({"year", "quarter", "half", "month", "week"})
 _RELATIVE_EN = re.compile(r"\b(?:earlier|later|ago|before|after|prior|previous(?:ly)?|than|compar\w*|versus|vs|"
                           r"year-on-year|yoy|from|same period)\b", re.I)
 _RELATIVE = frozenset({"전", "후", "이전", "이후", "뒤", "전년", "대비", "보다", "비교", "비하", "동기", "기간", "이맘때"})
+_WHAT_IT_EN = re.compile(r"\s*what\s+(?:was|is|were|are|will\s+be|would\s+be)\s+(?:it|that|they|this|those)\b", re.I)
+_ASKING_EN = re.compile(r"\b(?:how\s+(?:much|many|long)|when|who|where|why)\b", re.I)
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
 _WORD_EN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 _PERIOD_EN = re.compile(r"[QH][1-4]|[1-4][QH]", re.I)
@@ -251,6 +253,8 @@ class FollowUps:
         if tokens and tokens[0].tag == "MAJ":
             rest = question[tokens[0].start + tokens[0].len:]
         own = _own(rest, english)
+        if english and _WHAT_IT_EN.match(rest) and (own_time or _relative(question, tokens, english)):
+            rest = _same_ask(rest, context.question)
         elliptic = all(w.anchor for w in asked)
         # The person stands in for what pointed to them: "그 사람은 …" searches for 홍 대표, not for 사람,
         # which the article writes of anyone ("원하는 사람에게만").
@@ -293,6 +297,15 @@ def _figure_phrases(words: Sequence[_Word], question: str) -> set[int]:
                 replaced.add(j)
                 j -= 1
     return replaced
+
+
+def _same_ask(rest: str, before: str) -> str:
+    """"What was it at the end of last year?" after "How many people use …?" asks for the same
+    figure at another time (or one relative to it: "a year earlier"): how many, not what."""
+    found = _ASKING_EN.search(before)
+    if found is None or found.group().lower().startswith("what"):
+        return rest
+    return found.group()[:1].upper() + found.group()[1:] + rest[len("what"):]
 
 
 def _english(text: str) -> bool:

@@ -178,6 +178,19 @@ def test_an_aim_is_the_aim_of_the_figure_asked_before_not_a_new_figure(follow_up
     assert "revenue" in follow_ups.complete("And the target?", history).searched
 
 
+def test_what_was_it_at_another_time_asks_what_the_question_before_asked(follow_ups):
+    history = _history(("How many people use KakaoTalk's Friends tab daily?", "… 3000만명이다. [1]"))
+    done = follow_ups.complete("What was it at the end of last year?", history)
+    assert "How many was it at the end of last year?" in done.searched and "Friends" in done.searched
+    # Not when the question before asked for a thing, nor when the follow-up asks something else.
+    history = _history(("What did Kakao announce?", "… 공개할 것이라고 밝혔다. [1]"))
+    assert "What was it" in follow_ups.complete("What was it called?", history).searched
+    history = _history(("When is the model coming?", "… 10월 이후 … [1]"))
+    assert "What was it called" in follow_ups.complete("What was it called?", history).searched
+    history = _history(("How much did Kakao's revenue grow?", "… 12% 늘어난 … [1]"))
+    assert "How much was it a year earlier?" in follow_ups.complete("What was it a year earlier?", history).searched
+
+
 def test_english_one_stands_for_the_noun_asked_about_before():
     from rag.bridge import Bridge
     from rag.lexicon import Lexicon
