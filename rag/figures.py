@@ -50,6 +50,32 @@ def parse_number(text: str) -> float | None:
     return total + section
 
 
+_LEADING_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s*(?:조|억|만|천)\s*(?:\d+(?:[.,]\d+)*)?)*")
+_WRITTEN = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?:\s*(thousand|million|billion|trillion)\b"
+                      r"|((?:\s*(?:조|억|만|천)\s*(?:\d+(?:[.,]\d+)*)?)+))?", re.I)
+_SCALES = {"thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9, "trillion": 10 ** 12}
+
+
+def value_of(figure: str) -> float | None:
+    """The value of the number a figure starts with: "1000만명" -> 10000000, "2조425억원" -> 2.0425e12."""
+    found = _LEADING_NUMBER.match(figure.strip())
+    return parse_number(found.group()) if found else None
+
+
+def scaled_values(text: str) -> frozenset[float]:
+    """The values of the large numbers a text writes with a scale, in English words or Korean
+    myriads ("10 million", "1.5 billion", "1000만"), so that a figure a question states is known
+    however the quoted sentence writes it (1000만명). Bare digits are left out: "9월 5일" states no 5위."""
+    values = set()
+    for found in _WRITTEN.finditer(text):
+        digits, scale, myriads = found.groups()
+        if scale or myriads:
+            value = parse_number(digits + (myriads or ""))
+            if value is not None:
+                values.add(value * _SCALES[scale.lower()] if scale else value)
+    return frozenset(values)
+
+
 def _scale(value: float) -> str:
     for size, word in ((10 ** 12, "trillion"), (10 ** 9, "billion"), (10 ** 6, "million"), (10 ** 3, "thousand")):
         if value >= size:

@@ -20,7 +20,7 @@ from rag.answer_spans import (FULL_NAME, SURNAMES, Span, after_head, animate, ca
                               ordinal_in_words, quoted, span, text_tokens, through_head, unsaid, without_written,
                               written_words)
 from rag.config import SpanWeights
-from rag.figures import to_english
+from rag.figures import scaled_values, to_english, value_of
 from rag.question_kind import (FIGURE_NOUNS, NAMED_HEADS, PERSON_TITLES, TIME_WORDS, TITLE_HEADS, WHERE, Kind, counter,
                                head, kind, question_tokens, term_sets_of)
 from rag.quote_readers import (chosen_option, coordinated, definition, described, described_in_english, respective,
@@ -112,9 +112,10 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str, passage
     # "9월 5일" writes its 5; a figure the question writes whole is said ("총 9명 중 몇 명").
     said = asked - {counter(q_tokens)} if wanted == "amount" else asked
     compact = "".join(question.split())
+    stated = scaled_values(question) if wanted == "amount" else frozenset()
     spans = [after_head(tokens, t, head_noun) for s in found
              if (t := unsaid(tokens, s, said, wanted in ("thing", "person"), wanted == "person"))
-             and not (wanted == "amount" and "".join(s.forms) in compact)]
+             and not (wanted == "amount" and ("".join(s.forms) in compact or value_of(quote[s.start:s.end]) in stated))]
     if wanted == "thing":
         words = written_words(q_tokens)
         spans = [country_part(tokens, through_head(tokens, without_written(tokens, s, words, head_noun), head_noun),

@@ -2,7 +2,7 @@
 
 import pytest
 
-from rag.figures import parse_number, to_english
+from rag.figures import parse_number, scaled_values, to_english, value_of
 
 
 @pytest.mark.parametrize("korean,english", [
@@ -23,3 +23,12 @@ def test_to_english(korean, english):
 def test_numbers_and_non_figures():
     assert parse_number("2조425억") == 2_042_500_000_000 and parse_number("3천500") == 3500
     assert parse_number("카카오") is None and to_english("카카오") is None
+
+
+def test_the_value_a_figure_starts_with_and_the_large_numbers_a_text_writes():
+    assert value_of("1000만명") == 10_000_000 and value_of("2조425억원") == 2_042_500_000_000 and value_of("3개") == 3
+    assert value_of("하반기") is None
+    assert scaled_values("How many tabs hit 10 million a day, or 1.5 billion?") == {10_000_000, 1_500_000_000}
+    assert scaled_values("1000만 명 이상 본 영화는?") == {10_000_000}
+    # Bare digits are no stated figure: a date's 5 is not the 5위 asked for.
+    assert scaled_values("9월 5일에 몇 위였어? 3,000") == frozenset()

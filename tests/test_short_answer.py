@@ -16,6 +16,12 @@ def test_spans_are_exact_slices_of_the_quote():
     assert rate and rate.text == "34%"
 
 
+def test_a_figure_the_question_states_in_english_words_is_not_its_answer():
+    quote = "카카오톡 내 1000만명 이상 매일 방문하는 탭이 3개가 됐다."
+    short = find("How many tabs hit 10 million a day?", [("탭",), ("매일",)], quote, 0, "en")
+    assert short and short.text == "3개"
+
+
 def test_english_questions_see_figures_and_dates_in_english():
     short = find("When is the AI model coming?", [("ai",), ("모델",)], "10월 중 AI 모델을 공개하고", 0, "en")
     assert short and short.text == "10월" and short.display == "October (10월)"
