@@ -17,8 +17,10 @@ def test_spans_are_exact_slices_of_the_quote():
 
 
 def test_a_figure_the_question_states_in_english_words_is_not_its_answer():
-    quote = "카카오톡 내 1000만명 이상 매일 방문하는 탭이 3개가 됐다."
-    short = find("How many tabs hit 10 million a day?", [("탭",), ("매일",)], quote, 0, "en")
+    quote = ('홍은택 카카오 대표는 2분기 실적 컨퍼런스콜에서 "카카오톡 내 1000만명 이상 매일 방문하는 탭이 3개(친구·채팅·'
+             '오픈채팅)가 됐고 이용자 체류시간 역시 유의미하게 상승하고 있다"면서')
+    short = find("How many tabs already hit that 10 million a day?", [("카카오",), ("카카오톡",), ("탭",), ("10",), ("일간",)],
+                 quote, 0, "en")
     assert short and short.text == "3개"
 
 
