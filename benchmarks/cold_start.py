@@ -48,4 +48,6 @@ def main(argv: list[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from benchmarks import script_args
+
+    sys.exit(main(script_args(sys.argv[1:], 2, __doc__)))

@@ -147,4 +147,6 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    main(*sys.argv[1:])
+    from benchmarks import script_args
+
+    main(*script_args(sys.argv[1:], 1, __doc__))

@@ -215,4 +215,6 @@ def main(argv: Sequence[str]) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(sys.argv[1:]))
+    from benchmarks import script_args
+
+    sys.exit(main(script_args(sys.argv[1:], 4, f"{__doc__}\n\n{main.__doc__}")))

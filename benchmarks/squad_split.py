@@ -38,6 +38,6 @@ def main(path: str) -> None:
 
 
 if __name__ == "__main__":
-    if len(sys.argv) != 2:
-        sys.exit(__doc__)
-    main(sys.argv[1])
+    from benchmarks import script_args
+
+    main(*script_args(sys.argv[1:], 1, __doc__))

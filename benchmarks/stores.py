@@ -159,6 +159,10 @@ def main(argv: Sequence[str]) -> int:
     """``python -m benchmarks.stores 1k,10k,100k``: this section alone, as a table, with the vectors of
     the project's index (``index/``) as the real embeddings the synthetic ones are shaped after;
     ``python -m benchmarks.stores write|faiss|milvus N BASE.npy WORK QUERIES``: one step, one JSON line."""
+    if argv[:1] in (["-h"], ["--help"]) or len(argv) not in (1, 5):
+        from benchmarks import script_args
+
+        script_args(argv, -1, f"{__doc__}\n{main.__doc__}")
     if len(argv) == 1:
         import tempfile
 

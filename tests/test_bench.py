@@ -160,3 +160,12 @@ def test_squad_split_reports_the_read_quarter_and_the_rest(tmp_path):
     assert parts["read quarter"]["n"] == 7 and parts["never read"]["n"] == 20  # 27 questions, i % 4 == 0
     for part in parts.values():
         assert 0.0 <= part["em"] <= part["f1"] <= 1.0 and 0.0 < part["answer_in_quote"] <= 1.0
+
+
+@pytest.mark.parametrize("module", ["stores", "scale", "fit_spans", "squad_split", "cold_start"])
+def test_benchmark_scripts_answer_help_and_wrong_arguments_with_their_usage(module):
+    run = [sys.executable, "-m", f"benchmarks.{module}"]
+    helped = subprocess.run([*run, "--help"], capture_output=True, text=True, timeout=120)
+    assert helped.returncode == 0 and "python -m benchmarks" in helped.stdout and "Traceback" not in helped.stderr
+    wrong = subprocess.run([*run, "a", "b", "c"], capture_output=True, text=True, timeout=120)
+    assert wrong.returncode == 2 and "Traceback" not in wrong.stderr
