@@ -241,7 +241,10 @@ class FollowUps:
         before = _words(context.question, kiwi().tokenize(context.question), _english(context.question))
         replaced = _figure_phrases(before, context.question) if figure else set()
         for i, word in enumerate(before):
-            if word.keys & said or i in replaced or (own_topic and not word.anchor) or (new_time and word.time):
+            # A follow-up's own topic keeps the times before ("And the operating profit?" after a
+            # question about the second quarter), unless it names or asks for one of its own.
+            if word.keys & said or i in replaced or (own_topic and not word.anchor and not word.time) \
+                    or (new_time and word.time):
                 continue
             carried.append(word.surface)
         person = _person(context.answer) if to_person and context.answer else None

@@ -335,7 +335,7 @@ def _english_measured(q_tokens: Sequence) -> str | None:
                 break
             phrase.append(word)
         return phrase[-1] if words[k + 1] == "much" and phrase else None
-    return _figure_asked(words)
+    return _figure_asked(words) or _figure_named(words)
 
 
 _BE = frozenset({"is", "are", "was", "were"})
@@ -360,6 +360,15 @@ def _figure_asked(words: Sequence[str]) -> str | None:
             break
         phrase.append(word)
     last = lemma(phrase[-1]) if phrase else ""
+    return last if last in FIGURE_NOUNS and last not in _NOT_SUMS else None
+
+
+def _figure_named(words: Sequence[str]) -> str | None:
+    """The sum a question without a verb names last, as a completed follow-up does ("Kakao's second
+    quarter the operating profit?" after "And the operating profit?") or a query typed as keywords."""
+    if not words or any(word in _AUXILIARIES for word in words):
+        return None
+    last = lemma(words[-1])
     return last if last in FIGURE_NOUNS and last not in _NOT_SUMS else None
 
 

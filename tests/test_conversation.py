@@ -63,6 +63,10 @@ def test_english_follow_ups_keep_the_subject_and_replace_the_figure(follow_ups):
     done = follow_ups.complete("And the operating margin?", history)
     assert done.searched.startswith("Kakao") and "Q2" in done.searched and "profit" not in done.searched
     assert done.searched.endswith("the operating margin?")
+    # A time the question before names in words stays with the subject.
+    history = _history(("What was Kakao's revenue in the second quarter?", "… 2조425억원을 기록했다. [1]"))
+    assert follow_ups.complete("And the operating profit?", history).searched == \
+        "Kakao's second quarter the operating profit?"
 
 
 def test_a_follow_up_with_no_topic_of_its_own_stays_on_the_quoted_passage(follow_ups):

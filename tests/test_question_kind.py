@@ -176,3 +176,12 @@ def test_a_yes_no_question_that_states_its_figure_asks_for_no_kind_of_answer():
     assert asks_for("카카오 분기 매출은?", sets) == "amount"
     # One that names a figure without its value still asks for it ("the figure they gave before").
     assert asks_for("Will Kakao Brain's losses still hit the figure they gave before?", [frozenset({"손실"})]) == "amount"
+
+
+def test_the_figure_a_question_measures():
+    assert measured(question_tokens("카카오 직원 수는 몇 명이야?")) == "직원"
+    assert measured(question_tokens("What was Kakao's net income in Q2?")) == "income"
+    # A question without a verb, as a completed follow-up is, measures the figure it names last.
+    assert measured(question_tokens("Kakao's second quarter the operating profit?")) == "profit"
+    assert measured(question_tokens("Kakao's second quarter the operating profit growth rate?")) is None
+    assert measured(question_tokens("Did Kakao's operating profit fall?")) is None

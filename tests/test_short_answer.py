@@ -24,6 +24,14 @@ def test_a_figure_the_question_states_in_english_words_is_not_its_answer():
     assert short and short.text == "3개"
 
 
+def test_a_level_asked_for_is_no_rate_of_a_change():
+    margin = [("카카오",), ("영업",), ("이익",), ("률",)]
+    assert find("카카오 영업이익률은?", margin, PROFIT, 0, "ko").text == "5.6%"
+    assert find("What was Kakao's operating margin?", [("카카오",)], PROFIT, 0, "en").text == "5.6%"
+    # A quote that gives only changes has no level: its neighbour may.
+    assert find("What was Kakao's operating margin?", [("카카오",)], REVENUE, 0, "en") is None
+
+
 def test_english_questions_see_figures_and_dates_in_english():
     short = find("When is the AI model coming?", [("ai",), ("모델",)], "10월 중 AI 모델을 공개하고", 0, "en")
     assert short and short.text == "10월" and short.display == "October (10월)"
