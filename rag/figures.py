@@ -12,8 +12,7 @@ from __future__ import annotations
 import re
 
 _UNITS = {"조": 10 ** 12, "억": 10 ** 8, "만": 10 ** 4, "천": 10 ** 3}
-_NUMBER = re.compile(r"^(?:\d+(?:[.,]\d+)*\s*(?:조|억|만|천)?\s*)+$")
-_PART = re.compile(r"(\d+(?:[.,]\d+)*)\s*(조|억|만|천)?")
+_PART = re.compile(r"\d+(?:[.,]\d+)*|[조억만천]")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _PERIODS = {"상반기": "the first half (of the year)", "하반기": "the second half (of the year)",
@@ -33,21 +32,28 @@ _DURATION = re.compile(rf"(?:\d+{_DURATION_UNIT}){{2,}}")
 
 
 def parse_number(text: str) -> float | None:
-    """The value of digits with Korean myriad units: "2조425억" -> 2042500000000, "1200만" -> 12000000."""
-    text = text.strip()
-    if not text or not _NUMBER.match(text):
+    """The value of digits with Korean myriad units: "2조425억" -> 2042500000000, "1200만" ->
+    12000000, "2억5천만" -> 250000000, "3천억" -> 300000000000; None for anything else ("1.2.3")."""
+    compact = "".join(text.split())
+    parts = _PART.findall(compact)
+    if not compact[:1].isdigit() or "".join(parts) != compact:
         return None
     total = section = 0.0
-    for digits, unit in _PART.findall(text):
-        value = float(digits.replace(",", ""))
-        if unit == "천":
-            section += value * 1000
-        elif unit:
-            total += (section + value) * _UNITS[unit]
-            section = 0.0
+    pending: float | None = None
+    for part in parts:
+        if part in _UNITS:
+            if part == "천":
+                section += (1 if pending is None else pending) * 1000
+            else:
+                section += pending or 0
+                total += (section or 1) * _UNITS[part]
+                section = 0.0
+            pending = None
+        elif pending is not None or part.count(".") > 1:
+            return None
         else:
-            section += value
-    return total + section
+            pending = float(part.replace(",", ""))
+    return total + section + (pending or 0)
 
 
 _LEADING_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s*(?:조|억|만|천)\s*(?:\d+(?:[.,]\d+)*)?)*")

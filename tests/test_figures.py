@@ -15,6 +15,8 @@ from rag.figures import parse_number, scaled_values, to_english, value_of
     ("오후 2시", "2 p.m. (오후 2시)"), ("10월 중순", "mid-October (10월 중순)"),
     ("2분50초", "2 minutes 50 seconds (2분50초)"), ("1시간 30분", "1 hour 30 minutes (1시간 30분)"),
     ("1명", "1 person (1명)"), ("1시간", "1 hour (1시간)"),
+    ("3천억원", "KRW 300 billion (3천억원)"), ("2억5천만원", "KRW 250 million (2억5천만원)"),
+    ("1조5천억원", "KRW 1.5 trillion (1조5천억원)"), ("5천만명", "50 million people (5천만명)"),
 ])
 def test_to_english(korean, english):
     assert to_english(korean) == english
@@ -23,6 +25,9 @@ def test_to_english(korean, english):
 def test_numbers_and_non_figures():
     assert parse_number("2조425억") == 2_042_500_000_000 and parse_number("3천500") == 3500
     assert parse_number("카카오") is None and to_english("카카오") is None
+    # Malformed numbers are no numbers, not an error: "1.2.3만명" in a question.
+    assert parse_number("1.2.3") is None and parse_number("억") is None and parse_number("1,,2") is None
+    assert value_of("1.2.3만명") is None and scaled_values("1.2.3만명 맞아?") == frozenset()
 
 
 def test_the_value_a_figure_starts_with_and_the_large_numbers_a_text_writes():

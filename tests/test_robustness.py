@@ -25,7 +25,11 @@ questions = st.one_of(
     st.text(min_size=1, max_size=2000),
     st.text(alphabet=st.characters(categories=["Cc", "Cs", "Zs", "Po", "So"]), min_size=1, max_size=300),
     st.builds(lambda w, n: w * n, st.text(min_size=1, max_size=5), st.integers(1, 400)),
-    st.sampled_from(["😀" * 50, "?!.,;" * 40, "카카오 Kakao カカオ 卡考 ★", "a" * 2000, "\u0000\ud800 질문"]),
+    # Figures as people mistype them, in questions that ask for one ("1.2.3만명 맞아?" crashed once).
+    st.builds(lambda number, question: number + question,
+              st.from_regex(r"[0-9.,]{1,8}(?:[조억만천][0-9.,]{0,4}){0,3}(?:원|명|%| million)?", fullmatch=True),
+              st.sampled_from([" 맞아? 오픈채팅 방문자는 몇 명?", " 맞아? 매출은 얼마야?", "? How many tabs hit that?"])),
+    st.sampled_from(["1.2.3만명 맞아? 오픈채팅 방문자는 몇 명?", "😀" * 50, "?!.,;" * 40, "카카오 Kakao カカオ 卡考 ★", "a" * 2000, "\u0000\ud800 질문"]),
 )
 
 
