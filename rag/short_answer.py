@@ -194,6 +194,8 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
             keep = [s for s in keep if unit in s.forms] or keep
         if rate:  # the rate that a change word follows ("34% 감소"), not a level ("영업이익률은 5.6%")
             keep = [s for s in keep if _changes(tokens, s)] or keep
+            if percent:  # a percentage asked for as such is no sum or count ("몇 퍼센트 늘었어?")
+                return keep
         elif percent:
             # A level asked for ("영업이익률은?", "What was the operating margin?") is no rate of a
             # change: a quote that gives only "12% 늘어난" has none (its neighbour may).

@@ -24,6 +24,13 @@ def test_a_figure_the_question_states_in_english_words_is_not_its_answer():
     assert short and short.text == "3개"
 
 
+def test_a_percentage_asked_for_is_never_a_sum_or_a_count():
+    visitors = "오픈채팅 탭이 독립된 이후 평일 기준 1200만명이 방문하는 성과를 기록하고 있다."
+    assert find("오픈채팅 방문자는 몇 퍼센트 늘었어?", [("오픈",), ("채팅",), ("방문자",)], visitors, 0, "ko") is None
+    loss = '이어 그는 "경영효율화로 기존에 밝힌 3000억원의 손실규모보다는 줄어들 것으로 예상한다"고 말했다.'
+    assert find("What percentage did the losses grow?", [("손실",)], loss, 0, "en") is None
+
+
 def test_a_level_asked_for_is_no_rate_of_a_change():
     margin = [("카카오",), ("영업",), ("이익",), ("률",)]
     assert find("카카오 영업이익률은?", margin, PROFIT, 0, "ko").text == "5.6%"
