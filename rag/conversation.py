@@ -62,7 +62,11 @@ _PERIODS_EN = frozenset({"year", "quarter", "half", "month", "week"})
 _RELATIVE_EN = re.compile(r"\b(?:earlier|later|ago|before|after|prior|previous(?:ly)?|than|compar\w*|versus|vs|"
                           r"year-on-year|yoy|from|same period)\b", re.I)
 _RELATIVE = frozenset({"전", "후", "이전", "이후", "뒤", "전년", "대비", "보다", "비교", "비하", "동기", "기간", "이맘때"})
-_WHAT_IT_EN = re.compile(r"\s*what\s+(?:was|is|were|are|will\s+be|would\s+be)\s+(?:it|that|they|this|those)\b", re.I)
+_WHAT_IT_EN = re.compile(r"\s*what\s+(?:was|is|were|are)\s+(?:it|that|they|this|those)\b"
+                         r"(?=\s*(?:[?.!,]|$|(?:at|in|on|by|for|during|before|after|back|then|a|an|the|last|next)\b|\d))",
+                         re.I)
+""""What was it at the end of last year?"; not "What was this quarter's revenue?", where "this" is
+a determiner."""
 _ASKING_EN = re.compile(r"\b(?:how\s+(?:much|many|long)|when|who|where|why)\b", re.I)
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
 _WORD_EN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
@@ -249,7 +253,10 @@ class FollowUps:
             carried.append(word.surface)
         person = _person(context.answer) if to_person and context.answer else None
         if person:
-            carried.insert(0, person_name(person) if english else person)
+            # "홍 대표" is Hong in English; a name the question before already wrote is not doubled.
+            shown = person_name(person.split()[0]).strip() if english else person
+            if _letters(shown) not in _letters(" ".join(carried)):
+                carried.insert(0, shown)
         if not carried:
             return alone
         rest = question[lead.end():] if lead else question
@@ -309,6 +316,10 @@ def _same_ask(rest: str, before: str) -> str:
     if found is None or found.group().lower().startswith("what"):
         return rest
     return found.group()[:1].upper() + found.group()[1:] + rest[len("what"):]
+
+
+def _letters(text: str) -> str:
+    return "".join(ch for ch in text.lower() if ch.isalpha())
 
 
 def _english(text: str) -> bool:
@@ -388,7 +399,9 @@ class _Word:
 def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
     """The question's content words as written; question words and function words left out."""
     if english:
-        found = [w for w in _WORD_EN.findall(question) if lemma(w) not in STOP_LEMMAS and w.lower() not in STOP_LEMMAS]
+        # An acronym is a name, whatever a lemmatiser makes of it (simplemma reads AI as "be").
+        found = [w for w in _WORD_EN.findall(question) if (w.isupper() and len(w) > 1)
+                 or (lemma(w) not in STOP_LEMMAS and w.lower() not in STOP_LEMMAS)]
         times = [_time_en(w) for w in found]
         # "second half", "last year", "next quarter": the word before a time is part of it.
         times = [t or (lemma(w) in _BEFORE_TIME_EN and k + 1 < len(found) and times[k + 1])

@@ -18,7 +18,7 @@ Kind = Literal["cause", "time", "amount", "person", "thing"]
 
 _ASKS: tuple[tuple[Kind, re.Pattern[str]], ...] = (
     ("cause", re.compile(r"왜|이유|근거|원인|어째서|\bwhy\b|\breasons?\b|\bwhat (?:caused|made|drove)\b", re.I)),
-    ("time", re.compile(r"언제(?!나|든)|며칠|몇\s*(?:월|년|일|시|분기)|어느\s*(?:달|해|날)|\bwhen\b|\bwhat (?:time|year|month|day|date)\b",
+    ("time", re.compile(r"언제(?!나|든)|며칠|몇\s*(?:월|년|일|시(?!간)|분기)|어느\s*(?:달|해|날)|\bwhen\b|\bwhat (?:time|year|month|day|date)\b",
                         re.I)),
     ("amount", re.compile(r"얼마|(?<!몇)몇(?!몇)|\bhow (?:much|many|long|big)\b|\bwhat (?:percentage|share|amount|number)\b", re.I)),
     ("person", re.compile(r"누구|누가|\bwho\b|\bwhom\b", re.I)),

@@ -94,6 +94,19 @@ def test_only_a_person_pointed_to_brings_the_quoted_person(follow_ups):
     assert follow_ups.complete("그분은 또 뭐라고 했어?", history).searched.startswith("홍 대표")
 
 
+def test_an_english_follow_up_names_the_person_once_and_by_surname_for_a_title(follow_ups):
+    history = _history(("What will the local service offer?", "홍 대표는 로컬 서비스 공간을 마련할 계획이라고 말했다. [1]"))
+    done = follow_ups.complete("What did he say about open chat?", history)
+    assert done.searched.startswith("Hong ") and "dae" not in done.searched
+    history = _history(("Who is Hong Eun-taek?", "홍은택 카카오 대표는 컨퍼런스콜에서 말했다. [1]"))
+    assert follow_ups.complete("What did he say?", history).searched.count("Hong") == 1
+
+
+def test_an_english_acronym_is_carried_whatever_its_lemma(follow_ups):
+    history = _history(("How much did Kakao invest in AI?", "… AI 투자 … [1]"))
+    assert "AI" in follow_ups.complete("And next year?", history).searched
+
+
 def test_history_messages_are_read_within_bounds():
     read = turns([{"role": "user", "content": "가" * 50_000}, {"role": "assistant", "content": "나" * 100_000}])
     assert len(read[0].question) == 2000 and len(read[0].answer) == 4000
@@ -193,6 +206,9 @@ def test_what_was_it_at_another_time_asks_what_the_question_before_asked(follow_
     assert "What was it called" in follow_ups.complete("What was it called?", history).searched
     history = _history(("How much did Kakao's revenue grow?", "… 12% 늘어난 … [1]"))
     assert "How much was it a year earlier?" in follow_ups.complete("What was it a year earlier?", history).searched
+    # "this" before a noun is a determiner, not the figure asked before.
+    history = _history(("How many people visit Open Chat on weekdays?", "… 1200만명 … [1]"))
+    assert "What was this quarter's revenue?" in follow_ups.complete("What was this quarter's revenue?", history).searched
 
 
 def test_english_one_stands_for_the_noun_asked_about_before():

@@ -9,7 +9,8 @@ from rag.question_kind import asked_by_words, asks_for, counter, head, kind_of, 
                                            ("누가 말했어?", "person"), ("이름이 뭐야?", "thing"), ("펑", None),
                                            ("승리의 고향은 어디인가?", "thing"), ("방장에게 뭘 준대?", "thing"),
                                            ("그게 뭔데?", "thing"), ("언제나 볼 수 있어야 하는 것은?", None),
-                                           ("언제든 선언할 수 있는 것은?", None)])
+                                           ("언제든 선언할 수 있는 것은?", None), ("몇 시간 후 사라져?", "amount"),
+                                           ("몇 시에 열어?", "time")])
 def test_the_question_word_says_the_kind(question, kind):
     assert kind_of(question) == kind
 
