@@ -154,7 +154,10 @@ def _run(args: argparse.Namespace) -> int:
         from rag.pipeline import validate_question
 
         if args.question == "-":
-            args.question = sys.stdin.read(8 * MAX_QUESTION_CHARS)
+            args.question = sys.stdin.read(8 * MAX_QUESTION_CHARS + 1)
+            if len(args.question) > 8 * MAX_QUESTION_CHARS:
+                return _fail(args, f"The question on stdin is longer than {8 * MAX_QUESTION_CHARS:,} characters; "
+                                   f"the limit is {MAX_QUESTION_CHARS:,}. Shorten it.")
         validate_question(args.question)  # fail fast, before loading the model
     if args.command == "index" and args.retry_export:
         _forget_export_failure(args)

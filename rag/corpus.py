@@ -165,7 +165,7 @@ def parse_document(name: str, data: bytes) -> Document:
 def corpus_files(root: Path) -> list[Path]:
     """The article files of a corpus folder, in a stable order."""
     if not root.is_dir():
-        raise CorpusError(str(root), "corpus folder does not exist")
+        raise CorpusError(str(root), "is a file, not a corpus folder" if root.exists() else "corpus folder does not exist")
     return sorted(p for p in root.rglob("*") if p.suffix.lower() in SUFFIXES and not p.name.startswith("."))
 
 

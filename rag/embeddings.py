@@ -12,6 +12,7 @@ import numpy as np
 from langchain_core.embeddings import Embeddings
 
 from rag.config import DEFAULT_MODEL, EMBEDDING_BACKENDS
+from rag.errors import SettingsError
 
 if TYPE_CHECKING:
     from rag.onnx_backend import OnnxEncoder
@@ -40,6 +41,21 @@ def resolve_model(name: str) -> str:
     return name
 
 
+def _available_offline(location: str) -> bool:
+    """Whether a model loads without the network: a folder, or a name already in the Hugging Face
+    cache (the machines this runs on reach no model hub; a download attempt only ends in a long error)."""
+    if Path(location).exists():
+        return True
+    from huggingface_hub import snapshot_download
+    from huggingface_hub.errors import HFValidationError, LocalEntryNotFoundError
+
+    try:
+        snapshot_download(location, local_files_only=True)
+    except (LocalEntryNotFoundError, HFValidationError):
+        return False
+    return True
+
+
 class Embedder(Embeddings):
     """Loads the model once; queries and passages get the model's own prompts.
 
@@ -65,6 +81,9 @@ class Embedder(Embeddings):
         self.name = model
         self.batch_size = batch_size
         location = resolve_model(model)
+        if not _available_offline(location):
+            raise SettingsError(f"embedding model {model!r} is neither a model folder nor in the local Hugging Face "
+                                "cache, and nothing is downloaded: give a folder (--model PATH, RAG_EMBEDDING_MODEL)")
         self._onnx: OnnxEncoder | None = None
         self._prefixes: dict[str, str] = {}
         if backend != "torch":

@@ -5,6 +5,10 @@ class RagError(Exception):
     """Base for every error the CLI and chat page report as one clear line."""
 
 
+class SettingsError(RagError, ValueError):
+    """A setting (a flag, an argument or an environment variable) cannot be used; the message names it."""
+
+
 class CorpusError(RagError):
     """A corpus file could not be used; the message names the file."""
 

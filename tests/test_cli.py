@@ -154,3 +154,31 @@ def test_eval_conversations_scores_follow_ups_with_history_and_alone(tmp_path):
     report = json.loads(out.stdout)
     assert report["dialogues"] == 12 and set(report) >= {"with_history", "alone"}
     assert all("searched_for" in f for f in report["with_history"]["failures"])
+
+
+def test_settings_that_cannot_be_used_are_one_line_naming_them(capsys, monkeypatch, tmp_path):
+    afile = tmp_path / "a.txt"
+    afile.write_text("x", encoding="utf-8")
+    assert main(["--index", str(afile), "ask", "카카오 매출은?"]) == 1
+    assert "is a file; the index must be a folder" in capsys.readouterr().err
+    assert main(["--corpus", str(afile), "ask", "카카오 매출은?"]) == 1
+    assert "is a file; the corpus must be a folder" in capsys.readouterr().err
+    monkeypatch.setenv("RAG_EMBEDDING_BACKEND", "bogus")
+    assert main(["ask", "카카오 매출은?"]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("rag: error: RAG_EMBEDDING_BACKEND: ") and "run with -v" not in err
+
+
+def test_a_question_too_long_on_stdin_is_not_said_to_be_as_long_as_was_read(capsys, monkeypatch):
+    import io
+
+    monkeypatch.setattr(sys, "stdin", io.StringIO("가" * 100_000))
+    assert main(["ask", "-"]) == 1
+    assert "longer than 16,000 characters" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_a_model_that_is_not_here_is_one_line_and_no_download(capsys):
+    assert main(["--model", "nosuch/model", "ask", "카카오 매출은?"]) == 1
+    err = capsys.readouterr().err
+    assert "neither a model folder nor in the local Hugging Face cache" in err and "huggingface.co" not in err
