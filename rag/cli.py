@@ -90,9 +90,11 @@ def main(argv: Sequence[str] | None = None) -> int:
     logging.basicConfig(level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:
+        from rag.config import SETUP_LOG
         from rag.serving import quiet_libraries
 
         quiet_libraries()
+        logging.getLogger(SETUP_LOG).setLevel(logging.INFO)  # a first run says what it is waiting for
     from rag.errors import RagError
 
     try:

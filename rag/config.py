@@ -25,6 +25,11 @@ STORES = ("faiss", "milvus")
 """Where passages and vectors are kept (``rag.store``): FAISS and JSON files, or Milvus."""
 
 
+SETUP_LOG = "rag.setup"
+"""The logger of one-time work a newcomer waits for (the model provisioned and exported, the first
+index build): the CLI shows it even when it shows no other information."""
+
+
 def default_cache_dir() -> Path:
     """``$RAG_CACHE_DIR`` if set, else ``~/.cache/rag``: models, the lexicon and the indexes of
     corpora outside the project live there."""

@@ -20,7 +20,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.chunking import split_passages
-from rag.config import Settings
+from rag.config import SETUP_LOG, Settings
 from rag.corpus import CorpusLoad, load_corpus
 from rag.embeddings import Embedder
 from rag.errors import IndexInvalid, IndexOfAnotherCorpus, RagError
@@ -101,7 +101,7 @@ def load_or_build(settings: Settings, embedder: Embedder, rebuild: bool = False,
             reuse = current
             log.warning("Updating the index: it is stale, the corpus changed; unchanged text keeps its vectors")
         elif current is not None and current.startswith("no index"):
-            log.info("Building the index (first run) in %s", settings.index_dir)
+            logging.getLogger(SETUP_LOG).info("Building the index (first run) in %s", settings.index_dir)
         elif current is not None:
             log.warning("Rebuilding the index: %s", current)
         index = build_index(corpus, embedder, settings, expect, progress, reuse)

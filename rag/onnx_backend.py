@@ -42,6 +42,7 @@ from typing import Any, Iterator, Sequence
 import numpy as np
 
 from rag import cache
+from rag.config import SETUP_LOG
 from rag.errors import RagError
 
 log = logging.getLogger(__name__)
@@ -221,7 +222,8 @@ def ensure_export(spec: ModelSpec, target: Path | None = None, int8: bool = Fals
         if locked:
             cache.remove_leftovers(target)
         if problem == "not exported yet":
-            log.info("Exporting %s to ONNX in %s (one-time, about a minute)", spec.folder, target)
+            logging.getLogger(SETUP_LOG).info("Exporting %s to ONNX in %s (one-time, about a minute)", spec.folder,
+                                              target)
         else:
             log.warning("Exporting %s to ONNX again: the export in %s is not usable (%s)", spec.folder, target, problem)
         try:

