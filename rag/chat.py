@@ -15,7 +15,7 @@ from rag.pipeline import RagPipeline
 from rag.render import answer_text
 
 GREETING = ("Ask about the articles in Korean or English; follow-up questions build on the earlier ones.\n"
-            "/new starts a new conversation, Ctrl-D leaves.")
+            "/new starts a new conversation, Ctrl-D leaves, /help lists the commands.")
 COMMANDS = "/new starts a new conversation, /quit (or Ctrl-D) leaves, /help shows this."
 
 
@@ -50,7 +50,7 @@ def run(rag: RagPipeline, read: Callable[[str], str] = input, out: TextIO | None
             history.clear()
             say("New conversation.")
             continue
-        if question.startswith("/") and question[1:].isalpha():  # /help, or a command mistyped
+        if question.startswith("/") and question[1:].isascii() and question[1:].isalpha():  # /help, or a typo
             say(COMMANDS)
             continue
         try:

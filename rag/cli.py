@@ -7,6 +7,8 @@ import json
 import logging
 import os
 import sys
+import time
+from datetime import datetime
 from pathlib import Path
 from typing import Sequence
 
@@ -41,6 +43,7 @@ def _parser() -> argparse.ArgumentParser:
                                                         "Lite file in the index folder)")
     parser.add_argument("-v", "--verbose", action="store_true", help="log progress details")
     sub = parser.add_subparsers(dest="command", required=True)
+    parser.set_defaults(command_parsers=sub.choices)  # so that an unknown option shows its command's usage
 
     p_index = sub.add_parser("index", help="build or refresh the index")
     p_index.add_argument("--rebuild", action="store_true", help="rebuild even when the index is current")
@@ -85,8 +88,32 @@ def _parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _ignored_eval_options(args: argparse.Namespace) -> str | None:
+    """Why the eval options given do not go together, if they do not: an option that would be
+    silently ignored is refused instead."""
+    if args.articles is not None and not args.squad:
+        return "--articles counts the articles of --squad; give --squad FILE"
+    if args.squad and args.conversations:
+        return "--squad and --conversations score different sets; give one"
+    if args.conversations and (args.baselines or args.golden != GOLDEN):
+        return f"--conversations scores dialogues; {'--baselines' if args.baselines else '--golden'} is for the golden set"
+    if args.squad and args.golden != GOLDEN:
+        return "--squad scores its own questions; --golden is for the golden set"
+    return None
+
+
+def _built_before(built_at: str, started: float) -> bool:
+    """Whether the index was built before this command started (it was current: nothing was built)."""
+    try:
+        return datetime.strptime(built_at, "%Y-%m-%dT%H:%M:%S%z").timestamp() < int(started)
+    except ValueError:
+        return False
+
+
 def main(argv: Sequence[str] | None = None) -> int:
-    args = _parser().parse_args(argv)
+    args, unknown = _parser().parse_known_args(argv)
+    if unknown:
+        args.command_parsers[args.command].error(f"unrecognized arguments: {' '.join(unknown)}")
     logging.basicConfig(level=logging.INFO if args.verbose or args.command == "serve" else logging.WARNING,
                         format="%(levelname)s %(name)s: %(message)s")
     if not args.verbose:
@@ -139,6 +166,9 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "eval":
         from rag import evaluation
 
+        ignored = _ignored_eval_options(args)
+        if ignored:
+            return _fail(args, ignored)
         if args.squad:
             from rag import squad
 
@@ -161,18 +191,24 @@ def _run(args: argparse.Namespace) -> int:
                 return _fail(args, f"The question on stdin is longer than {8 * MAX_QUESTION_CHARS:,} characters; "
                                    f"the limit is {MAX_QUESTION_CHARS:,}. Shorten it.")
         validate_question(args.question)  # fail fast, before loading the model
+    if args.command == "index":  # it lists the files it skipped itself, once
+        logging.getLogger("rag.corpus").setLevel(logging.ERROR)
     if args.command == "index" and args.retry_export:
         _forget_export_failure(args)
+    started = time.time()
     rag = RagPipeline.load(corpus_dir, args.index, args.model, rebuild=getattr(args, "rebuild", False),
                            progress=args.command == "index" or bool(getattr(args, "squad", None)),
                            backend=args.backend, read_only=bool(getattr(args, "replica", False)), store=args.store)
     if args.command == "index":
         info = rag.info()
-        print(f"Indexed {len(info.documents)} document(s), {info.passages} passages "
-              f"with {info.model} ({info.index_type}) in "
-              f"{rag.settings.milvus_uri if rag.settings.store == 'milvus' else rag.settings.index_dir}, "
-              f"built {info.built_at}.")
-        if info.update:
+        where = rag.settings.milvus_uri if rag.settings.store == 'milvus' else rag.settings.index_dir
+        if _built_before(info.built_at, started):
+            print(f"The index in {where} is up to date: {len(info.documents)} document(s), {info.passages} passages "
+                  f"with {info.model} ({info.index_type}), built {info.built_at}; nothing to embed.")
+        else:
+            print(f"Indexed {len(info.documents)} document(s), {info.passages} passages "
+                  f"with {info.model} ({info.index_type}) in {where}, built {info.built_at}.")
+        if info.update and not _built_before(info.built_at, started):
             u = info.update
             print(f"That build embedded {u.get('passages_embedded')} passages and {u.get('sentences_embedded')} "
                   f"sentences, and reused the vectors of {u.get('passages_reused')} passages and "

@@ -190,13 +190,13 @@ def load_corpus(root: Path) -> CorpusLoad:
             data = read_bytes(path, root)
         except CorpusError as exc:
             digest.update(b"<unreadable>\0")
-            log.error("Skipping corpus file %s", exc)
+            log.warning("Skipping corpus file %s", exc)
             errors.append(exc)
             continue
         digest.update(data + b"\0")
         try:
             documents.append(parse_document(name, data))
         except CorpusError as exc:
-            log.error("Skipping corpus file %s", exc)
+            log.warning("Skipping corpus file %s", exc)
             errors.append(exc)
     return CorpusLoad(documents=documents, errors=errors, fingerprint=digest.hexdigest())

@@ -159,7 +159,9 @@ class CorpusWriter:
             result = Result("(pasted)", "refused", "a pasted article needs a title")
             _audit(user, result, len(text or ""))
             return result
-        return self.add([(f"{title}.txt", f"{title}\n\n{text or ''}".encode("utf-8"))], replace, user)[0]
+        # A title is no path: its slashes are part of it ("한빛/전자 실적"), not folders to drop.
+        name = re.sub(r"[\\/]", "_", title)
+        return self.add([(f"{name}.txt", f"{title}\n\n{text or ''}".encode("utf-8"))], replace, user)[0]
 
     def remove(self, name: str, user: str = "-") -> Result:
         """Delete one article file and update the index; its passages are no longer cited."""

@@ -73,7 +73,7 @@ def test_chat_loop_handles_commands_and_bad_questions_without_a_model():
 
     import io
 
-    lines = iter(["첫 질문", "", "x" * 3000, "두 번째", "/help", "/new", "세 번째"])
+    lines = iter(["첫 질문", "", "x" * 3000, "두 번째", "/help", "/new", "세 번째", "/매출"])
 
     def read(prompt):
         try:
@@ -83,7 +83,8 @@ def test_chat_loop_handles_commands_and_bad_questions_without_a_model():
 
     fake, out = Fake(), io.StringIO()
     assert chat.run(fake, read, out) == 0
-    assert [q for q, _ in fake.calls] == ["첫 질문", "두 번째", "세 번째"]
-    assert [len(h) for _, h in fake.calls] == [0, 2, 0]  # history grows, and /new clears it
+    # A question that starts with a slash is still a question ("/매출"), not a command.
+    assert [q for q, _ in fake.calls] == ["첫 질문", "두 번째", "세 번째", "/매출"]
+    assert [len(h) for _, h in fake.calls] == [0, 2, 0, 2]  # history grows, and /new clears it
     assert "The question is too long" in out.getvalue() and "New conversation." in out.getvalue()
     assert chat.COMMANDS in out.getvalue()  # /help is no question

@@ -184,3 +184,29 @@ def test_a_model_that_is_not_here_is_one_line_and_no_download(capsys):
     assert main(["--model", "nosuch/model", "ask", "카카오 매출은?"]) == 1
     err = capsys.readouterr().err
     assert "neither a model folder nor in the local Hugging Face cache" in err and "huggingface.co" not in err
+
+
+def test_an_unknown_option_shows_its_commands_usage(capsys):
+    with pytest.raises(SystemExit) as exc:
+        main(["ask", "--foo", "카카오 매출은?"])
+    err = capsys.readouterr().err
+    assert exc.value.code == 2 and "usage: rag ask" in err and "unrecognized arguments: --foo" in err
+
+
+@pytest.mark.parametrize("options,says", [
+    (["--articles", "3"], "--articles counts the articles of --squad"),
+    (["--conversations", "--baselines"], "--baselines is for the golden set"),
+    (["--conversations", "--golden", "tests/golden/qa-fresh.jsonl"], "--golden is for the golden set"),
+])
+def test_eval_options_that_would_be_ignored_are_refused(options, says, capsys):
+    assert main(["eval", *options]) == 1
+    assert says in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_index_on_a_current_index_says_it_is_up_to_date(tmp_path):
+    run = [sys.executable, "-m", "rag.cli", "--index", str(tmp_path / "index"), "index"]
+    first = subprocess.run(run, capture_output=True, text=True, timeout=600)
+    assert first.returncode == 0 and first.stdout.startswith("Indexed ") and "That build embedded" in first.stdout
+    again = subprocess.run(run, capture_output=True, text=True, timeout=600)
+    assert again.returncode == 0 and "is up to date" in again.stdout and "That build" not in again.stdout

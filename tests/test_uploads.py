@@ -125,6 +125,9 @@ def test_pasted_articles_need_a_title_and_removal_only_takes_corpus_files(writer
     assert writer.add_text("", "본문").outcome == "refused"
     pasted = writer.add_text("한빛전자 실적", ARTICLE.decode())
     assert pasted.outcome == "added" and pasted.name == "한빛전자 실적.txt"
+    # A slash in a title is part of it, not a folder that drops what comes before it.
+    slashed = writer.add_text("한빛/전자 실적", ARTICLE.decode().replace("카카오", "한빛"))
+    assert slashed.outcome == "added" and slashed.name == "한빛_전자 실적.txt"
     assert writer.remove("../corpus/" + SEED.name).outcome == "refused"
     assert writer.remove("nothing.txt").outcome == "refused"
     assert writer.remove(pasted.name).outcome == "removed" and pasted.name not in writer.articles()
