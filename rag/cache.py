@@ -26,6 +26,23 @@ except ImportError:  # pragma: no cover - Windows
 
 log = logging.getLogger(__name__)
 
+def _umask() -> int:
+    mask = os.umask(0)  # the only way to read it; done once, at import, before any thread starts
+    os.umask(mask)
+    return mask
+
+
+UMASK = _umask()
+"""The process's umask: temporary files and folders are private (0600, 0700) until they take the
+mode an ordinary file or folder would have, so that a replica or an index job running as another
+user can read what they hold."""
+
+
+def shared(path: Path, folder: bool = False) -> None:
+    """Give a temporary file or folder the mode of an ordinary one (``UMASK``)."""
+    os.chmod(path, (0o777 if folder else 0o666) & ~UMASK)
+
+
 SAMPLE_BYTES = 1 << 20
 """Big files are checked by size plus sha256 of their first and last MiB: a full sha256 of the
 470 MB weights costs ~1.2 s on a 2-core machine, on every start. Truncation, a partial copy or a

@@ -157,6 +157,7 @@ class VectorIndex:
         name = f"v-{time.strftime('%Y%m%d-%H%M%S')}-{uuid.uuid4().hex[:8]}"
         staging = Path(tempfile.mkdtemp(prefix=".build-", dir=folder))
         try:
+            cache.shared(staging, folder=True)
             (staging / "passages.json").write_text(
                 json.dumps([p.to_json() for p in self.passages], ensure_ascii=False), encoding="utf-8"
             )

@@ -25,6 +25,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Literal, Sequence
 
+from rag import cache
 from rag.corpus import MAX_FILE_BYTES, SUFFIXES, corpus_files, parse_document
 from rag.errors import CorpusError, RagError
 from rag.pipeline import RagPipeline
@@ -94,6 +95,7 @@ def _write_atomically(path: Path, data: bytes) -> None:
             out.write(data)
             out.flush()
             os.fsync(out.fileno())
+        cache.shared(Path(temporary))
         os.replace(temporary, path)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

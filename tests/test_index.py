@@ -40,8 +40,14 @@ def _version(folder: Path) -> Path:
 
 
 def test_round_trip_without_pickle(tmp_path: Path):
+    import stat
+
+    from rag.cache import UMASK
+
     index = _index()
-    index.save(tmp_path)
+    version = index.save(tmp_path)
+    # Readable as any folder the process makes is, by a replica running as another user too.
+    assert stat.S_IMODE(version.stat().st_mode) == 0o777 & ~UMASK
     loaded = VectorIndex.load(tmp_path, EXPECT)
     assert loaded.passages == index.passages
     assert loaded.terms == index.terms

@@ -33,8 +33,13 @@ def test_names_with_nothing_usable_are_refused(given):
 
 
 def test_atomic_write_leaves_no_partial_file(tmp_path, monkeypatch):
+    import stat
+
+    from rag.cache import UMASK
+
     target = tmp_path / "a.txt"
-    target.write_bytes(b"old")
+    _write_atomically(target, b"old")
+    assert target.read_bytes() == b"old" and stat.S_IMODE(target.stat().st_mode) == 0o666 & ~UMASK
 
     def fail(*args):
         raise OSError("disk full")
