@@ -165,16 +165,18 @@ def table(report: dict[str, object]) -> str:
     """``rag eval``'s report as a Markdown table per language (the README's format), then the
     failures, if listed."""
 
-    def cell(value: object) -> str:
+    def cell(key: str, value: object) -> str:
         if value is None:
             return "—"
-        return f"{value:.3f}" if isinstance(value, float) and not float(value).is_integer() else str(value)
+        if key == "p50_ms" and isinstance(value, (int, float)):
+            return f"{value:.1f}"
+        return f"{value:.3f}" if isinstance(value, float) else str(value)
 
     by_lang = report["by_lang"]
     assert isinstance(by_lang, dict)
     rows = [("Korean", by_lang["ko"]), ("English", by_lang["en"]), ("all", report)]
     lines = ["| | " + " | ".join(label for _, label in TABLE) + " |", "|---" * (len(TABLE) + 1) + "|"]
-    lines += ["| " + name + " | " + " | ".join(cell(r.get(k)) for k, _ in TABLE) + " |"
+    lines += ["| " + name + " | " + " | ".join(cell(k, r.get(k)) for k, _ in TABLE) + " |"
               for name, r in rows if isinstance(r, dict) and r.get("n")]
     if "em" in report:
         lines += ["", f"Short answers against the gold answers (KorQuAD's normalisation): EM {report['em']}, "

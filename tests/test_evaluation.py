@@ -58,3 +58,12 @@ def test_summary_metrics():
     assert (en["answer_accuracy"], en["refusal_rate"], en["false_refusal_rate"]) == (0.5, 1.0, 0.5)
     assert s["mean_passage_chars"] == 3.0 and s["p50_ms"] == 20.0
     assert s["by_lang"]["ko"]["n"] == 0
+
+
+def test_the_table_writes_every_rate_with_three_places_and_times_with_one():
+    from rag.evaluation import table
+
+    metrics = {"n": 3, "hit@1": 1.0, "hit@3": 1.0, "mrr": 0.8333, "answer_accuracy": 0.6667,
+               "short_answer_accuracy": 0.0, "refusal_rate": None, "false_refusal_rate": 0.0, "p50_ms": 20.8}
+    text = table(dict(metrics, by_lang={"ko": metrics, "en": dict(metrics, n=0)}))
+    assert "| Korean | 3 | 1.000 | 1.000 | 0.833 | 0.667 | 0.000 | — | 0.000 | 20.8 |" in text
