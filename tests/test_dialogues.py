@@ -68,7 +68,9 @@ unrelated sentence, is refused. It fell back to 0.2105, and English answer accur
 0.4737, when someone named by a common noun answered "who" (thirteenth session: "Who gets to see
 those posts?" -> 원하는 사람에게만), and to 0.1579 with the fourteenth session's follow-up rules (a time
 the follow-up names replaces the one before, a word in quotation marks is carried with them, and a
-surname with a title, "홍 대표", answers "who")."""
+surname with a title, "홍 대표", answers "who"). The fifteenth session's mends moved English
+refusal to 0.5714 (a follow-up keeps "AI" and is answered) and false refusal to 0.2105 (a level asked
+for is refused where only a change was quoted), each one question, within these floors, which stay."""
 ROUNDING = 1e-4  # the report's four places, as in test_golden
 ONE = {("ko", True): 1 / 23, ("ko", False): 1 / 15, ("en", True): 1 / 19, ("en", False): 1 / 14}
 
