@@ -32,8 +32,8 @@ def _parser() -> argparse.ArgumentParser:
     parser.add_argument("--corpus", type=_path, help="folder of .txt/.md articles (default: corpus/, or RAG_CORPUS_DIR)")
     parser.add_argument("--index", type=_path, help="index folder (default: RAG_INDEX_DIR, else index/ for corpus/ "
                                                    "and a folder of its own in ~/.cache/rag/indexes for any other corpus)")
-    parser.add_argument("--model", help="sentence-transformers model id or path (default: RAG_EMBEDDING_MODEL "
-                                        "or the offline multilingual-e5-small)")
+    parser.add_argument("--model", help="sentence-transformers model folder, or an id already in the local Hugging "
+                                        "Face cache (default: RAG_EMBEDDING_MODEL or the offline multilingual-e5-small)")
     parser.add_argument("--backend", choices=EMBEDDING_BACKENDS,
                         help="embedding backend (default: RAG_EMBEDDING_BACKEND or auto: ONNX Runtime when the model "
                              "can be exported, else torch; onnx-int8 is a quarter of the size but lowers answer "
@@ -95,9 +95,9 @@ def _ignored_eval_options(args: argparse.Namespace) -> str | None:
         return "--articles counts the articles of --squad; give --squad FILE"
     if args.squad and args.conversations:
         return "--squad and --conversations score different sets; give one"
-    if args.conversations and (args.baselines or args.golden != GOLDEN):
+    if args.conversations and (args.baselines or args.golden.resolve() != GOLDEN.resolve()):
         return f"--conversations scores dialogues; {'--baselines' if args.baselines else '--golden'} is for the golden set"
-    if args.squad and args.golden != GOLDEN:
+    if args.squad and args.golden.resolve() != GOLDEN.resolve():
         return "--squad scores its own questions; --golden is for the golden set"
     return None
 

@@ -258,33 +258,34 @@ class Settings:
 
     def __post_init__(self) -> None:
         if self.max_passage_chars < 50:
-            raise SettingsError(f"max_passage_chars must be at least 50, got {self.max_passage_chars}")
+            raise SettingsError(f"max_passage_chars must be at least 50, got {self.max_passage_chars}", "max_passage_chars")
         if self.top_k < 1:
-            raise SettingsError(f"top_k must be at least 1, got {self.top_k}")
+            raise SettingsError(f"top_k must be at least 1, got {self.top_k}", "top_k")
         if not math.isfinite(self.follow_seconds) or self.follow_seconds <= 0:
-            raise SettingsError(f"follow_seconds must be positive, got {self.follow_seconds}")
+            raise SettingsError(f"follow_seconds must be positive, got {self.follow_seconds}", "follow_seconds")
         if self.max_corpus_files < 1:
-            raise SettingsError(f"max_corpus_files must be at least 1, got {self.max_corpus_files}")
+            raise SettingsError(f"max_corpus_files must be at least 1, got {self.max_corpus_files}", "max_corpus_files")
         if self.store not in STORES:
-            raise SettingsError(f"store must be one of {', '.join(STORES)}, got {self.store!r}")
+            raise SettingsError(f"store must be one of {', '.join(STORES)}, got {self.store!r}", "store")
         if not re.fullmatch(r"[A-Za-z_][A-Za-z0-9_]{0,200}", self.milvus_collection):
-            raise SettingsError(f"milvus_collection must be letters, digits and _, got {self.milvus_collection!r}")
+            raise SettingsError(f"milvus_collection must be letters, digits and _, got {self.milvus_collection!r}",
+                                "milvus_collection")
         if not self.embedding_model.strip():
-            raise SettingsError("embedding_model must not be empty")
+            raise SettingsError("embedding_model must not be empty", "embedding_model")
         if self.embedding_backend not in EMBEDDING_BACKENDS:
             raise SettingsError(f"embedding_backend must be one of {', '.join(EMBEDDING_BACKENDS)}, "
-                             f"got {self.embedding_backend!r}")
+                             f"got {self.embedding_backend!r}", "embedding_backend")
         # An empty path is the working directory to pathlib: the whole tree read as a corpus.
         for name in ("corpus_dir", "index_dir"):
             value = getattr(self, name)
             if value is not None and not str(value).strip():
-                raise SettingsError(f"{name} must not be empty")
+                raise SettingsError(f"{name} must not be empty", name)
         object.__setattr__(self, "corpus_dir", Path(self.corpus_dir))
         index_dir = default_index_dir(self.corpus_dir) if self.index_dir is None else Path(self.index_dir)
         object.__setattr__(self, "index_dir", index_dir)
         for name, folder in (("corpus", self.corpus_dir), ("index", index_dir)):
             if folder.exists() and not folder.is_dir():
-                raise SettingsError(f"{folder} is a file; the {name} must be a folder")
+                raise SettingsError(f"{folder} is a file; the {name} must be a folder", f"{name}_dir")
         if not self.milvus_uri:
             object.__setattr__(self, "milvus_uri", str(index_dir / "milvus.db"))
 
@@ -294,7 +295,7 @@ class Settings:
         ``RAG_EMBEDDING_BACKEND``/``RAG_STORE``/``RAG_MILVUS_URI``/``RAG_MILVUS_COLLECTION``/
         ``RAG_MAX_CORPUS_FILES``/``RAG_FOLLOW_SECONDS``, overridden by explicit non-None arguments."""
         values: dict[str, object] = {}
-        env = {
+        env: dict[str, object] = {
             "corpus_dir": os.environ.get("RAG_CORPUS_DIR"),
             "index_dir": os.environ.get("RAG_INDEX_DIR"),
             "embedding_model": os.environ.get("RAG_EMBEDDING_MODEL"),
@@ -309,7 +310,7 @@ class Settings:
             raw = os.environ.get(name)
             if raw:
                 try:
-                    values[key] = kind(raw)
+                    values[key] = env[key] = kind(raw)
                 except ValueError:
                     raise SettingsError(f"{name} must be a {'whole ' if kind is int else ''}number, got {raw!r}") from None
         given = {k: v for k, v in overrides.items() if v is not None}
@@ -319,7 +320,7 @@ class Settings:
         except SettingsError as exc:
             # Say which environment variable holds the value, when one does.
             named = next((f"RAG_{key.upper()}" for key, value in env.items()
-                          if value and key not in given and str(exc).startswith(key)), None)
+                          if value not in (None, "") and key not in given and exc.setting == key), None)
             if named is None:
                 raise
             raise SettingsError(f"{named}: {exc}") from None

@@ -67,7 +67,8 @@ _WHAT_IT_EN = re.compile(r"\s*what\s+(?:was|is|were|are)\s+(?:it|that|they|this|
                          re.I)
 """"What was it at the end of last year?"; not "What was this quarter's revenue?", where "this" is
 a determiner."""
-_ASKING_EN = re.compile(r"\b(?:how\s+(?:much|many|long)|when|who|where|why)\b", re.I)
+_FIGURE_ASKING_EN = re.compile(r"\b(?:how\s+(?:much|many|long)|when)\b", re.I)
+"""What a figure or a time is asked with: the question words a "what was it then?" takes over."""
 _CITATION_MARK = re.compile(r"\s*\[\d+\]")
 _WORD_EN = re.compile(r"[A-Za-z][A-Za-z0-9'’-]*")
 _PERIOD_EN = re.compile(r"[QH][1-4]|[1-4][QH]", re.I)
@@ -255,7 +256,7 @@ class FollowUps:
         if person:
             # "홍 대표" is Hong in English; a name the question before already wrote is not doubled.
             shown = person_name(person.split()[0]).strip() if english else person
-            if _letters(shown) not in _letters(" ".join(carried)):
+            if not _named_among(shown, carried):
                 carried.insert(0, shown)
         if not carried:
             return alone
@@ -311,15 +312,20 @@ def _figure_phrases(words: Sequence[_Word], question: str) -> set[int]:
 
 def _same_ask(rest: str, before: str) -> str:
     """"What was it at the end of last year?" after "How many people use …?" asks for the same
-    figure at another time (or one relative to it: "a year earlier"): how many, not what."""
-    found = _ASKING_EN.search(before)
-    if found is None or found.group().lower().startswith("what"):
+    figure at another time (or one relative to it: "a year earlier"): how many, not what. Only a
+    figure or a time: after "Why …?" it still asks what it was."""
+    found = _FIGURE_ASKING_EN.search(before)
+    what = re.match(r"\s*what", rest, re.I)
+    if found is None or what is None:
         return rest
-    return found.group()[:1].upper() + found.group()[1:] + rest[len("what"):]
+    return found.group()[:1].upper() + found.group()[1:] + rest[what.end():]
 
 
-def _letters(text: str) -> str:
-    return "".join(ch for ch in text.lower() if ch.isalpha())
+def _named_among(name: str, words: Sequence[str]) -> bool:
+    """Whether every word of a name is one of ``words`` ("Hong Eun-taek" among "… Hong Eun-taek
+    …"), compared by letters: not An inside "announced"."""
+    carried = {"".join(ch for ch in w.lower() if ch.isalpha()) for w in " ".join(words).split()}
+    return all("".join(ch for ch in part.lower() if ch.isalpha()) in carried for part in name.split())
 
 
 def _english(text: str) -> bool:
@@ -400,7 +406,8 @@ def _words(question: str, tokens: Sequence, english: bool) -> list[_Word]:
     """The question's content words as written; question words and function words left out."""
     if english:
         # An acronym is a name, whatever a lemmatiser makes of it (simplemma reads AI as "be").
-        found = [w for w in _WORD_EN.findall(question) if (w.isupper() and len(w) > 1)
+        shouted = question.isupper()
+        found = [w for w in _WORD_EN.findall(question) if (w.isupper() and len(w) > 1 and not shouted)
                  or (lemma(w) not in STOP_LEMMAS and w.lower() not in STOP_LEMMAS)]
         times = [_time_en(w) for w in found]
         # "second half", "last year", "next quarter": the word before a time is part of it.

@@ -8,6 +8,11 @@ class RagError(Exception):
 class SettingsError(RagError, ValueError):
     """A setting (a flag, an argument or an environment variable) cannot be used; the message names it."""
 
+    def __init__(self, message: str, setting: str | None = None) -> None:
+        super().__init__(message)
+        self.setting = setting
+        """The ``Settings`` field at fault, so that a message can name where its value came from."""
+
 
 class CorpusError(RagError):
     """A corpus file could not be used; the message names the file."""

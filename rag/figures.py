@@ -44,9 +44,10 @@ def parse_number(text: str) -> float | None:
         if part in _UNITS:
             if part == "천":
                 section += (1 if pending is None else pending) * 1000
+            elif pending is None and not section:
+                return None  # a myriad with no number before it: "1억만"
             else:
-                section += pending or 0
-                total += (section or 1) * _UNITS[part]
+                total += (section + (pending or 0)) * _UNITS[part]
                 section = 0.0
             pending = None
         elif pending is not None or part.count(".") > 1:

@@ -143,8 +143,9 @@ def _read(question: str, term_sets: Sequence[Sequence[str]], quote: str, passage
 
 _CHANGE = re.compile(r"늘|줄|증가|감소|성장|하락|상승|오르|떨어|\b(?:grow|grew|rise|rose|fall|fell|increase|decrease|drop|"
                      r"jump|change|up|down)", re.I)
-_PERCENT = re.compile(r"퍼센트|프로(?![가-힣])|%|[률율](?:은|는|이|가)?\s*(?:몇|얼마|\?|$)|\b(?:percent|percentage|margin)", re.I)
-"""A share asked for as such: "몇 퍼센트", "영업이익률은?", "operating margin"."""
+_PERCENT = re.compile(r"퍼센트|(?:몇|\d)\s*프로(?![가-힣])|%|\b(?:percent|percentage|margin)", re.I)
+"""A share asked for as such: "몇 퍼센트", "몇 프로", "operating margin" (a rate noun is read by
+:func:`_asks_percentage`)."""
 _DIGITS = re.compile(r"\d+")
 _SUM_WORDS = frozenset({"돈", "액", "총액", "잔액", "차액", "전액", "금액", "액수"})
 _MONEY = re.compile(r"금액|액수|몇\s*[천백십만억조]*\s*원|\b(?:in|how many) (?:won|dollars|euros|yen)\b|\bhow much money\b"
@@ -185,7 +186,7 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
         spans = [s for s in spans if not _in_currency(tokens, s)]
     if wanted == "amount":
         unit = counter(q_tokens)
-        percent = bool(_PERCENT.search(question))
+        percent = _asks_percentage(question, q_tokens)
         # A change to a figure asked for in its unit is where it ends: "몇 명으로 늘린대" is 4000만명,
         # not the 36% it grows by ("몇 명 늘었어" still asks by how much).
         rate = bool(_CHANGE.search(question)) and (percent or not _counted_end(q_tokens))
@@ -212,6 +213,22 @@ def _narrow(question: str, q_tokens: Sequence, wanted: Kind, spans: list[Span], 
                     keep = [s for s in keep if len(s.forms[0]) >= 3] or keep
                 break
     return keep or spans
+
+
+def _asks_percentage(question: str, q_tokens: Sequence) -> bool:
+    """Whether a question asks for a percentage: by its words ("몇 퍼센트", "margin"), or by a rate
+    noun that Kiwi builds with the suffix 률 or 율 right before what it asks ("영업이익률은?",
+    "점유율은 몇이야?"); not 환율 or 법률, one noun each ("환율은 얼마야?" asks for a sum in won)."""
+    if _PERCENT.search(question):
+        return True
+    for i, tok in enumerate(q_tokens):
+        if tok.tag == "XSN" and tok.form in ("률", "율"):
+            j = i + 1
+            while j < len(q_tokens) and q_tokens[j].tag.startswith("J"):
+                j += 1
+            if j == len(q_tokens) or q_tokens[j].tag in ("SF", "SW") or q_tokens[j].form in ("몇", "얼마", "얼마나"):
+                return True
+    return False
 
 
 def _counted_end(q_tokens: Sequence) -> bool:

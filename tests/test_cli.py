@@ -165,6 +165,10 @@ def test_settings_that_cannot_be_used_are_one_line_naming_them(capsys, monkeypat
     assert "is a file; the index must be a folder" in capsys.readouterr().err
     assert main(["--corpus", str(afile), "ask", "카카오 매출은?"]) == 1
     assert "is a file; the corpus must be a folder" in capsys.readouterr().err
+    monkeypatch.setenv("RAG_MAX_CORPUS_FILES", "0")
+    assert main(["ask", "카카오 매출은?"]) == 1
+    assert "RAG_MAX_CORPUS_FILES: max_corpus_files must be at least 1" in capsys.readouterr().err
+    monkeypatch.delenv("RAG_MAX_CORPUS_FILES")
     monkeypatch.setenv("RAG_EMBEDDING_BACKEND", "bogus")
     assert main(["ask", "카카오 매출은?"]) == 1
     err = capsys.readouterr().err

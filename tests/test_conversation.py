@@ -100,11 +100,17 @@ def test_an_english_follow_up_names_the_person_once_and_by_surname_for_a_title(f
     assert done.searched.startswith("Hong ") and "dae" not in done.searched
     history = _history(("Who is Hong Eun-taek?", "홍은택 카카오 대표는 컨퍼런스콜에서 말했다. [1]"))
     assert follow_ups.complete("What did he say?", history).searched.count("Hong") == 1
+    # A short surname is a word of its own, not letters inside another ("An" in "announced").
+    history = _history(("What was announced for open chat?", "안 대표는 오픈채팅 계획을 밝혔다. [1]"))
+    assert follow_ups.complete("What else did he say?", history).searched.startswith("An ")
 
 
 def test_an_english_acronym_is_carried_whatever_its_lemma(follow_ups):
     history = _history(("How much did Kakao invest in AI?", "… AI 투자 … [1]"))
     assert "AI" in follow_ups.complete("And next year?", history).searched
+    # A question in capitals is no row of acronyms: its function words stay out.
+    history = _history(("WHAT WAS KAKAO'S REVENUE IN THE SECOND QUARTER?", "… 2조425억원 … [1]"))
+    assert "WHAT" not in follow_ups.complete("And the operating profit?", history).searched
 
 
 def test_history_messages_are_read_within_bounds():
@@ -206,6 +212,9 @@ def test_what_was_it_at_another_time_asks_what_the_question_before_asked(follow_
     assert "What was it called" in follow_ups.complete("What was it called?", history).searched
     history = _history(("How much did Kakao's revenue grow?", "… 12% 늘어난 … [1]"))
     assert "How much was it a year earlier?" in follow_ups.complete("What was it a year earlier?", history).searched
+    # Only a figure's or a time's question word is taken over: after "Why …?" it still asks what.
+    history = _history(("Why will Kakao Brain's losses grow?", "… 경영효율화로 … [1]"))
+    assert "What was it last year?" in follow_ups.complete("What was it last year?", history).searched
     # "this" before a noun is a determiner, not the figure asked before.
     history = _history(("How many people visit Open Chat on weekdays?", "… 1200만명 … [1]"))
     assert "What was this quarter's revenue?" in follow_ups.complete("What was this quarter's revenue?", history).searched

@@ -27,6 +27,8 @@ def test_numbers_and_non_figures():
     assert parse_number("카카오") is None and to_english("카카오") is None
     # Malformed numbers are no numbers, not an error: "1.2.3만명" in a question.
     assert parse_number("1.2.3") is None and parse_number("억") is None and parse_number("1,,2") is None
+    assert parse_number("1억만") is None  # a myriad with no number before it
+    assert parse_number("0만") == 0 and parse_number("1조 0억") == 10 ** 12 and to_english("0억원") == "KRW 0 (0억원)"
     assert value_of("1.2.3만명") is None and scaled_values("1.2.3만명 맞아?") == frozenset()
 
 

@@ -31,6 +31,15 @@ def test_a_percentage_asked_for_is_never_a_sum_or_a_count():
     assert find("What percentage did the losses grow?", [("손실",)], loss, 0, "en") is None
 
 
+def test_a_rate_noun_asks_for_a_percentage_but_a_noun_that_ends_in_one_does_not():
+    rate = "원/달러 환율은 1300원을 기록했다."
+    assert find("환율은 얼마야?", [("환율",)], rate, 0, "ko").text == "1300원"
+    laws = "국회는 올해 12개 법률을 통과시켰다."
+    assert find("통과된 법률은 몇 개야?", [("통과",), ("법률",)], laws, 0, "ko").text == "12개"
+    players = "이 팀의 프로 선수는 25명이다."
+    assert find("프로 선수는 몇 명이야?", [("프로",), ("선수",)], players, 0, "ko").text == "25명"
+
+
 def test_a_level_asked_for_is_no_rate_of_a_change():
     margin = [("카카오",), ("영업",), ("이익",), ("률",)]
     assert find("카카오 영업이익률은?", margin, PROFIT, 0, "ko").text == "5.6%"
