@@ -9,6 +9,8 @@ and the corpus vocabulary decide instead:
 * it gets back the words of the last answered question that it does not say itself: subject, time
   and topic. A figure it names (영업이익, margin) replaces the figure asked before (매출, profit),
   and so does a time it names ("3분기는?", "by year-end"), unless relative to it ("a year earlier");
+* "What was it at the end of last year?" asks the figure or time the question before asked for
+  ("How many …?"), at that time;
 * a person it points to (그 사람, he, she) is the person the last answer quoted;
 * a question that names a subject the corpus never mentions ("네이버는?", "What about Naver?") is
   about that subject: it is left alone, so it is refused rather than answered about Kakao.
