@@ -202,13 +202,14 @@ def _run(args: argparse.Namespace) -> int:
     if args.command == "index":
         info = rag.info()
         where = rag.settings.milvus_uri if rag.settings.store == 'milvus' else rag.settings.index_dir
-        if _built_before(info.built_at, started):
+        current = _built_before(info.built_at, started)
+        if current:
             print(f"The index in {where} is up to date: {len(info.documents)} document(s), {info.passages} passages "
                   f"with {info.model} ({info.index_type}), built {info.built_at}; nothing to embed.")
         else:
             print(f"Indexed {len(info.documents)} document(s), {info.passages} passages "
                   f"with {info.model} ({info.index_type}) in {where}, built {info.built_at}.")
-        if info.update and not _built_before(info.built_at, started):
+        if info.update and not current:
             u = info.update
             print(f"That build embedded {u.get('passages_embedded')} passages and {u.get('sentences_embedded')} "
                   f"sentences, and reused the vectors of {u.get('passages_reused')} passages and "

@@ -257,7 +257,7 @@ class FollowUps:
         person = _person(context.answer) if to_person and context.answer else None
         if person:
             # "홍 대표" is Hong in English; a name the question before already wrote is not doubled.
-            shown = person_name(person.split()[0]).strip() if english else person
+            shown = person_name(person.split()[0]) if english else person
             if not _named_among(shown, carried):
                 carried.insert(0, shown)
         if not carried:
@@ -326,8 +326,11 @@ def _same_ask(rest: str, before: str) -> str:
 def _named_among(name: str, words: Sequence[str]) -> bool:
     """Whether every word of a name is one of ``words`` ("Hong Eun-taek" among "… Hong Eun-taek
     …"), compared by letters: not An inside "announced"."""
-    carried = {"".join(ch for ch in w.lower() if ch.isalpha()) for w in " ".join(words).split()}
-    return all("".join(ch for ch in part.lower() if ch.isalpha()) in carried for part in name.split())
+    def letters(word: str) -> str:
+        return "".join(ch for ch in word.lower() if ch.isalpha())
+
+    carried = {letters(w) for w in " ".join(words).split()}
+    return all(letters(part) in carried for part in name.split())
 
 
 def _english(text: str) -> bool:

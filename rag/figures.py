@@ -12,7 +12,8 @@ from __future__ import annotations
 import re
 
 _UNITS = {"조": 10 ** 12, "억": 10 ** 8, "만": 10 ** 4, "천": 10 ** 3}
-_PART = re.compile(r"\d+(?:[.,]\d+)*|[조억만천]")
+_DIGITS = r"\d+(?:[.,]\d+)*"
+_PART = re.compile(rf"{_DIGITS}|[조억만천]")
 _MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
            "November", "December")
 _PERIODS = {"상반기": "the first half (of the year)", "하반기": "the second half (of the year)",
@@ -57,9 +58,9 @@ def parse_number(text: str) -> float | None:
     return total + section + (pending or 0)
 
 
-_LEADING_NUMBER = re.compile(r"\d+(?:[.,]\d+)*(?:\s*(?:조|억|만|천)\s*(?:\d+(?:[.,]\d+)*)?)*")
-_WRITTEN = re.compile(r"(?<![\w.])(\d+(?:[.,]\d+)*)(?:\s*(thousand|million|billion|trillion)\b"
-                      r"|((?:\s*(?:조|억|만|천)\s*(?:\d+(?:[.,]\d+)*)?)+))?", re.I)
+_MYRIADS = rf"(?:\s*[조억만천]\s*(?:{_DIGITS})?)"
+_LEADING_NUMBER = re.compile(rf"{_DIGITS}{_MYRIADS}*")
+_WRITTEN = re.compile(rf"(?<![\w.])({_DIGITS})(?:\s*(thousand|million|billion|trillion)\b|({_MYRIADS}+))?", re.I)
 _SCALES = {"thousand": 10 ** 3, "million": 10 ** 6, "billion": 10 ** 9, "trillion": 10 ** 12}
 
 

@@ -99,7 +99,8 @@ def onset(latin: str) -> str:
 
 def person_name(hangul: str) -> str:
     """A Korean personal name the way it is written in English: surname, then the given name
-    hyphenated (배재현 -> Bae Jae-hyeon)."""
+    hyphenated (배재현 -> Bae Jae-hyeon); a surname alone, as news names someone with a title
+    ("홍 대표"), is the surname (홍 -> Hong)."""
     surname, given = hangul[0], hangul[1:]
     parts = [romanize(ch) for ch in given]
-    return f"{romanize(surname).title()} {'-'.join(parts).capitalize()}"
+    return " ".join(filter(None, (romanize(surname).title(), "-".join(parts).capitalize())))

@@ -386,5 +386,5 @@ def display(text: str, wanted: Kind, lang: str, name: bool = True) -> str:
         return f"{person_name(text)} ({text})"
     surname, _, title = text.partition(" ")
     if wanted == "person" and name and surname in SURNAMES and title.startswith(tuple(PERSON_TITLES)):  # Hong (홍 대표)
-        return f"{person_name(surname).strip()} ({text})"
+        return f"{person_name(surname)} ({text})"
     return text
